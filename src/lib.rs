@@ -1,0 +1,12 @@
+//! keel keeps support conversations on an even keel.
+//!
+//! The crate is split one way: [`core`] is a pure, synchronous engine (no
+//! Discord types, no clocks, no I/O) that turns messages into decisions;
+//! [`pack`] and [`config`] load and validate what a server owner edits;
+//! [`cli`] holds the `check`, `replay` and `explain` commands built on them.
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod core;
+pub mod pack;
