@@ -1,1 +1,124 @@
-fn main() {}
+//! The `keel` binary: parses arguments, sets up output, and calls into the library.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use keel::config::load_all;
+use keel::core::engine::Engine;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// keel keeps support conversations on an even keel.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate bot.toml and every phrase file; list every problem with file, line and key.
+    Check {
+        /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Judge a transcript (JSON Lines, one message per line) and print one decision per message.
+    Replay {
+        /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The transcript; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+    },
+    /// Show how one message is normalized, what matches, and why it scores as it does.
+    Explain {
+        /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The message; read from standard input when omitted.
+        text: Vec<String>,
+    },
+    /// Measure the hostile flag on labeled messages (JSON Lines with `text` and `label`).
+    Eval {
+        /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Also print this many false alarms and misses.
+        #[arg(long, default_value_t = 0)]
+        errors: usize,
+        /// The labeled file.
+        file: PathBuf,
+    },
+}
+
+fn open_input(file: Option<&Path>) -> anyhow::Result<Box<dyn BufRead>> {
+    match file {
+        None => Ok(Box::new(BufReader::new(std::io::stdin()))),
+        Some(p) if p == Path::new("-") => Ok(Box::new(BufReader::new(std::io::stdin()))),
+        Some(p) => {
+            let f = std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
+            Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check { config } => {
+            let ok = keel::cli::check::check(config.as_deref(), std::io::stdout().lock(), std::io::stderr().lock())?;
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Replay { config, file } => {
+            let loaded = load_all(config.as_deref())?;
+            let mut engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
+            let input = open_input(file.as_deref())?;
+            let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let summary = match keel::cli::replay::replay(&mut engine, input, out, std::io::stderr().lock()) {
+                Ok(s) => s,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+                Err(e) => return Err(e.into()),
+            };
+            if summary.malformed > 0 {
+                eprintln!("{} malformed line(s) skipped; {} message(s) judged", summary.malformed, summary.messages);
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { config, text } => {
+            let loaded = load_all(config.as_deref())?;
+            let text = if text.is_empty() {
+                let mut s = String::new();
+                if std::io::stdin().is_terminal() {
+                    eprintln!("(type the message, then Ctrl-D)");
+                }
+                std::io::stdin().read_to_string(&mut s).context("cannot read standard input")?;
+                s.trim_end_matches(['\n', '\r']).to_string()
+            } else {
+                text.join(" ")
+            };
+            let mut out = std::io::stdout().lock();
+            keel::cli::explain::explain(&loaded.analyzer, &text, &mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { config, errors, file } => {
+            let loaded = load_all(config.as_deref())?;
+            let input = open_input(Some(&file))?;
+            keel::cli::eval::eval(&loaded.analyzer, input, std::io::stdout().lock(), errors)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,1 +1,198 @@
-//! bot.toml.
+//! `bot.toml`: the server owner's settings, typed and validated.
+//!
+//! Every section has documented defaults, so an empty file is a working
+//! configuration. Loading collects every problem with file, line and key
+//! (unknown keys included: a typo is an error, not a silently ignored
+//! setting), and [`load_all`] loads the phrase pack it names as well, so
+//! `keel check`, `keel replay` and the bot all validate the same way.
+
+use crate::core::engine::EngineConfig;
+use crate::core::escalation::EscalationConfig;
+use crate::core::policy::{BoundaryConfig, ChoicesConfig, NudgeConfig, PolicyConfig};
+use crate::core::score::Analyzer;
+use crate::diagnostics::{Problem, SourceFile};
+use crate::pack::{load_dir, Pack};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Longest timeout Discord accepts: 28 days.
+pub const MAX_TIMEOUT_SECS: u64 = 28 * 24 * 3600;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    phrases: Option<Spanned<String>>,
+    escalation: Option<Spanned<EscalationConfig>>,
+    nudge: Option<Spanned<NudgeConfig>>,
+    choices: Option<Spanned<ChoicesConfig>>,
+    boundaries: Option<Spanned<BoundaryConfig>>,
+}
+
+/// A loaded, validated bot.toml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The file it was read from (`None`: built-in defaults).
+    pub path: Option<PathBuf>,
+    /// The phrase pack directory, resolved against bot.toml's directory.
+    pub phrases_dir: PathBuf,
+    /// Tracker and policy settings.
+    pub engine: EngineConfig,
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// bot.toml or the phrase pack has problems; every one is listed.
+    #[error("{} problem(s) in the configuration:\n{}", .0.len(), crate::diagnostics::render(.0))]
+    Invalid(Vec<Problem>),
+}
+
+impl ConfigError {
+    /// The problems found.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ConfigError::Invalid(p) => p,
+        }
+    }
+}
+
+impl Config {
+    /// Built-in defaults with the phrase pack in `phrases_dir`.
+    pub fn defaults(phrases_dir: PathBuf) -> Config {
+        Config { path: None, phrases_dir, engine: EngineConfig::default() }
+    }
+
+    /// Reads and validates `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Invalid(vec![Problem::file(path, format!("cannot read: {e}"))]))?;
+        Config::parse(path, &text)
+    }
+
+    /// Validates bot.toml text read from `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let src = SourceFile::new(path, text);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid(vec![src.toml_problem(&e)]))?;
+        let mut problems = Vec::new();
+        let base = path.parent().unwrap_or(Path::new("."));
+        let phrases_dir = match &raw.phrases {
+            Some(p) if p.get_ref().trim().is_empty() => {
+                problems.push(src.problem(Some(p.span()), "phrases", "must name a directory"));
+                base.join("phrases")
+            }
+            Some(p) => base.join(p.get_ref()),
+            None => base.join("phrases"),
+        };
+        let escalation = raw.escalation.map(|e| {
+            check_escalation(&src, &e, &mut problems);
+            e.into_inner()
+        });
+        let nudge = raw.nudge.map(Spanned::into_inner).unwrap_or_default();
+        let choices = raw.choices.map(Spanned::into_inner).unwrap_or_default();
+        let boundaries = raw.boundaries.map(|b| {
+            check_boundaries(&src, &b, &mut problems);
+            b.into_inner()
+        });
+        if !problems.is_empty() {
+            return Err(ConfigError::Invalid(problems));
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            phrases_dir,
+            engine: EngineConfig {
+                escalation: escalation.unwrap_or_default(),
+                policy: PolicyConfig { nudge, choices, boundaries: boundaries.unwrap_or_default() },
+            },
+        })
+    }
+}
+
+fn check_escalation(src: &SourceFile<'_>, e: &Spanned<EscalationConfig>, out: &mut Vec<Problem>) {
+    let c = e.get_ref();
+    let mut bad = |key: &str, msg: String| out.push(src.problem(Some(e.span()), format!("escalation.{key}"), msg));
+    if !(c.half_life_secs > 0.0 && c.half_life_secs.is_finite()) {
+        bad("half_life_secs", format!("must be a positive number of seconds, found {}", c.half_life_secs));
+    }
+    if !(c.rate_half_life_secs > 0.0 && c.rate_half_life_secs.is_finite()) {
+        bad("rate_half_life_secs", format!("must be a positive number of seconds, found {}", c.rate_half_life_secs));
+    }
+    if !(0.0 < c.tense_at && c.tense_at < c.heated_at && c.heated_at < c.abusive_at && c.abusive_at <= 1.0) {
+        bad(
+            "tense_at",
+            format!(
+                "levels must rise: 0 < tense_at < heated_at < abusive_at <= 1, found {} / {} / {}",
+                c.tense_at, c.heated_at, c.abusive_at
+            ),
+        );
+    }
+    if !(0.0..c.tense_at).contains(&c.hysteresis) {
+        bad("hysteresis", format!("must be at least 0 and below tense_at ({}), found {}", c.tense_at, c.hysteresis));
+    }
+    if !(0.0..=1.0).contains(&c.staff_cooling) {
+        bad("staff_cooling", format!("must be between 0 and 1, found {}", c.staff_cooling));
+    }
+    if c.max_conversations == 0 {
+        bad("max_conversations", "must be at least 1".into());
+    }
+    if c.idle_ttl_secs == 0 {
+        bad("idle_ttl_secs", "must be at least 1 second".into());
+    }
+}
+
+fn check_boundaries(src: &SourceFile<'_>, b: &Spanned<BoundaryConfig>, out: &mut Vec<Problem>) {
+    let c = b.get_ref();
+    let mut bad = |key: &str, msg: String| out.push(src.problem(Some(b.span()), format!("boundaries.{key}"), msg));
+    if !(1..=MAX_TIMEOUT_SECS).contains(&c.timeout_secs) {
+        bad("timeout_secs", format!("must be between 1 and {MAX_TIMEOUT_SECS} (28 days), found {}", c.timeout_secs));
+    }
+    let s = [c.tier1_strikes, c.tier2_strikes, c.tier3_strikes];
+    if s[0] == 0 || s[0] > s[1] || s[1] > s[2] {
+        bad(
+            "tier1_strikes",
+            format!(
+                "strikes must not fall from tier to tier and start at 1 or more, found {} / {} / {}",
+                s[0], s[1], s[2]
+            ),
+        );
+    }
+}
+
+/// bot.toml (or the defaults), its phrase pack, and the analyzer compiled from it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The configuration.
+    pub config: Config,
+    /// The compiled pack.
+    pub analyzer: Analyzer,
+}
+
+/// Loads `config_path` if given (or `bot.toml` if it exists in the current
+/// directory, else the defaults with `phrases/`), then its phrase pack,
+/// and compiles it. Every problem found in any file is returned.
+pub fn load_all(config_path: Option<&Path>) -> Result<Loaded, ConfigError> {
+    let path = match config_path {
+        Some(p) => Some(p.to_path_buf()),
+        None if Path::new("bot.toml").is_file() => Some(PathBuf::from("bot.toml")),
+        None => None,
+    };
+    let mut problems = Vec::new();
+    // A broken bot.toml does not stop the pack from being checked too.
+    let config = match &path {
+        Some(p) => Config::load(p).map_err(|e| problems.extend_from_slice(e.problems())).ok(),
+        None => Some(Config::defaults(PathBuf::from("phrases"))),
+    };
+    let phrases_dir = match (&config, &path) {
+        (Some(c), _) => c.phrases_dir.clone(),
+        (None, Some(p)) => p.parent().unwrap_or(Path::new(".")).join("phrases"),
+        (None, None) => PathBuf::from("phrases"),
+    };
+    let pack: Option<Pack> = load_dir(&phrases_dir).map_err(|e| problems.extend_from_slice(e.problems())).ok();
+    let analyzer = pack.and_then(|pack| {
+        Analyzer::new(pack).map_err(|e| problems.push(Problem::file(&phrases_dir, e.to_string()))).ok()
+    });
+    match (config, analyzer) {
+        (Some(config), Some(analyzer)) if problems.is_empty() => Ok(Loaded { config, analyzer }),
+        _ => Err(ConfigError::Invalid(problems)),
+    }
+}

@@ -107,7 +107,6 @@ struct Conv {
     heat: f32,
     level: Level,
     last_ms: i64,
-    trend: f32,
     strikes: u32,
     memo: ActionMemo,
 }
@@ -123,11 +122,7 @@ pub struct Tracker {
 impl Tracker {
     /// A tracker with the given settings.
     pub fn new(config: EscalationConfig) -> Self {
-        Tracker {
-            config,
-            authors: HashMap::new(),
-            channels: HashMap::new(),
-        }
+        Tracker { config, authors: HashMap::new(), channels: HashMap::new() }
     }
 
     /// The settings in force.
@@ -142,13 +137,7 @@ impl Tracker {
     }
 
     /// Records a customer message and returns the conversation's new state.
-    pub fn observe_customer(
-        &mut self,
-        now_ms: i64,
-        channel: u64,
-        author: u64,
-        obs: &Observation,
-    ) -> Outcome {
+    pub fn observe_customer(&mut self, now_ms: i64, channel: u64, author: u64, obs: &Observation) -> Outcome {
         let a = self.authors.entry((channel, author)).or_default();
         let prev = a.level;
         a.heat = a.heat + (1.0 - a.heat) * obs.score;
@@ -176,28 +165,15 @@ impl Tracker {
 
     /// Records a staff or moderator message; `acknowledgement` (0–1) is how
     /// much it acknowledges or apologizes. Never raises a level.
-    pub fn observe_team(
-        &mut self,
-        now_ms: i64,
-        channel: u64,
-        author: u64,
-        acknowledgement: f32,
-    ) -> Outcome {
+    pub fn observe_team(&mut self, now_ms: i64, channel: u64, author: u64, acknowledgement: f32) -> Outcome {
         let _ = (now_ms, author, acknowledgement);
         let c = self.channels.entry(channel).or_default();
-        Outcome {
-            channel_level: c.level,
-            previous_channel_level: c.level,
-            channel_heat: c.heat,
-            ..Outcome::default()
-        }
+        Outcome { channel_level: c.level, previous_channel_level: c.level, channel_heat: c.heat, ..Outcome::default() }
     }
 
     /// The policy's memo for an author's conversation, if tracked.
     pub fn memo_mut(&mut self, channel: u64, author: u64) -> Option<&mut ActionMemo> {
-        self.authors
-            .get_mut(&(channel, author))
-            .map(|c| &mut c.memo)
+        self.authors.get_mut(&(channel, author)).map(|c| &mut c.memo)
     }
 
     /// The policy's memo for a channel's conversation, if tracked.

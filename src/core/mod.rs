@@ -4,9 +4,14 @@
 //! Unix milliseconds, so the same input always gives the same output; the
 //! live bot, `keel replay` and `keel explain` all drive this same code.
 
+pub mod engine;
 pub mod escalation;
+pub mod matcher;
 pub mod normalize;
+pub mod policy;
+pub mod score;
 pub mod surface;
+pub mod template;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +39,7 @@ impl Role {
 }
 
 /// How heated a conversation is, from calm to abusive.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Nothing to see.

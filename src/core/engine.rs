@@ -1,0 +1,129 @@
+//! The pipeline in one place: a message in, a decision out.
+//!
+//! [`Engine`] owns the tracker (the only mutable state) and shares the
+//! compiled pack through an `Arc`, so a reload swaps in a new analyzer
+//! without losing any conversation's state.
+
+use crate::core::escalation::{EscalationConfig, Observation, Outcome, Tracker};
+use crate::core::policy::{decide, Action, PolicyConfig, Situation};
+use crate::core::score::{Analysis, Analyzer, Scratch};
+use crate::core::Role;
+use std::sync::Arc;
+
+/// One message as the core sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Message<'a> {
+    /// When it was sent (Unix ms).
+    pub ts_ms: i64,
+    /// The channel (or thread) it was sent in.
+    pub channel: u64,
+    /// Who sent it.
+    pub author: u64,
+    /// What the author is.
+    pub role: Role,
+    /// The text as sent.
+    pub text: &'a str,
+    /// How to address the author in rendered text (`{user}`).
+    pub author_name: &'a str,
+    /// The channel's display name (`{channel}`).
+    pub channel_name: &'a str,
+}
+
+/// What the engine made of one message.
+#[derive(Debug, Clone, Default)]
+pub struct Decision {
+    /// The message on its own.
+    pub analysis: Analysis,
+    /// The conversations after it.
+    pub outcome: Outcome,
+    /// What to do now.
+    pub actions: Vec<Action>,
+}
+
+/// Settings of everything after scoring.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EngineConfig {
+    /// Escalation tracking.
+    pub escalation: EscalationConfig,
+    /// Nudges, choices and boundaries.
+    pub policy: PolicyConfig,
+}
+
+/// The whole core: analyzer, tracker and policy.
+#[derive(Debug)]
+pub struct Engine {
+    analyzer: Arc<Analyzer>,
+    tracker: Tracker,
+    policy: PolicyConfig,
+    scratch: Scratch,
+}
+
+impl Engine {
+    /// An engine with no conversations tracked yet.
+    pub fn new(analyzer: Arc<Analyzer>, config: &EngineConfig) -> Engine {
+        Engine {
+            analyzer,
+            tracker: Tracker::new(config.escalation.clone()),
+            policy: config.policy.clone(),
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// The analyzer in force.
+    pub fn analyzer(&self) -> &Arc<Analyzer> {
+        &self.analyzer
+    }
+
+    /// Swaps in a new pack (a reload), keeping every conversation's state.
+    pub fn set_analyzer(&mut self, analyzer: Arc<Analyzer>) {
+        self.analyzer = analyzer;
+    }
+
+    /// Replaces the policy settings (a reload of bot.toml).
+    pub fn set_policy(&mut self, policy: PolicyConfig) {
+        self.policy = policy;
+    }
+
+    /// The tracker, for status views.
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    /// Judges one message, writing the result into `out` (buffers reused).
+    pub fn process_into(&mut self, msg: &Message<'_>, out: &mut Decision) {
+        out.actions.clear();
+        let rate = if msg.role.is_team() { 0.0 } else { self.tracker.message_rate(msg.channel, msg.author, msg.ts_ms) };
+        self.analyzer.analyze_into(msg.text, rate, &mut out.analysis, &mut self.scratch);
+        let a = &out.analysis;
+        if msg.role.is_team() {
+            // Staff never count as customer hostility; their acknowledgements cool.
+            out.outcome = self.tracker.observe_team(msg.ts_ms, msg.channel, msg.author, a.cooling);
+            return;
+        }
+        let obs = Observation { score: a.score, cue: a.cue, abusive: a.abusive, cooling: a.cooling };
+        out.outcome = self.tracker.observe_customer(msg.ts_ms, msg.channel, msg.author, &obs);
+        let mut memo = self.tracker.memo_mut(msg.channel, msg.author).copied().unwrap_or_default();
+        let mut channel_memo = self.tracker.channel_memo_mut(msg.channel).copied().unwrap_or_default();
+        let sit = Situation {
+            analysis: a,
+            outcome: &out.outcome,
+            now_ms: msg.ts_ms,
+            user: msg.author_name,
+            channel: msg.channel_name,
+        };
+        out.actions = decide(&self.policy, self.analyzer.pack(), &sit, msg.text, &mut memo, &mut channel_memo);
+        if let Some(m) = self.tracker.memo_mut(msg.channel, msg.author) {
+            *m = memo;
+        }
+        if let Some(m) = self.tracker.channel_memo_mut(msg.channel) {
+            *m = channel_memo;
+        }
+    }
+
+    /// Judges one message.
+    pub fn process(&mut self, msg: &Message<'_>) -> Decision {
+        let mut d = Decision::default();
+        self.process_into(msg, &mut d);
+        d
+    }
+}

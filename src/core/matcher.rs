@@ -1,0 +1,395 @@
+//! The phrase engine: every phrase of a pack compiled once into one searcher.
+//!
+//! Literal phrases, allow-list entries and topic phrases all go into a single
+//! Aho-Corasick automaton, so the cost of scanning a message does not grow
+//! with the number of phrases; regular expressions go into one `RegexSet`
+//! that tells which patterns match before any of them is run for spans.
+//!
+//! Two disguises are resolved here rather than in the normalizer because they
+//! depend on the phrases: a letter repeated three or more times is shortened
+//! to one by the normalizer, so a phrase with a double letter (`ass`) is also
+//! compiled with that letter single, and such a variant only counts where the
+//! text's letter was stretched (`asssss`, never `as`); and a `*` inside a
+//! word (`f*ck`) is a hidden letter, resolved against the pack's one-word
+//! phrases of the same shape.
+//!
+//! The matcher is built once (see [`Matcher::new`]) and is immutable,
+//! `Send + Sync`, and shared by reference; a reload builds a new one.
+
+use crate::core::normalize::Normalized;
+use crate::pack::{CategoryKind, EntryPattern, Pack, Phrase};
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexSet};
+use std::collections::HashMap;
+
+/// What a hit is a hit of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HitOf {
+    /// An entry of the pack (index into [`Pack::entries`]).
+    Entry(usize),
+    /// An issue topic (index into [`Pack::topics`]).
+    Topic(usize),
+}
+
+/// One match in a normalized message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// What matched.
+    pub of: HitOf,
+    /// Start byte in the normalized text.
+    pub start: usize,
+    /// End byte (exclusive) in the normalized text.
+    pub end: usize,
+    /// The allow-list entry (index into [`Pack::allow`]) this match lies inside, if any.
+    pub allowed_by: Option<usize>,
+}
+
+/// Why a matcher could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The automaton could not be built (too many or too long phrases).
+    #[error("cannot build the phrase automaton: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+    /// The patterns could not be compiled together.
+    #[error("cannot compile the patterns together: {0}")]
+    Regex(#[from] regex::Error),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Entry(u32),
+    Allow(u32),
+    Topic(u32),
+}
+
+/// One way a pattern string of the automaton can count.
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    target: Target,
+    any_start: bool,
+    any_end: bool,
+    /// Bit i set: byte i of the match must be a stretched letter.
+    stretched: u32,
+}
+
+/// The compiled form of a pack's phrases.
+#[derive(Debug)]
+pub struct Matcher {
+    automaton: AhoCorasick,
+    /// For automaton pattern i, its readings are `readings[spans[i].0..spans[i].1]`.
+    spans: Vec<(u32, u32)>,
+    readings: Vec<Reading>,
+    regex_set: RegexSet,
+    regexes: Vec<(Regex, usize)>,
+    /// One-word hostile phrases by first byte, for resolving `f*ck`.
+    censorable: HashMap<u8, Vec<usize>>,
+    /// Per entry: (category, kind) for overlap resolution.
+    entry_meta: Vec<(usize, CategoryKind, f32)>,
+    allow_count: usize,
+}
+
+/// Longest run of doubled letters expanded into single-letter variants.
+const MAX_DOUBLE_VARIANTS: usize = 3;
+
+/// The phrase's text plus its variants with doubled letters made single,
+/// each with the positions that must be stretched in the text.
+fn variants(text: &str) -> Vec<(String, u32)> {
+    let bytes = text.as_bytes();
+    let doubles: Vec<usize> = (0..bytes.len().saturating_sub(1))
+        .filter(|&i| bytes[i].is_ascii_alphabetic() && bytes[i] == bytes[i + 1] && (i == 0 || bytes[i - 1] != bytes[i]))
+        .take(MAX_DOUBLE_VARIANTS)
+        .collect();
+    let mut out = Vec::with_capacity(1 << doubles.len());
+    for mask in 0u32..(1 << doubles.len()) {
+        let mut s = String::with_capacity(bytes.len());
+        let mut stretched = 0u32;
+        let mut skip = usize::MAX;
+        for (i, &b) in bytes.iter().enumerate() {
+            if i == skip {
+                continue;
+            }
+            if let Some(k) = doubles.iter().position(|&d| d == i) {
+                if mask & (1 << k) != 0 {
+                    if s.len() < 32 {
+                        stretched |= 1 << s.len();
+                    }
+                    skip = i + 1;
+                }
+            }
+            s.push(b as char);
+        }
+        if mask == 0 {
+            // Non-ASCII phrases are kept exactly.
+            out.push((text.to_string(), 0));
+        } else {
+            out.push((s, stretched));
+        }
+    }
+    out
+}
+
+/// True for bytes that continue a word (letters, digits, hidden letters, and any non-ASCII byte).
+#[inline]
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'*' || b >= 0x80
+}
+
+#[inline]
+fn word_start_ok(text: &[u8], start: usize) -> bool {
+    start == 0 || !is_word_byte(text[start - 1])
+}
+
+/// A phrase matches whole words; a plural `s`/`es` may follow.
+#[inline]
+fn word_end_ok(text: &[u8], end: usize) -> bool {
+    let ends_at = |i: usize| i >= text.len() || !is_word_byte(text[i]);
+    ends_at(end)
+        || (text.get(end) == Some(&b's') && ends_at(end + 1))
+        || (text.get(end) == Some(&b'e') && text.get(end + 1) == Some(&b's') && ends_at(end + 2))
+}
+
+impl Matcher {
+    /// Compiles every phrase, allow-list entry, topic phrase and pattern of `pack`.
+    pub fn new(pack: &Pack) -> Result<Matcher, BuildError> {
+        let mut strings: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut by_pattern: Vec<Vec<Reading>> = Vec::new();
+        let mut add = |phrase: &Phrase, target: Target| {
+            for (s, stretched) in variants(&phrase.text) {
+                let id = *index.entry(s.clone()).or_insert_with(|| {
+                    strings.push(s);
+                    by_pattern.push(Vec::new());
+                    strings.len() - 1
+                });
+                by_pattern[id].push(Reading {
+                    target,
+                    any_start: phrase.any_start,
+                    any_end: phrase.any_end,
+                    stretched,
+                });
+            }
+        };
+        let mut regex_sources = Vec::new();
+        let mut regexes = Vec::new();
+        let mut censorable: HashMap<u8, Vec<usize>> = HashMap::new();
+        for (i, e) in pack.entries.iter().enumerate() {
+            match &e.pattern {
+                EntryPattern::Phrase(p) => {
+                    add(p, Target::Entry(i as u32));
+                    let hostile = pack.categories[e.category].kind == CategoryKind::Hostile;
+                    if hostile && !p.any_start && p.text.len() >= 3 && p.text.bytes().all(|b| b.is_ascii_lowercase()) {
+                        censorable.entry(p.text.as_bytes()[0]).or_default().push(i);
+                    }
+                }
+                EntryPattern::Regex(r) => {
+                    regex_sources.push(r.clone());
+                    regexes.push((Regex::new(r)?, i));
+                }
+            }
+        }
+        for (i, a) in pack.allow.iter().enumerate() {
+            add(a, Target::Allow(i as u32));
+        }
+        for (t, topic) in pack.topics.iter().enumerate() {
+            for p in &topic.phrases {
+                add(p, Target::Topic(t as u32));
+            }
+        }
+        let automaton = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&strings)?;
+        let mut spans = Vec::with_capacity(by_pattern.len());
+        let mut readings = Vec::new();
+        for r in by_pattern {
+            let start = readings.len() as u32;
+            readings.extend(r);
+            spans.push((start, readings.len() as u32));
+        }
+        let entry_meta =
+            pack.entries.iter().map(|e| (e.category, pack.categories[e.category].kind, e.weight)).collect();
+        Ok(Matcher {
+            automaton,
+            spans,
+            readings,
+            regex_set: RegexSet::new(&regex_sources)?,
+            regexes,
+            censorable,
+            entry_meta,
+            allow_count: pack.allow.len(),
+        })
+    }
+
+    /// Number of phrases and pattern variants compiled into the automaton.
+    pub fn automaton_patterns(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Finds every hit in `norm`, appending to `out` (cleared first).
+    ///
+    /// Hits inside an allow-list entry are kept with `allowed_by` set, so
+    /// `keel explain` can show them; within one category a hit lying inside a
+    /// longer one is dropped, and so is a de-escalating or cue hit lying
+    /// inside a hostile one ("thanks for nothing").
+    pub fn find(&self, pack: &Pack, norm: &Normalized, out: &mut Vec<Hit>) {
+        out.clear();
+        let text = norm.text();
+        let bytes = text.as_bytes();
+        let mut allows: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let (a, b) = self.spans[m.pattern().as_usize()];
+            for r in &self.readings[a as usize..b as usize] {
+                if !r.any_start && !word_start_ok(bytes, start) {
+                    continue;
+                }
+                if !r.any_end && !word_end_ok(bytes, end) {
+                    continue;
+                }
+                if r.stretched != 0 && !stretched_ok(norm, start, r.stretched) {
+                    continue;
+                }
+                let (start, end) = (if r.any_start { word_start(bytes, start) } else { start }, {
+                    if r.any_end {
+                        word_end(bytes, end)
+                    } else {
+                        end
+                    }
+                });
+                match r.target {
+                    Target::Entry(e) => out.push(Hit { of: HitOf::Entry(e as usize), start, end, allowed_by: None }),
+                    Target::Topic(t) => out.push(Hit { of: HitOf::Topic(t as usize), start, end, allowed_by: None }),
+                    Target::Allow(i) => allows.push((start, end, i as usize)),
+                }
+            }
+        }
+        if !self.regexes.is_empty() {
+            for i in self.regex_set.matches(text).iter() {
+                let (re, entry) = &self.regexes[i];
+                for m in re.find_iter(text) {
+                    if m.start() < m.end() {
+                        out.push(Hit { of: HitOf::Entry(*entry), start: m.start(), end: m.end(), allowed_by: None });
+                    }
+                }
+            }
+        }
+        if memchr_star(bytes) {
+            self.resolve_hidden_letters(pack, bytes, out);
+        }
+        debug_assert!(allows.iter().all(|a| a.2 < self.allow_count));
+        for h in out.iter_mut() {
+            if let HitOf::Entry(_) = h.of {
+                h.allowed_by = allows.iter().find(|&&(s, e, _)| s <= h.start && h.end <= e).map(|a| a.2);
+            }
+        }
+        self.drop_shadowed(out);
+    }
+
+    /// Words with a hidden letter (`f*ck`, `sh*t`, `f***ing`) against one-word hostile phrases.
+    fn resolve_hidden_letters(&self, pack: &Pack, bytes: &[u8], out: &mut Vec<Hit>) {
+        let mut i = 0;
+        while i < bytes.len() {
+            if !is_word_byte(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && is_word_byte(bytes[i]) {
+                i += 1;
+            }
+            let word = &bytes[start..i];
+            if !word.contains(&b'*') || word[0] == b'*' {
+                continue;
+            }
+            let Some(candidates) = self.censorable.get(&word[0]) else {
+                continue;
+            };
+            let mut best: Option<(usize, f32)> = None;
+            for &e in candidates {
+                let EntryPattern::Phrase(p) = &pack.entries[e].pattern else {
+                    continue;
+                };
+                let pb = p.text.as_bytes();
+                let fits_len = if p.any_end { word.len() >= pb.len() } else { word.len() == pb.len() };
+                if !fits_len {
+                    continue;
+                }
+                let known = pb.iter().zip(word).filter(|(_, &w)| w != b'*').count();
+                let agrees = pb.iter().zip(word).all(|(&p, &w)| w == b'*' || w == p);
+                if agrees && known >= 1 {
+                    let w = self.entry_meta[e].2;
+                    if best.is_none_or(|(_, bw)| w > bw) {
+                        best = Some((e, w));
+                    }
+                }
+            }
+            if let Some((e, _)) = best {
+                if !out.iter().any(|h| h.of == HitOf::Entry(e) && h.start == start) {
+                    out.push(Hit { of: HitOf::Entry(e), start, end: i, allowed_by: None });
+                }
+            }
+        }
+    }
+
+    /// Drops hits lying inside a longer hit of the same category, and
+    /// de-escalating or cue hits lying inside a hostile hit.
+    fn drop_shadowed(&self, out: &mut Vec<Hit>) {
+        if out.len() < 2 {
+            return;
+        }
+        out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let meta = |h: &Hit| match h.of {
+            HitOf::Entry(e) => Some(self.entry_meta[e]),
+            HitOf::Topic(_) => None,
+        };
+        let mut keep = vec![true; out.len()];
+        for i in 0..out.len() {
+            let Some((ci, ki, wi)) = meta(&out[i]) else {
+                continue;
+            };
+            for j in 0..out.len() {
+                if i == j || !keep[j] {
+                    continue;
+                }
+                let Some((cj, kj, wj)) = meta(&out[j]) else {
+                    continue;
+                };
+                let inside = out[j].start <= out[i].start && out[i].end <= out[j].end;
+                if !inside || out[j].allowed_by.is_some() {
+                    continue;
+                }
+                let same_span = out[j].start == out[i].start && out[j].end == out[i].end;
+                let shadowed = if ci == cj {
+                    !same_span || wj > wi || (wj == wi && j < i)
+                } else {
+                    ki != CategoryKind::Hostile && kj == CategoryKind::Hostile
+                };
+                if shadowed {
+                    keep[i] = false;
+                    break;
+                }
+            }
+        }
+        let mut k = keep.iter();
+        out.retain(|_| *k.next().unwrap_or(&true));
+    }
+}
+
+fn memchr_star(bytes: &[u8]) -> bool {
+    bytes.contains(&b'*')
+}
+
+fn word_start(bytes: &[u8], mut i: usize) -> usize {
+    while i > 0 && is_word_byte(bytes[i - 1]) {
+        i -= 1;
+    }
+    i
+}
+
+fn word_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && is_word_byte(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
+fn stretched_ok(norm: &Normalized, start: usize, mask: u32) -> bool {
+    (0..32).filter(|b| mask & (1 << b) != 0).all(|b| norm.is_stretched(start + b))
+}
