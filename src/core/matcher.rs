@@ -393,3 +393,7 @@ fn word_end(bytes: &[u8], mut i: usize) -> usize {
 fn stretched_ok(norm: &Normalized, start: usize, mask: u32) -> bool {
     (0..32).filter(|b| mask & (1 << b) != 0).all(|b| norm.is_stretched(start + b))
 }
+
+#[cfg(test)]
+#[path = "matcher_tests.rs"]
+mod tests;

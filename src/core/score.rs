@@ -322,3 +322,7 @@ pub struct Scratch {
     hits: Vec<Hit>,
     words: Vec<Word>,
 }
+
+#[cfg(test)]
+#[path = "score_tests.rs"]
+mod tests;

@@ -235,3 +235,6 @@ impl Pack {
         format!("{file}:{}", origin.line)
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests;
