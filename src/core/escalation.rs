@@ -12,7 +12,7 @@
 //!   conversations are evicted from the least-recently-used end as later
 //!   messages come in (amortized O(1) per observation).
 //! - **Small.** A tracked author conversation is one fixed-size LRU entry of
-//!   about 140 bytes plus its hash-table slot (see
+//!   144 bytes (64-bit) plus its hash-table slot (see
 //!   [`Tracker::memory_per_conversation`]); times are `u32` ticks of 100 ms
 //!   since the first observation, recent scores are quantized to `u8`.
 //!
