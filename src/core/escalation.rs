@@ -1,10 +1,77 @@
 //! Escalation tracking per (channel, author) and per channel.
 //!
-//! PLACEHOLDER implementation with the final public API; the real one replaces it.
+//! A [`Tracker`] turns scored messages into the state of two kinds of
+//! conversation: each author's conversation in a channel, and the channel's
+//! conversation as a whole. It is shaped by three constraints:
+//!
+//! - **Pure and deterministic.** Time comes in as `now_ms`; nothing reads a
+//!   clock, nothing is random (the tables use a fixed hasher and eviction
+//!   follows the LRU list), so the same calls always give the same outcomes.
+//! - **Lazy.** Nothing runs between messages. Decay is computed from the time
+//!   since the last update when the next message arrives, and idle
+//!   conversations are evicted from the least-recently-used end as later
+//!   messages come in (amortized O(1) per observation).
+//! - **Small.** A tracked author conversation is one fixed-size LRU entry of
+//!   144 bytes (64-bit) plus its hash-table slot (see
+//!   [`Tracker::memory_per_conversation`]); times are `u32` ticks of 100 ms
+//!   since the first observation, recent scores are quantized to `u8`.
+//!
+//! # Formulas
+//!
+//! With `d = heat × 2^(−Δt / half_life_secs)` the heat decayed since the
+//! conversation's last customer message, a customer message does
+//!
+//! ```text
+//! contribution = max(0, score + cue)
+//! heat         = d + (1 − d) × contribution                  (never lowers d)
+//! heat        ×= (1 − cooling) × (1 − 0.5 × max(0, −cue))    (thanks, apologies, politeness)
+//! trend        = trend + 0.5 × ((heat − heat_before) − trend)
+//! ```
+//!
+//! so several moderate messages accumulate, a calm one never raises heat, and
+//! `trend` (an exponentially weighted average of the heat change per message,
+//! `heat_before` being the stored heat before this message's decay) is
+//! positive while heating up and negative while cooling.
+//!
+//! Levels rise at once to the level the heat reaches (`tense_at`,
+//! `heated_at`, `abusive_at`), possibly several at a time, and fall one level
+//! per observation, only when heat is below the current level's threshold
+//! minus `hysteresis`.
+//!
+//! The channel is fed by every customer message with the contribution
+//! boosted by the other participants who are hot (own heat at least
+//! `tense_at`, within one half-life): `contribution × (1 + 0.5 × others)`,
+//! capped at 1, with at most [`HOT_PARTICIPANTS`] remembered. A customer's
+//! own cooling counts for the channel divided by `1 + others`: one person's
+//! thanks does not calm a channel where others are still hot.
+//!
+//! A team message multiplies the channel's heat and that of the channel's
+//! most recent customer by `1 − staff_cooling × acknowledgement`, without
+//! refreshing their clocks, and never raises a level.
 
 use super::Level;
 use serde::Deserialize;
-use std::collections::HashMap;
+
+mod conv;
+mod heat;
+mod key_hash;
+#[cfg(test)]
+mod tests;
+mod tracker;
+
+pub use tracker::Tracker;
+
+/// Most recent scores kept per author conversation (see [`Tracker::recent_scores`]).
+pub const RECENT_SCORES: usize = conv::RECENT;
+
+/// Strikes remembered per conversation; [`Outcome::strikes`] saturates here.
+pub const MAX_STRIKES: u32 = conv::STRIKE_SLOTS as u32;
+
+/// Hot participants remembered per channel for the channel's boost.
+pub const HOT_PARTICIPANTS: usize = conv::HOT_SLOTS;
+
+/// How much each other hot participant boosts a message's channel contribution.
+pub const CROSS_HEAT: f32 = 0.5;
 
 /// Escalation settings (`[escalation]` in bot.toml).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -100,117 +167,4 @@ pub struct Outcome {
     pub trend: f32,
     /// Abusive messages within the strike window, this one included.
     pub strikes: u32,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Conv {
-    heat: f32,
-    level: Level,
-    last_ms: i64,
-    strikes: u32,
-    memo: ActionMemo,
-}
-
-/// Tracks every conversation's heat; bounded in memory.
-#[derive(Debug)]
-pub struct Tracker {
-    config: EscalationConfig,
-    authors: HashMap<(u64, u64), Conv>,
-    channels: HashMap<u64, Conv>,
-}
-
-impl Tracker {
-    /// A tracker with the given settings.
-    pub fn new(config: EscalationConfig) -> Self {
-        Tracker { config, authors: HashMap::new(), channels: HashMap::new() }
-    }
-
-    /// The settings in force.
-    pub fn config(&self) -> &EscalationConfig {
-        &self.config
-    }
-
-    /// Messages per minute from this author in this channel before `now_ms`.
-    pub fn message_rate(&self, channel: u64, author: u64, now_ms: i64) -> f32 {
-        let _ = (channel, author, now_ms);
-        0.0
-    }
-
-    /// Records a customer message and returns the conversation's new state.
-    pub fn observe_customer(&mut self, now_ms: i64, channel: u64, author: u64, obs: &Observation) -> Outcome {
-        let a = self.authors.entry((channel, author)).or_default();
-        let prev = a.level;
-        a.heat = a.heat + (1.0 - a.heat) * obs.score;
-        a.level = level_for(&self.config, a.heat);
-        a.last_ms = now_ms;
-        if obs.abusive {
-            a.strikes += 1;
-        }
-        let (level, heat, strikes) = (a.level, a.heat, a.strikes);
-        let c = self.channels.entry(channel).or_default();
-        let prev_c = c.level;
-        c.heat = c.heat + (1.0 - c.heat) * obs.score;
-        c.level = level_for(&self.config, c.heat);
-        Outcome {
-            level,
-            previous_level: prev,
-            channel_level: c.level,
-            previous_channel_level: prev_c,
-            heat,
-            channel_heat: c.heat,
-            trend: 0.0,
-            strikes,
-        }
-    }
-
-    /// Records a staff or moderator message; `acknowledgement` (0–1) is how
-    /// much it acknowledges or apologizes. Never raises a level.
-    pub fn observe_team(&mut self, now_ms: i64, channel: u64, author: u64, acknowledgement: f32) -> Outcome {
-        let _ = (now_ms, author, acknowledgement);
-        let c = self.channels.entry(channel).or_default();
-        Outcome { channel_level: c.level, previous_channel_level: c.level, channel_heat: c.heat, ..Outcome::default() }
-    }
-
-    /// The policy's memo for an author's conversation, if tracked.
-    pub fn memo_mut(&mut self, channel: u64, author: u64) -> Option<&mut ActionMemo> {
-        self.authors.get_mut(&(channel, author)).map(|c| &mut c.memo)
-    }
-
-    /// The policy's memo for a channel's conversation, if tracked.
-    pub fn channel_memo_mut(&mut self, channel: u64) -> Option<&mut ActionMemo> {
-        self.channels.get_mut(&channel).map(|c| &mut c.memo)
-    }
-
-    /// Recent scores of an author's conversation, oldest first (for sparklines).
-    pub fn recent_scores(&self, channel: u64, author: u64) -> Vec<f32> {
-        let _ = (channel, author);
-        Vec::new()
-    }
-
-    /// Number of author conversations tracked.
-    pub fn len(&self) -> usize {
-        self.authors.len()
-    }
-
-    /// True when nothing is tracked.
-    pub fn is_empty(&self) -> bool {
-        self.authors.is_empty()
-    }
-
-    /// Number of channel conversations tracked.
-    pub fn channels_len(&self) -> usize {
-        self.channels.len()
-    }
-}
-
-fn level_for(cfg: &EscalationConfig, heat: f32) -> Level {
-    if heat >= cfg.abusive_at {
-        Level::Abusive
-    } else if heat >= cfg.heated_at {
-        Level::Heated
-    } else if heat >= cfg.tense_at {
-        Level::Tense
-    } else {
-        Level::Calm
-    }
 }

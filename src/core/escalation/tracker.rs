@@ -1,0 +1,363 @@
+//! The [`Tracker`]: two LRU tables of conversations and the update rules
+//! that tie an author's conversation to its channel's (formulas in the
+//! [module documentation](super)).
+
+use super::conv::{reset_boundary_tier, AuthorConv, ChannelConv};
+use super::heat::{self, decay, ticks, unit, Params, POLITENESS_COOLING};
+use super::key_hash::KeyHash;
+use super::{ActionMemo, EscalationConfig, Observation, Outcome, CROSS_HEAT};
+use lru::LruCache;
+
+/// Tracks every conversation's heat; bounded in memory.
+///
+/// ```
+/// use keel::core::escalation::{EscalationConfig, Observation, Tracker};
+/// use keel::core::Level;
+///
+/// let mut tracker = Tracker::new(EscalationConfig::default());
+/// let angry = Observation { score: 0.4, ..Observation::default() };
+/// let first = tracker.observe_customer(0, 1, 7, &angry);
+/// let second = tracker.observe_customer(10_000, 1, 7, &angry);
+/// assert_eq!(first.level, Level::Tense);
+/// assert_eq!(second.level, Level::Heated);
+/// assert!(second.trend > 0.0);
+/// ```
+pub struct Tracker {
+    config: EscalationConfig,
+    params: Params,
+    /// Unix ms of tick 0: the first customer message observed.
+    base_ms: Option<i64>,
+    authors: LruCache<(u64, u64), AuthorConv, KeyHash>,
+    channels: LruCache<u64, ChannelConv, KeyHash>,
+}
+
+impl std::fmt::Debug for Tracker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tracker")
+            .field("config", &self.config)
+            .field("base_ms", &self.base_ms)
+            .field("authors", &self.authors.len())
+            .field("channels", &self.channels.len())
+            .finish()
+    }
+}
+
+impl Tracker {
+    /// A tracker with the given settings.
+    ///
+    /// A `max_conversations` of 0 is treated as 1. Tables start empty and
+    /// grow with use.
+    pub fn new(config: EscalationConfig) -> Self {
+        Tracker {
+            params: Params::new(&config),
+            config,
+            base_ms: None,
+            authors: LruCache::unbounded_with_hasher(KeyHash::default()),
+            channels: LruCache::unbounded_with_hasher(KeyHash::default()),
+        }
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &EscalationConfig {
+        &self.config
+    }
+
+    /// Messages per minute from this author in this channel before `now_ms`.
+    ///
+    /// Read from a counter that adds 1 per observed message and decays with
+    /// `rate_half_life_secs`: `count × 2^(−Δt/h) × ln 2 / h × 60`, which
+    /// equals the true rate for a steady stream. Call it before
+    /// [`observe_customer`](Self::observe_customer) for the message at
+    /// `now_ms`, so that message is not counted. 0 for an unknown or idle
+    /// conversation.
+    pub fn message_rate(&self, channel: u64, author: u64, now_ms: i64) -> f32 {
+        let Some(base) = self.base_ms else { return 0.0 };
+        let now = ticks(base, now_ms);
+        let p = &self.params;
+        match self.authors.peek(&(channel, author)) {
+            Some(a) if !p.idle(a.heat.last, now) && p.rate_lambda.is_finite() => {
+                let count = a.rate * decay(now.saturating_sub(a.heat.last), p.rate_lambda);
+                let per_sec = p.rate_lambda * 1000.0 / heat::TICK_MS as f64;
+                (f64::from(count) * per_sec * 60.0) as f32
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// Records a customer message and returns the conversation's new state.
+    ///
+    /// Evicts idle conversations first, then updates (or starts) the
+    /// author's conversation and the channel's, evicting the least recently
+    /// active ones beyond `max_conversations`.
+    pub fn observe_customer(
+        &mut self,
+        now_ms: i64,
+        channel: u64,
+        author: u64,
+        obs: &Observation,
+    ) -> Outcome {
+        let base = *self.base_ms.get_or_insert(now_ms);
+        let now = ticks(base, now_ms);
+        self.evict_idle_at(now);
+        let p = self.params;
+
+        let score = unit(obs.score);
+        let cue = if obs.cue.is_nan() {
+            0.0
+        } else {
+            obs.cue.clamp(-1.0, 1.0)
+        };
+        let cooling = unit(obs.cooling);
+        let contribution = unit(score + cue);
+        let politeness = POLITENESS_COOLING * (-cue).max(0.0);
+
+        // The author's conversation.
+        let a = entry(&mut self.authors, (channel, author), now, &p, |a| {
+            a.heat.last
+        });
+        let previous_level = a.heat.level;
+        a.count_message(now, &p);
+        a.heat
+            .add(now, contribution, (1.0 - cooling) * (1.0 - politeness), &p);
+        a.push_score(score);
+        if obs.abusive {
+            a.strikes.push(now, p.strike_window);
+        }
+        let last_boundary = memo_tick(base, a.memo.last_boundary_ms);
+        reset_boundary_tier(
+            &mut a.memo,
+            a.strikes.newest(),
+            last_boundary,
+            now,
+            p.strike_window,
+        );
+        let author_heat = a.heat;
+        let strikes = a.strikes.count(now, p.strike_window);
+
+        // The channel's conversation.
+        let c = entry(&mut self.channels, channel, now, &p, |c| c.heat.last);
+        let previous_channel_level = c.heat.level;
+        let others = c.hot.others(author, now, p.hot_window) as f32;
+        let boosted = (contribution * (1.0 + CROSS_HEAT * others)).min(1.0);
+        let keep = (1.0 - cooling / (1.0 + others)) * (1.0 - politeness / (1.0 + others));
+        c.heat.add(now, boosted, keep, &p);
+        c.hot.set(author, now, author_heat.heat >= p.tense_at);
+        c.last_customer = Some(author);
+        if obs.abusive {
+            c.last_strike = Some(now);
+        }
+        let last_boundary = memo_tick(base, c.memo.last_boundary_ms);
+        reset_boundary_tier(
+            &mut c.memo,
+            c.last_strike,
+            last_boundary,
+            now,
+            p.strike_window,
+        );
+
+        Outcome {
+            level: author_heat.level,
+            previous_level,
+            channel_level: c.heat.level,
+            previous_channel_level,
+            heat: author_heat.heat,
+            channel_heat: c.heat.heat,
+            trend: author_heat.trend,
+            strikes,
+        }
+    }
+
+    /// Records a staff or moderator message; `acknowledgement` (0–1) is how
+    /// much it acknowledges or apologizes. Never raises a level.
+    ///
+    /// The channel's conversation and that of its most recent customer are
+    /// multiplied by `1 − staff_cooling × acknowledgement` and their levels
+    /// re-evaluated (down at most one level). The returned channel fields
+    /// describe the channel, the author fields that last customer's
+    /// conversation (defaults when there is none); `author`, the team member,
+    /// is not tracked. An unknown channel is not created.
+    pub fn observe_team(
+        &mut self,
+        now_ms: i64,
+        channel: u64,
+        author: u64,
+        acknowledgement: f32,
+    ) -> Outcome {
+        let _ = author;
+        let Some(base) = self.base_ms else {
+            return Outcome::default();
+        };
+        let now = ticks(base, now_ms);
+        self.evict_idle_at(now);
+        let p = self.params;
+        let keep = 1.0 - p.staff_cooling * unit(acknowledgement);
+
+        let Some(c) = self.channels.peek_mut(&channel) else {
+            return Outcome::default();
+        };
+        if p.idle(c.heat.last, now) {
+            return Outcome::default();
+        }
+        let mut out = Outcome {
+            previous_channel_level: c.heat.level,
+            ..Outcome::default()
+        };
+        c.heat.cool(now, keep, &p);
+        out.channel_level = c.heat.level;
+        out.channel_heat = c.heat.at(now, &p);
+        let last_boundary = memo_tick(base, c.memo.last_boundary_ms);
+        reset_boundary_tier(
+            &mut c.memo,
+            c.last_strike,
+            last_boundary,
+            now,
+            p.strike_window,
+        );
+
+        let customer = c.last_customer;
+        if let Some(a) = customer.and_then(|who| self.authors.peek_mut(&(channel, who))) {
+            if !p.idle(a.heat.last, now) {
+                out.previous_level = a.heat.level;
+                a.heat.cool(now, keep, &p);
+                out.level = a.heat.level;
+                out.heat = a.heat.at(now, &p);
+                out.trend = a.heat.trend;
+                out.strikes = a.strikes.count(now, p.strike_window);
+                let last_boundary = memo_tick(base, a.memo.last_boundary_ms);
+                reset_boundary_tier(
+                    &mut a.memo,
+                    a.strikes.newest(),
+                    last_boundary,
+                    now,
+                    p.strike_window,
+                );
+            }
+        }
+        out
+    }
+
+    /// The policy's memo for an author's conversation, if tracked.
+    pub fn memo_mut(&mut self, channel: u64, author: u64) -> Option<&mut ActionMemo> {
+        self.authors
+            .peek_mut(&(channel, author))
+            .map(|c| &mut c.memo)
+    }
+
+    /// The policy's memo for a channel's conversation, if tracked.
+    pub fn channel_memo_mut(&mut self, channel: u64) -> Option<&mut ActionMemo> {
+        self.channels.peek_mut(&channel).map(|c| &mut c.memo)
+    }
+
+    /// Recent scores of an author's conversation, oldest first (for sparklines).
+    ///
+    /// At most [`RECENT_SCORES`](super::RECENT_SCORES), quantized to steps of 1/255.
+    pub fn recent_scores(&self, channel: u64, author: u64) -> Vec<f32> {
+        self.authors
+            .peek(&(channel, author))
+            .map(AuthorConv::recent_scores)
+            .unwrap_or_default()
+    }
+
+    /// Number of author conversations tracked.
+    ///
+    /// Idle conversations leave lazily, as later messages arrive; call
+    /// [`evict_idle`](Self::evict_idle) first for an exact count.
+    pub fn len(&self) -> usize {
+        self.authors.len()
+    }
+
+    /// True when nothing is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.authors.is_empty()
+    }
+
+    /// Number of channel conversations tracked.
+    pub fn channels_len(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// Forgets every conversation idle for `idle_ttl_secs` at `now_ms` and
+    /// returns how many (author and channel) were evicted.
+    ///
+    /// Observations already do this lazily; this is for a periodic sweep or
+    /// an exact [`len`](Self::len).
+    pub fn evict_idle(&mut self, now_ms: i64) -> usize {
+        match self.base_ms {
+            Some(base) => self.evict_idle_at(ticks(base, now_ms)),
+            None => 0,
+        }
+    }
+
+    /// Heap bytes one tracked author conversation costs: its LRU entry (key,
+    /// state and two links) plus one hash-table slot (pointer pair and
+    /// control byte). The table's spare capacity comes on top: between 1.15×
+    /// and 2.6× the slot size depending on how full it is.
+    pub const fn memory_per_conversation() -> usize {
+        entry_bytes::<(u64, u64), AuthorConv>()
+    }
+
+    /// Heap bytes one tracked channel conversation costs, counted like
+    /// [`memory_per_conversation`](Self::memory_per_conversation).
+    pub const fn memory_per_channel() -> usize {
+        entry_bytes::<u64, ChannelConv>()
+    }
+
+    fn evict_idle_at(&mut self, now: u32) -> usize {
+        let p = &self.params;
+        let mut evicted = 0;
+        while let Some((_, a)) = self.authors.peek_lru() {
+            if !p.idle(a.heat.last, now) {
+                break;
+            }
+            self.authors.pop_lru();
+            evicted += 1;
+        }
+        while let Some((_, c)) = self.channels.peek_lru() {
+            if !p.idle(c.heat.last, now) {
+                break;
+            }
+            self.channels.pop_lru();
+            evicted += 1;
+        }
+        evicted
+    }
+}
+
+/// The conversation for `key`, promoted to most recently used; started fresh
+/// when unknown or idle, evicting the least recently used one at the cap.
+fn entry<'a, K, V>(
+    table: &'a mut LruCache<K, V, KeyHash>,
+    key: K,
+    now: u32,
+    p: &Params,
+    last: impl Fn(&V) -> u32,
+) -> &'a mut V
+where
+    K: std::hash::Hash + Eq,
+    V: Default,
+{
+    if !table.contains(&key) && table.len() >= p.cap {
+        table.pop_lru();
+    }
+    let v = table.get_or_insert_mut(key, V::default);
+    if p.idle(last(v), now) {
+        // Idle but not yet evicted (timestamps out of order), or new: start
+        // from calm.
+        *v = V::default();
+    }
+    v
+}
+
+/// A memo time (Unix ms, 0 = never) in ticks.
+fn memo_tick(base_ms: i64, ms: i64) -> Option<u32> {
+    (ms != 0).then(|| ticks(base_ms, ms))
+}
+
+/// Heap bytes of one LRU entry plus its table slot.
+const fn entry_bytes<K, V>() -> usize {
+    // lru's node: key, value, prev and next pointers.
+    let node = std::mem::size_of::<(K, V, usize, usize)>();
+    // hashbrown bucket: (key pointer, node pointer) and one control byte.
+    let slot = 2 * std::mem::size_of::<usize>() + 1;
+    node + slot
+}
