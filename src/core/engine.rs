@@ -127,3 +127,7 @@ impl Engine {
         d
     }
 }
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

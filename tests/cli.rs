@@ -1,0 +1,182 @@
+//! The `keel` binary end to end: check, replay and explain on the bundled
+//! bot.toml, phrase pack and examples, and on broken inputs.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn keel(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keel"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("keel runs");
+    {
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).expect("write stdin");
+        }
+    }
+    child.wait_with_output().expect("keel finishes")
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
+}
+
+fn action_kinds(line: &Value) -> Vec<String> {
+    line["actions"].as_array().expect("actions").iter().map(|a| a["kind"].as_str().unwrap_or("").to_string()).collect()
+}
+
+#[test]
+fn bundled_configuration_checks_clean() {
+    let out = keel(&["check", "--config", "bot.toml"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok:"));
+}
+
+#[test]
+fn calm_example_produces_no_action() {
+    let out = keel(&["replay", "--config", "bot.toml", "examples/calm.jsonl"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = lines(&out);
+    assert_eq!(lines.len(), 8);
+    for l in &lines {
+        assert!(action_kinds(l).is_empty(), "{l}");
+        assert_eq!(l["level"], "calm", "{l}");
+        assert_eq!(l["hostile"], false, "{l}");
+    }
+}
+
+#[test]
+fn escalating_example_climbs_in_order() {
+    let out = keel(&["replay", "--config", "bot.toml", "examples/escalating.jsonl"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = lines(&out);
+    let all: Vec<String> = lines.iter().flat_map(action_kinds).collect();
+    let pos = |k: &str| all.iter().position(|x| x == k).unwrap_or_else(|| panic!("no {k} in {all:?}"));
+    assert!(pos("nudge_moderators") < pos("offer_choices"), "{all:?}");
+    assert!(pos("offer_choices") < pos("boundary"), "{all:?}");
+    assert!(pos("boundary") < pos("timeout"), "{all:?}");
+    // Staff lines never carry a raised level of their own.
+    for (l, role) in lines.iter().zip(["c", "s", "c", "c", "s", "c", "c", "s", "c"]) {
+        if role == "s" {
+            assert_eq!(l["level"], "calm", "{l}");
+            assert!(action_kinds(l).is_empty(), "{l}");
+        }
+    }
+    let last = lines.last().expect("lines");
+    assert_eq!(last["level"], "abusive", "{last}");
+}
+
+#[test]
+fn output_follows_the_contract() {
+    let input = r#"{"id":"m1","ts":"2026-11-22T10:00:00Z","guild":"g1","channel":"c1","author":"u1","role":"customer","text":"you absolute idiot","extra":"ignored"}"#;
+    let out = keel(&["replay", "--config", "bot.toml", "-"], Some(input));
+    assert!(out.status.success());
+    let l = &lines(&out)[0];
+    let keys: Vec<&str> = l.as_object().expect("object").keys().map(String::as_str).collect();
+    assert_eq!(keys, ["id", "score", "hostile", "level", "channel_level", "trend", "signals", "actions"]);
+    assert_eq!(l["id"], "m1");
+    let s = &l["signals"][0];
+    assert_eq!(s["category"], "insult");
+    let (start, end) = (s["start"].as_u64().expect("start") as usize, s["end"].as_u64().expect("end") as usize);
+    assert_eq!(&"you absolute idiot"[start..end], "idiot");
+    assert!(l["score"].as_f64().expect("score") > 0.5);
+}
+
+#[test]
+fn replay_is_deterministic() {
+    let a = keel(&["replay", "--config", "bot.toml", "examples/escalating.jsonl"], None);
+    let b = keel(&["replay", "--config", "bot.toml", "examples/escalating.jsonl"], None);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn malformed_lines_are_reported_and_skipped() {
+    let input = [
+        r#"{"id":"a","channel":"c","author":"u","text":"hello"}"#,
+        r#"{"id":"b","channel":"c","author":"u"}"#,
+        "not json at all",
+        r#"{"id":"c","channel":"c","author":"u","text":"hi","ts":"yesterday"}"#,
+        "",
+        r#"{"id":"d","channel":"c","author":"u","text":"thanks","role":"moderator","ts":1795000000000}"#,
+        r#"{"id":"e","channel":"c","author":"u","text":"x","role":"king"}"#,
+    ]
+    .join("\n");
+    let out = keel(&["replay", "--config", "bot.toml"], Some(&input));
+    assert!(!out.status.success(), "malformed lines make the exit status non-zero");
+    let ids: Vec<Value> = lines(&out).iter().map(|l| l["id"].clone()).collect();
+    assert_eq!(ids, ["a", "d"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    for n in [2, 3, 4, 7] {
+        assert!(err.contains(&format!("line {n}:")), "line {n} not reported: {err}");
+    }
+    assert!(err.contains("missing field `text`"), "{err}");
+}
+
+#[test]
+fn explain_shows_normalization_matches_and_allow_list() {
+    let out = keel(&["explain", "--config", "bot.toml", "you are an 1d10t"], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("normalized: you are an idiot"), "{text}");
+    assert!(text.contains("insult"), "{text}");
+    let out = keel(&["explain", "--config", "bot.toml"], Some("this bug is killing me"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("cancelled by allow-list"), "{text}");
+    assert!(text.contains("not hostile"), "{text}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+    }
+}
+
+#[test]
+fn broken_phrase_file_is_reported_precisely() {
+    let dir = tempfile::tempdir().expect("tmp");
+    copy_dir(&root().join("phrases"), &dir.path().join("phrases"));
+    std::fs::copy(root().join("bot.toml"), dir.path().join("bot.toml")).expect("copy bot.toml");
+    let broken = "# a broken file\n[[phrase]]\ncategory = \"insult\"\npattern = '''(oops'''\n\n[[phrase]]\ncategory = \"no-such-category\"\ntext = \"x\"\n";
+    std::fs::write(dir.path().join("phrases/zz-broken.toml"), broken).expect("write");
+    let config = dir.path().join("bot.toml");
+    let config = config.to_str().expect("utf-8 path");
+
+    let out = keel(&["check", "--config", config], None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("zz-broken.toml:4:"), "{err}");
+    assert!(err.contains("phrase[0].pattern: regex does not compile"), "{err}");
+    assert!(err.contains("zz-broken.toml:6:"), "{err}");
+    assert!(err.contains("unknown category `no-such-category`"), "{err}");
+
+    let out = keel(&["replay", "--config", config, "examples/calm.jsonl"], None);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("zz-broken.toml:4:"), "{err}");
+}
+
+#[test]
+fn broken_bot_toml_is_reported_precisely() {
+    let dir = tempfile::tempdir().expect("tmp");
+    copy_dir(&root().join("phrases"), &dir.path().join("phrases"));
+    std::fs::write(dir.path().join("bot.toml"), "[escalation]\nhalf_life_secs = 600.0\ntense_att = 0.3\n").expect("write");
+    let config = dir.path().join("bot.toml");
+    let out = keel(&["check", "--config", config.to_str().expect("utf-8")], None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bot.toml:3:"), "{err}");
+    assert!(err.contains("tense_att"), "{err}");
+}
