@@ -42,6 +42,23 @@
 //!   boundaries for the scorer; `'` is the only apostrophe.
 //! * URLs and custom emoji are a single space: their letters never match.
 //!
+//! # Judgement calls
+//!
+//! * Leetspeak needs a real letter in the token. Digits stay digits in
+//!   identifiers and quantities: a token with a `2` or `6` (`h264`), a
+//!   number with a unit or ordinal (`5pm`, `2nd`, `8gb`), and trailing
+//!   digits after two or more characters (`win10`, `user123`); `a55` is
+//!   still `ass`.
+//! * `!` and `|` are `i` only between a word character and a letter, and
+//!   not at a visible sentence break (`thanks!You`); `!ban` stays a command.
+//! * `@` starting a token is a mention unless a non-alphanumeric follows
+//!   (`@$$hole` is leet: usernames have no `$`).
+//! * `#` is a wildcard only before a letter (`b#tch`, not `c#` or `#123`).
+//! * A trailing star run closing an earlier opening run of the same length
+//!   is Markdown (`*sigh*`), otherwise a wildcard (`f***`).
+//! * E-mail addresses become a space, like URLs.
+//! * Spaced-out letters need at least two real letters (`1 2 3` stays).
+//!
 //! Inputs longer than `u32::MAX` bytes are normalized up to that length
 //! (offsets are stored as `u32`); Discord messages are 4,000 characters.
 
@@ -99,10 +116,8 @@ impl Normalized {
     }
 
     fn emit(&mut self, c: char, start: u32, end: u32, stretched: bool) {
-        let mut buf = [0u8; 4];
-        let s = c.encode_utf8(&mut buf);
-        self.text.push_str(s);
-        for _ in 0..s.len() {
+        self.text.push(c);
+        for _ in 0..c.len_utf8() {
             self.src.push((start, end));
             self.stretched.push(stretched);
         }
@@ -492,15 +507,12 @@ fn join_spaced(units: &mut Vec<Unit>) {
     let mut any = false;
     let mut i = 0;
     while i + 4 < n {
-        if !single(units, i) {
+        // Cheap test first: most letters are followed by letters.
+        if !matches!(units[i + 1].c, ' ' | '.' | '-' | '_' | ',') || !single(units, i) {
             i += 1;
             continue;
         }
         let sep = units[i + 1].c;
-        if !matches!(sep, ' ' | '.' | '-' | '_' | ',') {
-            i += 1;
-            continue;
-        }
         let mut j = i;
         let mut count = 1;
         let mut letters = usize::from(is_letter(units[i].c));
@@ -624,7 +636,8 @@ fn is_quantity(units: &[Unit]) -> bool {
 /// Resolves leetspeak and wildcards inside the token `units[s..e]`.
 fn resolve_token(units: &mut [Unit], s: usize, e: usize) {
     let token = &units[s..e];
-    if !token.iter().any(|u| is_letter(u.c)) {
+    // Fast path: nothing to resolve in a token of plain letters.
+    if token.iter().all(|u| u.c.is_ascii_lowercase()) || !token.iter().any(|u| is_letter(u.c)) {
         return;
     }
     // Digits stay digits in identifiers (`h264`, `win10`) and quantities.
