@@ -1,6 +1,39 @@
 //! Surface signals read from the original text: shouting and punctuation bursts.
 //!
-//! PLACEHOLDER implementation; the real one replaces it.
+//! These look at what normalization throws away (capitals, `!!!`), so they
+//! read the original message. One pass, no allocation.
+//!
+//! Text that is not the author's own voice is skipped: inline code and code
+//! blocks (pasted `ERROR: CONNECTION REFUSED` logs), Discord markup
+//! (`<:PEPEHANDS:123>`, mentions, timestamps) and URLs.
+//!
+//! # Shouting
+//!
+//! Only words of five letters or more count, which leaves out acronyms
+//! (`API`, `USPS`, `HTTP`, `FAQ`) and short words (`I`, `OK`, `NOW`). Words
+//! containing digits or `_` are identifiers (`ERROR_CODE`, `HTTP404`) and
+//! are skipped. A word is in capitals when all its letters are upper case.
+//!
+//! `shouting` is the share of letters, among counted words, that belong to
+//! words in capitals (so title case and `iPhone` count for nothing). It is 0
+//! unless the message really shouts:
+//!
+//! * at least two words in capitals (`WHERE IS MY ORDER`), or
+//! * one word in capitals that holds more than half of the letters of a
+//!   short message (at most [`SHORT_MESSAGE_LETTERS`] letters):
+//!   `UNACCEPTABLE!!!`, `REFUND NOW`.
+//!
+//! One capitalized word in a longer sentence (`I want a REFUND now`,
+//! `My USPS tracking says FEDEX`) is emphasis or a name, not shouting.
+//!
+//! # Punctuation bursts
+//!
+//! A burst is a run of `!` and `?` (fullwidth `！？`, `‼`, `⁉`, `❗`, `❓`
+//! included) of length three or more, or of length two when it mixes both
+//! (`?!`). `!`, `?`, `!!`, `??` and `...` are not bursts. Emoji variation
+//! selectors inside a run (`❗️❗️`) do not break it.
+
+use super::normalize::syntax;
 
 /// What the surface of a message says about its tone.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -11,8 +44,314 @@ pub struct Surface {
     pub punctuation_bursts: u32,
 }
 
+/// Words shorter than this never count towards shouting.
+pub const MIN_SHOUT_WORD_LETTERS: u32 = 5;
+
+/// A message with at most this many letters is short: one word in capitals
+/// can make it shouting.
+pub const SHORT_MESSAGE_LETTERS: u32 = 40;
+
 /// Reads the surface signals of `original`.
+///
+/// ```
+/// use keel::core::surface::surface;
+/// let s = surface("WHERE IS MY ORDER?!?!");
+/// assert_eq!(s.shouting, 1.0);
+/// assert_eq!(s.punctuation_bursts, 1);
+/// assert_eq!(surface("My USPS tracking says FEDEX").shouting, 0.0);
+/// ```
 pub fn surface(original: &str) -> Surface {
-    let _ = original;
-    Surface::default()
+    let mut caps = Caps::default();
+    let mut bursts = Bursts::default();
+    let bytes = original.as_bytes();
+    let maybe_url = syntax::has_url_marker(original);
+    let mut in_code = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'`' {
+            while bytes.get(i) == Some(&b'`') {
+                i += 1;
+            }
+            in_code = !in_code;
+            caps.end_word();
+            bursts.end_run();
+            continue;
+        }
+        if !in_code {
+            if let Some(end) = skip_markup(bytes, i, maybe_url) {
+                caps.end_word();
+                bursts.end_run();
+                i = end;
+                continue;
+            }
+        }
+        let Some(c) = original.get(i..).and_then(|s| s.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
+        if in_code {
+            continue;
+        }
+        caps.push(c);
+        bursts.push(c);
+    }
+    caps.end_word();
+    bursts.end_run();
+    Surface {
+        shouting: caps.shouting(),
+        punctuation_bursts: bursts.count,
+    }
+}
+
+/// Where Discord markup or a URL starting at `i` ends, if one does.
+fn skip_markup(bytes: &[u8], i: usize, maybe_url: bool) -> Option<usize> {
+    match bytes[i] {
+        b'<' => syntax::markup(bytes, i).map(|m| match m {
+            syntax::Markup::Mention { end, .. } | syntax::Markup::Blank { end } => end,
+        }),
+        b if maybe_url && b.is_ascii_alphabetic() && syntax::at_word_start(bytes, i) => {
+            syntax::url_end(bytes, i)
+        }
+        _ => None,
+    }
+}
+
+/// Counts capitals word by word.
+#[derive(Default)]
+struct Caps {
+    /// Letters in the current word.
+    letters: u32,
+    /// Upper-case letters in the current word.
+    upper: u32,
+    /// The current word contains a digit or `_`.
+    identifier: bool,
+    /// Letters in all words.
+    total_letters: u32,
+    /// Letters in counted (long) words.
+    long_letters: u32,
+    /// Letters in counted words that are in capitals.
+    caps_letters: u32,
+    /// Counted words in capitals.
+    caps_words: u32,
+}
+
+impl Caps {
+    fn push(&mut self, c: char) {
+        if c.is_alphabetic() {
+            self.letters += 1;
+            self.upper += u32::from(c.is_uppercase());
+        } else if c.is_numeric() || c == '_' {
+            self.identifier = true;
+        } else if !is_invisible_joiner(c) {
+            self.end_word();
+        }
+    }
+
+    fn end_word(&mut self) {
+        self.total_letters += self.letters;
+        if self.letters >= MIN_SHOUT_WORD_LETTERS && !self.identifier {
+            self.long_letters += self.letters;
+            if self.upper == self.letters {
+                self.caps_letters += self.letters;
+                self.caps_words += 1;
+            }
+        }
+        self.letters = 0;
+        self.upper = 0;
+        self.identifier = false;
+    }
+
+    fn shouting(&self) -> f32 {
+        let one_word_message = self.caps_words == 1
+            && self.total_letters <= SHORT_MESSAGE_LETTERS
+            && self.caps_letters * 2 > self.total_letters;
+        if self.long_letters == 0 || !(self.caps_words >= 2 || one_word_message) {
+            return 0.0;
+        }
+        self.caps_letters as f32 / self.long_letters as f32
+    }
+}
+
+/// Zero-width characters and marks that do not end a word or a run.
+fn is_invisible_joiner(c: char) -> bool {
+    matches!(c as u32, 0x200B..=0x200D | 0x2060 | 0xFEFF | 0x00AD | 0xFE00..=0xFE0F)
+        || matches!(c as u32, 0x0300..=0x036F)
+}
+
+/// Counts runs of `!` and `?`.
+#[derive(Default)]
+struct Bursts {
+    len: u32,
+    bang: bool,
+    question: bool,
+    count: u32,
+}
+
+impl Bursts {
+    fn push(&mut self, c: char) {
+        let (n, bang, question) = match c {
+            '!' | '！' | '❗' | '❕' | '﹗' => (1, true, false),
+            '?' | '？' | '❓' | '❔' | '﹖' => (1, false, true),
+            '‼' => (2, true, false),
+            '⁉' | '⁈' => (2, true, true),
+            c if is_invisible_joiner(c) => return,
+            _ => {
+                self.end_run();
+                return;
+            }
+        };
+        self.len += n;
+        self.bang |= bang;
+        self.question |= question;
+    }
+
+    fn end_run(&mut self) {
+        if self.len >= 3 || (self.len >= 2 && self.bang && self.question) {
+            self.count += 1;
+        }
+        *self = Bursts {
+            count: self.count,
+            ..Bursts::default()
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How much shouting a case expects.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Shout {
+        /// Exactly 0.
+        None,
+        /// Above 0, below 0.5.
+        Low,
+        /// At least 0.8.
+        High,
+    }
+
+    fn band(x: f32) -> Shout {
+        if x == 0.0 {
+            Shout::None
+        } else if x < 0.5 {
+            Shout::Low
+        } else if x >= 0.8 {
+            Shout::High
+        } else {
+            // Between bands: reported as a mismatch with any expectation.
+            Shout::Low
+        }
+    }
+
+    struct Case<T> {
+        name: &'static str,
+        input: &'static str,
+        expected: T,
+    }
+
+    #[rustfmt::skip]
+    const SHOUTING: &[Case<Shout>] = &[
+        Case { name: "all caps", input: "WHERE IS MY ORDER I PAID TWO WEEKS AGO", expected: Shout::High },
+        Case { name: "acronyms", input: "My USPS tracking says FEDEX", expected: Shout::None },
+        Case { name: "one word emphasis", input: "I want a REFUND now", expected: Shout::None },
+        Case { name: "short acronyms", input: "The API and HTTP FAQ", expected: Shout::None },
+        Case { name: "one word alone", input: "UNACCEPTABLE!!!", expected: Shout::High },
+        Case { name: "one word short message", input: "REFUND NOW", expected: Shout::High },
+        Case {
+            name: "one word in long sentence",
+            input: "I have been waiting patiently for this delivery and it is honestly RIDICULOUS at this point",
+            expected: Shout::None,
+        },
+        Case {
+            name: "two words in long text",
+            input: "I have been waiting patiently for this delivery and it is honestly TOTALLY RIDICULOUS at this point tbh",
+            expected: Shout::Low,
+        },
+        Case { name: "title case", input: "Hello There Support Team", expected: Shout::None },
+        Case { name: "calm", input: "thanks, that fixed it", expected: Shout::None },
+        Case { name: "empty", input: "", expected: Shout::None },
+        Case { name: "camel case", input: "iPhone GitHub JavaScript", expected: Shout::None },
+        Case { name: "error codes", input: "got ERROR_CONNECTION_REFUSED and HTTP404ERROR", expected: Shout::None },
+        Case { name: "code span", input: "it says `FATAL ERROR: DISK QUOTA EXCEEDED` again", expected: Shout::None },
+        Case { name: "emoji names", input: "<:PEPEHANDS:123> <:KEKWAIT:456> ok", expected: Shout::None },
+        Case { name: "cyrillic caps", input: "ПОЧЕМУ ЗАКАЗ", expected: Shout::High },
+        Case { name: "fullwidth caps", input: "ＷＨＥＲＥ ＩＳ ＭＹ ＯＲＤＥＲ", expected: Shout::High },
+    ];
+
+    #[rustfmt::skip]
+    const BURSTS: &[Case<u32>] = &[
+        Case { name: "three bangs", input: "why!!!", expected: 1 },
+        Case { name: "mixed pair", input: "what?!", expected: 1 },
+        Case { name: "mixed long", input: "what?!?!", expected: 1 },
+        Case { name: "three questions", input: "hello???", expected: 1 },
+        Case { name: "single", input: "hi! ok?", expected: 0 },
+        Case { name: "pairs", input: "hi!! ok??", expected: 0 },
+        Case { name: "ellipsis", input: "well...", expected: 0 },
+        Case { name: "two bursts", input: "no!!! why???", expected: 2 },
+        Case { name: "fullwidth", input: "なぜ！！！", expected: 1 },
+        Case { name: "double exclamation char", input: "wow‼!", expected: 1 },
+        Case { name: "interrobang", input: "what⁉", expected: 1 },
+        Case { name: "emoji with selectors", input: "❗\u{fe0f}❗\u{fe0f}❗\u{fe0f}", expected: 1 },
+        Case { name: "spaced out", input: "! ! !", expected: 0 },
+        Case { name: "in code", input: "`assert!!!(x)`", expected: 0 },
+        Case { name: "in url", input: "https://x.y/?q=???&a=1", expected: 0 },
+        Case { name: "after url", input: "did you see https://x.y/a???", expected: 1 },
+    ];
+
+    #[rustfmt::skip]
+    const REGRESSION: &[Case<(Shout, u32)>] = &[
+        Case { name: "mention digits", input: "<@123456789> HELLO THERE!!!", expected: (Shout::High, 1) },
+        Case { name: "unclosed code", input: "```LOUD NOISES!!!", expected: (Shout::None, 0) },
+        Case { name: "zalgo caps", input: "U\u{336}SELESS PEOPLE", expected: (Shout::High, 0) },
+    ];
+
+    #[test]
+    fn shouting() {
+        for case in SHOUTING {
+            let got = surface(case.input).shouting;
+            assert_eq!(band(got), case.expected, "shouting/{}: {got}", case.name);
+            assert!((0.0..=1.0).contains(&got), "shouting/{}: {got}", case.name);
+        }
+    }
+
+    #[test]
+    fn bursts() {
+        for case in BURSTS {
+            let got = surface(case.input).punctuation_bursts;
+            assert_eq!(got, case.expected, "bursts/{}", case.name);
+        }
+    }
+
+    #[test]
+    fn regression() {
+        for case in REGRESSION {
+            let s = surface(case.input);
+            let got = (band(s.shouting), s.punctuation_bursts);
+            assert_eq!(got, case.expected, "REGRESSION/{}: {s:?}", case.name);
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let pieces = [
+            "A", "b", "!", "?", "！", "‼", "`", "<", "<@", "<:a:", ">", "1", "_", " ", "https://",
+            "www.", "\u{301}", "\u{200b}", "😀", "ß", "Ж", "日",
+        ];
+        for _ in 0..3000 {
+            let mut s = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut x = state;
+            for _ in 0..(x % 20) {
+                s.push_str(pieces[(x >> 5) as usize % pieces.len()]);
+                x = x.rotate_left(7) ^ 0x9e37_79b9;
+            }
+            let got = surface(&s);
+            assert!((0.0..=1.0).contains(&got.shouting), "{s:?}: {got:?}");
+        }
+    }
 }
