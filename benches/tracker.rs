@@ -74,10 +74,7 @@ fn obs(i: u64) -> Observation {
 }
 
 fn config(max_conversations: usize) -> EscalationConfig {
-    EscalationConfig {
-        max_conversations,
-        ..EscalationConfig::default()
-    }
+    EscalationConfig { max_conversations, ..EscalationConfig::default() }
 }
 
 /// (2): heap bytes per tracked author conversation.
@@ -93,12 +90,7 @@ fn report_bytes_per_conversation(conversations: u64) {
     assert_eq!(t.len() as u64, conversations);
     let channel_share = CHANNELS as usize * Tracker::memory_per_channel();
     println!("== heap per tracked author conversation ==");
-    println!(
-        "  {} author conversations in {} channels: {} bytes on the heap",
-        t.len(),
-        t.channels_len(),
-        bytes
-    );
+    println!("  {} author conversations in {} channels: {} bytes on the heap", t.len(), t.channels_len(), bytes);
     println!(
         "  {:.1} bytes/conversation (all of it); {:.1} without the channels' ~{} bytes",
         bytes as f64 / conversations as f64,
@@ -144,14 +136,7 @@ fn report_flat_under_cap(conversations: u64, cap: usize) {
     let (reached_at, heap_at_cap) = at_cap.expect("the cap is reached");
     let end = allocated() - before;
     println!("== {conversations} distinct conversations, max_conversations = {cap} ==");
-    println!(
-        "  max len() = {max_len} (cap {cap}): {}",
-        if max_len <= cap {
-            "never exceeded"
-        } else {
-            "EXCEEDED"
-        }
-    );
+    println!("  max len() = {max_len} (cap {cap}): {}", if max_len <= cap { "never exceeded" } else { "EXCEEDED" });
     println!("  heap when the cap was reached (message {reached_at}): {heap_at_cap} bytes");
     println!(
         "  heap afterwards: min {low}, max {high} (at message {high_at}), end {end} bytes; \
@@ -163,10 +148,7 @@ fn report_flat_under_cap(conversations: u64, cap: usize) {
         "  (a step soon after the cap is the hash table doubling once as removals leave \
          tombstones; after that it rehashes in place and the heap stays flat)"
     );
-    println!(
-        "  at the end: {:.1} bytes per tracked author conversation",
-        end as f64 / t.len() as f64
-    );
+    println!("  at the end: {:.1} bytes per tracked author conversation", end as f64 / t.len() as f64);
     assert!(max_len <= cap);
 }
 
@@ -220,10 +202,8 @@ fn main() {
     let scale = if full { 1 } else { 10 };
     report_bytes_per_conversation(100_000 / scale);
     report_flat_under_cap(1_000_000 / scale, 100_000 / scale as usize);
-    let mut c = Criterion::default()
-        .sample_size(50)
-        .measurement_time(std::time::Duration::from_secs(4))
-        .configure_from_args();
+    let mut c =
+        Criterion::default().sample_size(50).measurement_time(std::time::Duration::from_secs(4)).configure_from_args();
     throughput(&mut c);
     c.final_summary();
 }

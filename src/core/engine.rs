@@ -97,7 +97,14 @@ impl Engine {
         let a = &out.analysis;
         if msg.role.is_team() {
             // Staff never count as customer hostility; their acknowledgements cool.
-            out.outcome = self.tracker.observe_team(msg.ts_ms, msg.channel, msg.author, a.cooling);
+            let team = self.tracker.observe_team(msg.ts_ms, msg.channel, msg.author, a.cooling);
+            // The author's own conversation is calm by definition; the channel's is reported.
+            out.outcome = Outcome {
+                channel_level: team.channel_level,
+                previous_channel_level: team.previous_channel_level,
+                channel_heat: team.channel_heat,
+                ..Outcome::default()
+            };
             return;
         }
         let obs = Observation { score: a.score, cue: a.cue, abusive: a.abusive, cooling: a.cooling };

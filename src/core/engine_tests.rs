@@ -188,7 +188,9 @@ fn several_people_heat_the_channel() {
     let mut channel = Level::Calm;
     for t in 0..4 {
         for author in [1, 2, 3] {
-            channel = say(&mut e, t * 20 + author as i64, author, Role::Customer, "ridiculous, useless").outcome.channel_level;
+            channel = say(&mut e, t * 20 + author as i64, author, Role::Customer, "ridiculous, useless")
+                .outcome
+                .channel_level;
         }
     }
     assert!(channel >= Level::Heated, "{channel:?}");

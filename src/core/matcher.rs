@@ -139,13 +139,20 @@ fn word_start_ok(text: &[u8], start: usize) -> bool {
     start == 0 || !is_word_byte(text[start - 1])
 }
 
-/// A phrase matches whole words; a plural `s`/`es` may follow.
+/// Shortest phrase that may take a plural ending: "hi" must not match "his".
+const MIN_PLURAL_STEM: usize = 3;
+
+/// A phrase matches whole words; after a phrase of three or more bytes, a
+/// plural `s`/`es` may follow.
 #[inline]
-fn word_end_ok(text: &[u8], end: usize) -> bool {
+fn word_end_ok(text: &[u8], start: usize, end: usize) -> bool {
     let ends_at = |i: usize| i >= text.len() || !is_word_byte(text[i]);
-    ends_at(end)
-        || (text.get(end) == Some(&b's') && ends_at(end + 1))
-        || (text.get(end) == Some(&b'e') && text.get(end + 1) == Some(&b's') && ends_at(end + 2))
+    if ends_at(end) {
+        return true;
+    }
+    end - start >= MIN_PLURAL_STEM
+        && ((text.get(end) == Some(&b's') && ends_at(end + 1))
+            || (text.get(end) == Some(&b'e') && text.get(end + 1) == Some(&b's') && ends_at(end + 2)))
 }
 
 impl Matcher {
@@ -240,7 +247,7 @@ impl Matcher {
                 if !r.any_start && !word_start_ok(bytes, start) {
                     continue;
                 }
-                if !r.any_end && !word_end_ok(bytes, end) {
+                if !r.any_end && !word_end_ok(bytes, start, end) {
                     continue;
                 }
                 if r.stretched != 0 && !stretched_ok(norm, start, r.stretched) {

@@ -188,10 +188,7 @@ impl<'a> Iterator for Words<'a> {
                 let word_char = n.is_alphanumeric() || (n == '*' && !is_at);
                 let inner_quote = n == '\'' && !is_at && {
                     let after = self.pos + j + 1;
-                    self.text[after..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric)
+                    self.text[after..].chars().next().is_some_and(char::is_alphanumeric)
                 };
                 if !(word_char || inner_quote) {
                     break;
@@ -240,12 +237,7 @@ fn clamp_len(s: &str) -> &str {
 }
 
 fn push(units: &mut Vec<Unit>, c: char, start: usize, end: usize, flags: u8) {
-    units.push(Unit {
-        c,
-        start: start as u32,
-        end: end as u32,
-        flags,
-    });
+    units.push(Unit { c, start: start as u32, end: end as u32, flags });
 }
 
 /// Pushes a space, merging it into a preceding space.
@@ -318,16 +310,8 @@ fn markup(bytes: &[u8], i: usize, units: &mut Vec<Unit>) -> Option<usize> {
             push_space(units, i, end);
             Some(end)
         }
-        syntax::Markup::Mention {
-            prefix,
-            digits,
-            end,
-        } => {
-            let sigil = if bytes.get(i + 1) == Some(&b'#') {
-                '#'
-            } else {
-                '@'
-            };
+        syntax::Markup::Mention { prefix, digits, end } => {
+            let sigil = if bytes.get(i + 1) == Some(&b'#') { '#' } else { '@' };
             let first_digit = digits.start;
             push(units, sigil, i, i + 2, VERBATIM);
             if prefix == b'&' {
@@ -339,9 +323,7 @@ fn markup(bytes: &[u8], i: usize, units: &mut Vec<Unit>) -> Option<usize> {
             }
             // The closing `>` belongs to the last digit, or becomes a space
             // when a word is glued on (`<@1>idiot` is `@1 idiot`).
-            let glued = bytes
-                .get(end)
-                .is_some_and(|&b| b.is_ascii_alphanumeric() || b >= 0x80);
+            let glued = bytes.get(end).is_some_and(|&b| b.is_ascii_alphanumeric() || b >= 0x80);
             for d in digits.clone() {
                 let last = d + 1 == digits.end;
                 let stop = if last && !glued { end } else { d + 1 };
@@ -420,9 +402,7 @@ fn fold_char(c: char, start: usize, end: usize, units: &mut Vec<Unit>) {
         // (dashes, ellipses, `!` for ❗); never letters (😀 → "o") and never
         // characters that mean something here (`*` for ✨, `$`, `@`, `|`).
         !cured.is_empty()
-            && cured.bytes().all(|b| {
-                b.is_ascii_punctuation() && !matches!(b, b'*' | b'#' | b'$' | b'@' | b'|' | b'`')
-            })
+            && cured.bytes().all(|b| b.is_ascii_punctuation() && !matches!(b, b'*' | b'#' | b'$' | b'@' | b'|' | b'`'))
     };
     if accept {
         for o in cured.chars() {
@@ -554,9 +534,9 @@ fn leet_digit(c: char) -> Option<char> {
 
 /// Letters after a number that make it a quantity, not leetspeak (`5pm`).
 const UNIT_SUFFIXES: &[&str] = &[
-    "st", "nd", "rd", "th", "am", "pm", "k", "m", "b", "x", "s", "h", "hr", "hrs", "min", "mins",
-    "ms", "d", "w", "y", "yr", "yrs", "mo", "gb", "mb", "kb", "tb", "fps", "hz", "px", "p", "g",
-    "kg", "lb", "lbs", "mm", "cm", "km", "ft", "in",
+    "st", "nd", "rd", "th", "am", "pm", "k", "m", "b", "x", "s", "h", "hr", "hrs", "min", "mins", "ms", "d", "w", "y",
+    "yr", "yrs", "mo", "gb", "mb", "kb", "tb", "fps", "hz", "px", "p", "g", "kg", "lb", "lbs", "mm", "cm", "km", "ft",
+    "in",
 ];
 
 fn token_start(u: Unit) -> bool {
@@ -569,8 +549,7 @@ fn bang_is_leet(units: &[Unit], p: usize) -> bool {
     let (Some(prev), Some(next)) = (p.checked_sub(1).map(|q| units[q]), units.get(p + 1)) else {
         return false;
     };
-    let prev_ok = prev.flags & VERBATIM == 0
-        && (prev.c.is_alphanumeric() || matches!(prev.c, '$' | '€' | '@'));
+    let prev_ok = prev.flags & VERBATIM == 0 && (prev.c.is_alphanumeric() || matches!(prev.c, '$' | '€' | '@'));
     let sentence_break = is_letter(prev.c) && prev.flags & UPPER == 0 && next.flags & UPPER != 0;
     prev_ok && next.flags & VERBATIM == 0 && is_letter(next.c) && !sentence_break
 }
@@ -596,14 +575,10 @@ fn token_end(units: &[Unit], s: usize, md_open: usize) -> usize {
             while q < n && matches!(units[q].c, '*' | '#') {
                 q += 1;
             }
-            let next = units
-                .get(q)
-                .filter(|u| u.flags & VERBATIM == 0)
-                .map(|u| u.c);
+            let next = units.get(q).filter(|u| u.flags & VERBATIM == 0).map(|u| u.c);
             let in_word = next.is_some_and(is_letter);
-            let trailing = !next.is_some_and(char::is_alphanumeric)
-                && units[p..q].iter().all(|u| u.c == '*')
-                && q - p != md_open;
+            let trailing =
+                !next.is_some_and(char::is_alphanumeric) && units[p..q].iter().all(|u| u.c == '*') && q - p != md_open;
             if !(in_word || trailing) {
                 break;
             }
@@ -670,16 +645,13 @@ fn resolve_token(units: &mut [Unit], s: usize, e: usize) {
 /// (`name@domain.tld`), where the address ends.
 fn email_end(units: &[Unit], s: usize, e: usize) -> Option<usize> {
     let has_at = units[s + 1..e].iter().any(|u| u.c == '@');
-    let dot_next = units.get(e).is_some_and(|u| u.c == '.')
-        && units
-            .get(e + 1)
-            .is_some_and(|u| u.c.is_ascii_alphanumeric());
+    let dot_next =
+        units.get(e).is_some_and(|u| u.c == '.') && units.get(e + 1).is_some_and(|u| u.c.is_ascii_alphanumeric());
     if !(has_at && dot_next) {
         return None;
     }
     let mut f = e;
-    while f < units.len() && (units[f].c.is_ascii_alphanumeric() || matches!(units[f].c, '.' | '-'))
-    {
+    while f < units.len() && (units[f].c.is_ascii_alphanumeric() || matches!(units[f].c, '.' | '-')) {
         f += 1;
     }
     while units[f - 1].c == '.' {
@@ -781,22 +753,13 @@ pub(crate) mod syntax {
     pub(crate) enum Markup {
         /// `<@123>`, `<@!123>`, `<@&123>`, `<#123>`: `prefix` is the byte
         /// after `<@` (`!`, `&`) or 0; `digits` the id.
-        Mention {
-            prefix: u8,
-            digits: Range<usize>,
-            end: usize,
-        },
+        Mention { prefix: u8, digits: Range<usize>, end: usize },
         /// Custom emoji, timestamps, command mentions, `<url>`: no words.
         Blank { end: usize },
     }
 
     fn digits_then(bytes: &[u8], from: usize, close: u8) -> Option<usize> {
-        let n = bytes
-            .get(from..)?
-            .iter()
-            .take(24)
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        let n = bytes.get(from..)?.iter().take(24).take_while(|b| b.is_ascii_digit()).count();
         (n > 0 && bytes.get(from + n) == Some(&close)).then_some(from + n)
     }
 
@@ -806,41 +769,23 @@ pub(crate) mod syntax {
         match (at(1), at(2)) {
             (b'@', p @ (b'!' | b'&')) => {
                 let stop = digits_then(bytes, i + 3, b'>')?;
-                Some(Markup::Mention {
-                    prefix: p,
-                    digits: i + 3..stop,
-                    end: stop + 1,
-                })
+                Some(Markup::Mention { prefix: p, digits: i + 3..stop, end: stop + 1 })
             }
             (b'@' | b'#', _) => {
                 let stop = digits_then(bytes, i + 2, b'>')?;
-                Some(Markup::Mention {
-                    prefix: 0,
-                    digits: i + 2..stop,
-                    end: stop + 1,
-                })
+                Some(Markup::Mention { prefix: 0, digits: i + 2..stop, end: stop + 1 })
             }
             (b':', _) | (b'a', b':') | (b't', b':') | (b'/', _) => {
                 let body = if at(1) == b':' || at(1) == b'/' { 2 } else { 3 };
-                let close = bytes
-                    .get(i + body..)?
-                    .iter()
-                    .take(120)
-                    .position(|&b| b == b'>')?;
+                let close = bytes.get(i + body..)?.iter().take(120).position(|&b| b == b'>')?;
                 let inner = &bytes[i + body..i + body + close];
-                let ok = inner
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b' '))
+                let ok = inner.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b' '))
                     && inner.iter().any(u8::is_ascii_digit);
-                ok.then_some(Markup::Blank {
-                    end: i + body + close + 1,
-                })
+                ok.then_some(Markup::Blank { end: i + body + close + 1 })
             }
             _ => {
                 url_start(bytes, i + 1)?;
-                let close = bytes[i + 1..]
-                    .iter()
-                    .position(|&b| b == b'>' || b.is_ascii_whitespace())?;
+                let close = bytes[i + 1..].iter().position(|&b| b == b'>' || b.is_ascii_whitespace())?;
                 (bytes[i + 1 + close] == b'>').then_some(Markup::Blank { end: i + close + 2 })
             }
         }
@@ -862,11 +807,8 @@ pub(crate) mod syntax {
         if rest.len() >= 4 && rest[..4].eq_ignore_ascii_case(b"www.") {
             return Some(4);
         }
-        let scheme = rest
-            .iter()
-            .take(32)
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
-            .count();
+        let scheme =
+            rest.iter().take(32).take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')).count();
         let ok = scheme > 0 && rest[0].is_ascii_alphabetic() && rest[scheme..].starts_with(b"://");
         ok.then_some(scheme + 3)
     }
@@ -875,19 +817,12 @@ pub(crate) mod syntax {
     pub(crate) fn url_end(bytes: &[u8], i: usize) -> Option<usize> {
         let prefix = url_start(bytes, i)?;
         let mut end = i + prefix;
-        while end < bytes.len()
-            && !bytes[end].is_ascii_whitespace()
-            && !matches!(bytes[end], b'<' | b'>' | b'`' | b'"')
+        while end < bytes.len() && !bytes[end].is_ascii_whitespace() && !matches!(bytes[end], b'<' | b'>' | b'`' | b'"')
         {
             end += 1;
         }
         let open_paren = bytes[i..end].contains(&b'(');
-        while end > i + prefix
-            && matches!(
-                bytes[end - 1],
-                b'.' | b',' | b'!' | b'?' | b';' | b':' | b'\'' | b')'
-            )
-        {
+        while end > i + prefix && matches!(bytes[end - 1], b'.' | b',' | b'!' | b'?' | b';' | b':' | b'\'' | b')') {
             if bytes[end - 1] == b')' && open_paren {
                 break;
             }
@@ -1236,10 +1171,7 @@ mod tests {
             let (s, e) = n.original_span(at, at + needle.len());
             let got = input.get(s..e).unwrap_or("<not a char range>");
             if got != case.expected {
-                failures.push(format!(
-                    "{}: got {got:?}, expected {:?}",
-                    case.name, case.expected
-                ));
+                failures.push(format!("{}: got {got:?}, expected {:?}", case.name, case.expected));
             }
         }
         assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -1295,12 +1227,8 @@ mod tests {
 
     #[test]
     fn only_zero_width_is_empty_and_fast() {
-        let input: String = ["\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{feff}"]
-            .iter()
-            .cycle()
-            .take(4000)
-            .copied()
-            .collect();
+        let input: String =
+            ["\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{feff}"].iter().cycle().take(4000).copied().collect();
         let started = std::time::Instant::now();
         let n = normalize(&input);
         assert_eq!(n.text(), "");
@@ -1362,19 +1290,12 @@ mod tests {
             let len = n.text().len();
             assert_eq!(n.src.len(), len, "round {round}: {input:?}");
             assert_eq!(n.stretched.len(), len, "round {round}: {input:?}");
-            assert!(
-                !n.text().contains("  "),
-                "round {round}: {input:?} -> {:?}",
-                n.text()
-            );
+            assert!(!n.text().contains("  "), "round {round}: {input:?} -> {:?}", n.text());
             for a in 0..len {
                 for b in a + 1..=len {
                     let (s, e) = n.original_span(a, b);
                     assert!(
-                        s < e
-                            && e <= input.len()
-                            && input.is_char_boundary(s)
-                            && input.is_char_boundary(e),
+                        s < e && e <= input.len() && input.is_char_boundary(s) && input.is_char_boundary(e),
                         "round {round}: {input:?} -> {:?}, span({a},{b}) = ({s},{e})",
                         n.text()
                     );

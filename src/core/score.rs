@@ -6,7 +6,7 @@
 //! a noisy-or, `1 - Π(1 - w)`, so two medium signals outweigh one but no
 //! pile of weak ones reaches 1. Surface signals (shouting, punctuation
 //! bursts, a burst of messages) amplify the same way, and de-escalating
-//! markers (thanks, apologies) take up to half of the score away.
+//! markers (thanks, apologies) take up to a quarter of the score away.
 
 use crate::core::matcher::{Hit, HitOf, Matcher};
 use crate::core::normalize::{normalize_into, Normalized};
@@ -94,7 +94,7 @@ const MAX_HITS: usize = 256;
 /// Largest cue a single message can carry, either way.
 const MAX_CUE: f32 = 0.3;
 /// Share of the score that de-escalating markers can take away.
-const MAX_COOLING_EFFECT: f32 = 0.5;
+const MAX_COOLING_EFFECT: f32 = 0.25;
 
 /// Scores messages against one pack. Immutable and shareable across threads.
 #[derive(Debug)]
@@ -226,7 +226,9 @@ impl Analyzer {
                         if let Some(t) = cat.jump_to_tier {
                             jump = jump.max(t);
                         }
-                        aimed |= aim.at_person() && weight >= settings.hostile_threshold * 0.5;
+                        // Abuse is an attack on a person: one aimed signal strong enough to be
+                        // hostile by itself ("your support is useless" is contempt, not abuse).
+                        aimed |= aim.at_person() && weight >= settings.hostile_threshold;
                     }
                     CategoryKind::Deescalating => keep_calm *= 1.0 - weight.clamp(0.0, 1.0),
                     CategoryKind::Cue => cue += weight,

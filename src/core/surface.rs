@@ -98,10 +98,7 @@ pub fn surface(original: &str) -> Surface {
     }
     caps.end_word();
     bursts.end_run();
-    Surface {
-        shouting: caps.shouting(),
-        punctuation_bursts: bursts.count,
-    }
+    Surface { shouting: caps.shouting(), punctuation_bursts: bursts.count }
 }
 
 /// Where Discord markup or a URL starting at `i` ends, if one does.
@@ -110,9 +107,7 @@ fn skip_markup(bytes: &[u8], i: usize, maybe_url: bool) -> Option<usize> {
         b'<' => syntax::markup(bytes, i).map(|m| match m {
             syntax::Markup::Mention { end, .. } | syntax::Markup::Blank { end } => end,
         }),
-        b if maybe_url && b.is_ascii_alphabetic() && syntax::at_word_start(bytes, i) => {
-            syntax::url_end(bytes, i)
-        }
+        b if maybe_url && b.is_ascii_alphabetic() && syntax::at_word_start(bytes, i) => syntax::url_end(bytes, i),
         _ => None,
     }
 }
@@ -210,10 +205,7 @@ impl Bursts {
         if self.len >= 3 || (self.len >= 2 && self.bang && self.question) {
             self.count += 1;
         }
-        *self = Bursts {
-            count: self.count,
-            ..Bursts::default()
-        };
+        *self = Bursts { count: self.count, ..Bursts::default() };
     }
 }
 
@@ -337,8 +329,8 @@ mod tests {
     fn never_panics() {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let pieces = [
-            "A", "b", "!", "?", "！", "‼", "`", "<", "<@", "<:a:", ">", "1", "_", " ", "https://",
-            "www.", "\u{301}", "\u{200b}", "😀", "ß", "Ж", "日",
+            "A", "b", "!", "?", "！", "‼", "`", "<", "<@", "<:a:", ">", "1", "_", " ", "https://", "www.", "\u{301}",
+            "\u{200b}", "😀", "ß", "Ж", "日",
         ];
         for _ in 0..3000 {
             let mut s = String::new();

@@ -45,10 +45,7 @@ impl AuthorConv {
 
     /// The remembered scores, oldest first.
     pub(super) fn recent_scores(&self) -> Vec<f32> {
-        self.scores[..usize::from(self.n_scores)]
-            .iter()
-            .map(|&q| f32::from(q) / 255.0)
-            .collect()
+        self.scores[..usize::from(self.n_scores)].iter().map(|&q| f32::from(q) / 255.0).collect()
     }
 
     /// Counts one message in the decayed rate counter.
@@ -83,9 +80,7 @@ impl Strikes {
     /// Strikes less than `window` ticks before `now`.
     pub(super) fn count(&self, now: u32, window: u32) -> u32 {
         let live = self.live();
-        live.iter()
-            .filter(|&&t| now.saturating_sub(t) < window)
-            .count() as u32
+        live.iter().filter(|&&t| now.saturating_sub(t) < window).count() as u32
     }
 
     /// The newest strike, if any is remembered.
@@ -140,10 +135,7 @@ impl HotSet {
     /// Participants other than `author` who were hot less than `window`
     /// ticks before `now`.
     pub(super) fn others(&self, author: u64, now: u32, window: u32) -> u32 {
-        self.slots
-            .iter()
-            .filter(|s| s.used && s.author != author && now.saturating_sub(s.at) < window)
-            .count() as u32
+        self.slots.iter().filter(|s| s.used && s.author != author && now.saturating_sub(s.at) < window).count() as u32
     }
 
     /// Marks `author` hot at `now` (replacing the stalest slot if needed) or,
@@ -156,16 +148,12 @@ impl HotSet {
             (None, false) => {}
             (None, true) => {
                 // A free slot, else the one hot longest ago (first on ties).
-                let i = self.slots.iter().position(|s| !s.used).unwrap_or_else(|| {
-                    (0..HOT_SLOTS)
-                        .min_by_key(|&i| self.slots[i].at)
-                        .unwrap_or(0)
-                });
-                self.slots[i] = HotSlot {
-                    author,
-                    at: now,
-                    used: true,
-                };
+                let i = self
+                    .slots
+                    .iter()
+                    .position(|s| !s.used)
+                    .unwrap_or_else(|| (0..HOT_SLOTS).min_by_key(|&i| self.slots[i].at).unwrap_or(0));
+                self.slots[i] = HotSlot { author, at: now, used: true };
             }
         }
     }

@@ -89,48 +89,29 @@ impl Tracker {
     /// Evicts idle conversations first, then updates (or starts) the
     /// author's conversation and the channel's, evicting the least recently
     /// active ones beyond `max_conversations`.
-    pub fn observe_customer(
-        &mut self,
-        now_ms: i64,
-        channel: u64,
-        author: u64,
-        obs: &Observation,
-    ) -> Outcome {
+    pub fn observe_customer(&mut self, now_ms: i64, channel: u64, author: u64, obs: &Observation) -> Outcome {
         let base = *self.base_ms.get_or_insert(now_ms);
         let now = ticks(base, now_ms);
         self.evict_idle_at(now);
         let p = self.params;
 
         let score = unit(obs.score);
-        let cue = if obs.cue.is_nan() {
-            0.0
-        } else {
-            obs.cue.clamp(-1.0, 1.0)
-        };
+        let cue = if obs.cue.is_nan() { 0.0 } else { obs.cue.clamp(-1.0, 1.0) };
         let cooling = unit(obs.cooling);
         let contribution = unit(score + cue);
         let politeness = POLITENESS_COOLING * (-cue).max(0.0);
 
         // The author's conversation.
-        let a = entry(&mut self.authors, (channel, author), now, &p, |a| {
-            a.heat.last
-        });
+        let a = entry(&mut self.authors, (channel, author), now, &p, |a| a.heat.last);
         let previous_level = a.heat.level;
         a.count_message(now, &p);
-        a.heat
-            .add(now, contribution, (1.0 - cooling) * (1.0 - politeness), &p);
+        a.heat.add(now, contribution, (1.0 - cooling) * (1.0 - politeness), &p);
         a.push_score(score);
         if obs.abusive {
             a.strikes.push(now, p.strike_window);
         }
         let last_boundary = memo_tick(base, a.memo.last_boundary_ms);
-        reset_boundary_tier(
-            &mut a.memo,
-            a.strikes.newest(),
-            last_boundary,
-            now,
-            p.strike_window,
-        );
+        reset_boundary_tier(&mut a.memo, a.strikes.newest(), last_boundary, now, p.strike_window);
         let author_heat = a.heat;
         let strikes = a.strikes.count(now, p.strike_window);
 
@@ -147,13 +128,7 @@ impl Tracker {
             c.last_strike = Some(now);
         }
         let last_boundary = memo_tick(base, c.memo.last_boundary_ms);
-        reset_boundary_tier(
-            &mut c.memo,
-            c.last_strike,
-            last_boundary,
-            now,
-            p.strike_window,
-        );
+        reset_boundary_tier(&mut c.memo, c.last_strike, last_boundary, now, p.strike_window);
 
         Outcome {
             level: author_heat.level,
@@ -176,13 +151,7 @@ impl Tracker {
     /// describe the channel, the author fields that last customer's
     /// conversation (defaults when there is none); `author`, the team member,
     /// is not tracked. An unknown channel is not created.
-    pub fn observe_team(
-        &mut self,
-        now_ms: i64,
-        channel: u64,
-        author: u64,
-        acknowledgement: f32,
-    ) -> Outcome {
+    pub fn observe_team(&mut self, now_ms: i64, channel: u64, author: u64, acknowledgement: f32) -> Outcome {
         let _ = author;
         let Some(base) = self.base_ms else {
             return Outcome::default();
@@ -198,21 +167,12 @@ impl Tracker {
         if p.idle(c.heat.last, now) {
             return Outcome::default();
         }
-        let mut out = Outcome {
-            previous_channel_level: c.heat.level,
-            ..Outcome::default()
-        };
+        let mut out = Outcome { previous_channel_level: c.heat.level, ..Outcome::default() };
         c.heat.cool(now, keep, &p);
         out.channel_level = c.heat.level;
         out.channel_heat = c.heat.at(now, &p);
         let last_boundary = memo_tick(base, c.memo.last_boundary_ms);
-        reset_boundary_tier(
-            &mut c.memo,
-            c.last_strike,
-            last_boundary,
-            now,
-            p.strike_window,
-        );
+        reset_boundary_tier(&mut c.memo, c.last_strike, last_boundary, now, p.strike_window);
 
         let customer = c.last_customer;
         if let Some(a) = customer.and_then(|who| self.authors.peek_mut(&(channel, who))) {
@@ -224,13 +184,7 @@ impl Tracker {
                 out.trend = a.heat.trend;
                 out.strikes = a.strikes.count(now, p.strike_window);
                 let last_boundary = memo_tick(base, a.memo.last_boundary_ms);
-                reset_boundary_tier(
-                    &mut a.memo,
-                    a.strikes.newest(),
-                    last_boundary,
-                    now,
-                    p.strike_window,
-                );
+                reset_boundary_tier(&mut a.memo, a.strikes.newest(), last_boundary, now, p.strike_window);
             }
         }
         out
@@ -238,9 +192,7 @@ impl Tracker {
 
     /// The policy's memo for an author's conversation, if tracked.
     pub fn memo_mut(&mut self, channel: u64, author: u64) -> Option<&mut ActionMemo> {
-        self.authors
-            .peek_mut(&(channel, author))
-            .map(|c| &mut c.memo)
+        self.authors.peek_mut(&(channel, author)).map(|c| &mut c.memo)
     }
 
     /// The policy's memo for a channel's conversation, if tracked.
@@ -252,10 +204,7 @@ impl Tracker {
     ///
     /// At most [`RECENT_SCORES`](super::RECENT_SCORES), quantized to steps of 1/255.
     pub fn recent_scores(&self, channel: u64, author: u64) -> Vec<f32> {
-        self.authors
-            .peek(&(channel, author))
-            .map(AuthorConv::recent_scores)
-            .unwrap_or_default()
+        self.authors.peek(&(channel, author)).map(AuthorConv::recent_scores).unwrap_or_default()
     }
 
     /// Number of author conversations tracked.

@@ -22,12 +22,7 @@ fn decay_by_half_life() {
         let mut t = tracker();
         t.observe_customer(0, CH, ALICE, &msg(0.8));
         let out = t.observe_customer(c.elapsed_ms, CH, ALICE, &msg(0.0));
-        assert!(
-            close(out.heat, 0.8 * c.factor, 1e-4),
-            "{}: heat {}",
-            c.name,
-            out.heat
-        );
+        assert!(close(out.heat, 0.8 * c.factor, 1e-4), "{}: heat {}", c.name, out.heat);
     }
 }
 
@@ -38,12 +33,7 @@ fn one_message_changes_heat() {
         obs: Observation,
         heat: f32,
     }
-    let o = |score: f32, cue: f32, cooling: f32| Observation {
-        score,
-        cue,
-        cooling,
-        abusive: false,
-    };
+    let o = |score: f32, cue: f32, cooling: f32| Observation { score, cue, cooling, abusive: false };
     // Every case starts from heat 0.5 and arrives at the same instant.
     #[rustfmt::skip]
     let cases = [
@@ -59,12 +49,7 @@ fn one_message_changes_heat() {
         let mut t = tracker();
         t.observe_customer(0, CH, ALICE, &msg(0.5));
         let out = t.observe_customer(0, CH, ALICE, &c.obs);
-        assert!(
-            close(out.heat, c.heat, 1e-5),
-            "{}: heat {}",
-            c.name,
-            out.heat
-        );
+        assert!(close(out.heat, c.heat, 1e-5), "{}: heat {}", c.name, out.heat);
     }
 }
 
@@ -100,10 +85,7 @@ fn accumulation_over_messages() {
             .scores
             .iter()
             .enumerate()
-            .map(|(i, &s)| {
-                t.observe_customer(i as i64 * c.gap_secs * SEC, CH, ALICE, &msg(s))
-                    .level
-            })
+            .map(|(i, &s)| t.observe_customer(i as i64 * c.gap_secs * SEC, CH, ALICE, &msg(s)).level)
             .collect();
         assert_eq!(got, c.levels, "{}", c.name);
     }
@@ -156,14 +138,8 @@ fn oscillating_scores_do_not_flap() {
         raw = p.level_for(out.heat);
         level = out.level;
     }
-    assert!(
-        raw_flips >= 10,
-        "heat should cross the threshold often: {raw_flips}"
-    );
-    assert_eq!(
-        level_flips, 0,
-        "the level must hold inside the hysteresis band"
-    );
+    assert!(raw_flips >= 10, "heat should cross the threshold often: {raw_flips}");
+    assert_eq!(level_flips, 0, "the level must hold inside the hysteresis band");
 }
 
 #[test]
@@ -181,12 +157,7 @@ fn one_level_down_per_message() {
     ];
     for c in &cases {
         let mut t = tracker();
-        assert_eq!(
-            t.observe_customer(0, CH, ALICE, &msg(1.0)).level,
-            Abusive,
-            "{}",
-            c.name
-        );
+        assert_eq!(t.observe_customer(0, CH, ALICE, &msg(1.0)).level, Abusive, "{}", c.name);
         let got: Vec<Level> = (0..4)
             .map(|i| {
                 let now = 3600 * SEC + i * SEC;
@@ -220,13 +191,7 @@ fn trend_follows_momentum() {
         for &(secs, score) in c.msgs {
             out = t.observe_customer(secs * SEC, CH, ALICE, &msg(score));
         }
-        assert_eq!(
-            out.trend > 0.0,
-            c.positive,
-            "{}: trend {}",
-            c.name,
-            out.trend
-        );
+        assert_eq!(out.trend > 0.0, c.positive, "{}: trend {}", c.name, out.trend);
         assert!(out.trend.abs() <= 1.0, "{}", c.name);
     }
 }
@@ -266,9 +231,7 @@ fn strikes_in_and_out_of_window() {
 #[test]
 fn strikes_saturate_at_max() {
     let mut t = tracker();
-    let got: Vec<u32> = (0..12)
-        .map(|i| t.observe_customer(i * SEC, CH, ALICE, &abusive()).strikes)
-        .collect();
+    let got: Vec<u32> = (0..12).map(|i| t.observe_customer(i * SEC, CH, ALICE, &abusive()).strikes).collect();
     let expected: Vec<u32> = (1..=12).map(|n| n.min(MAX_STRIKES)).collect();
     assert_eq!(got, expected);
 }
@@ -297,17 +260,7 @@ fn boundary_tier_resets_after_quiet_window() {
         m.boundary_tier = 2;
         m.last_boundary_ms = 1; // effectively at the strike
         t.observe_customer(c.gap_secs * SEC, CH, ALICE, &msg(0.0));
-        assert_eq!(
-            t.memo_mut(CH, ALICE).unwrap().boundary_tier,
-            c.tier,
-            "{} (author)",
-            c.name
-        );
-        assert_eq!(
-            t.channel_memo_mut(CH).unwrap().boundary_tier,
-            c.tier,
-            "{} (channel)",
-            c.name
-        );
+        assert_eq!(t.memo_mut(CH, ALICE).unwrap().boundary_tier, c.tier, "{} (author)", c.name);
+        assert_eq!(t.channel_memo_mut(CH).unwrap().boundary_tier, c.tier, "{} (channel)", c.name);
     }
 }

@@ -37,11 +37,7 @@ fn idle_conversations_are_evicted() {
         assert_eq!(t.len(), c.len, "{}", c.name);
         assert_eq!(t.channels_len(), c.channels, "{}", c.name);
         for &(ch, a) in c.gone {
-            assert!(
-                t.memo_mut(ch, a).is_none(),
-                "{}: ({ch}, {a}) still tracked",
-                c.name
-            );
+            assert!(t.memo_mut(ch, a).is_none(), "{}: ({ch}, {a}) still tracked", c.name);
         }
     }
 }
@@ -52,10 +48,7 @@ fn evicted_conversation_starts_from_calm() {
     t.observe_customer(0, CH, ALICE, &msg(1.0));
     t.observe_customer(0, CH, ALICE, &abusive());
     let out = t.observe_customer(7200 * SEC, CH, ALICE, &msg(0.1));
-    assert_eq!(
-        (out.previous_level, out.level, out.strikes),
-        (Level::Calm, Level::Calm, 0)
-    );
+    assert_eq!((out.previous_level, out.level, out.strikes), (Level::Calm, Level::Calm, 0));
     assert!(close(out.heat, 0.1, 1e-6));
     assert_eq!(t.recent_scores(CH, ALICE).len(), 1);
 }
@@ -66,11 +59,7 @@ fn evict_idle_sweeps_everything_idle() {
     for a in 0..10u64 {
         t.observe_customer(a as i64 * SEC, a % 3, a, &msg(0.2));
     }
-    assert_eq!(
-        t.evict_idle(7203 * SEC),
-        4,
-        "authors 0..=3; channels were active later"
-    );
+    assert_eq!(t.evict_idle(7203 * SEC), 4, "authors 0..=3; channels were active later");
     assert_eq!((t.len(), t.channels_len()), (6, 3));
     assert_eq!(t.evict_idle(7207 * SEC), 4 + 1, "authors 4..=7, channel 1");
     assert_eq!(t.evict_idle(100_000 * SEC), 2 + 2);
@@ -91,10 +80,7 @@ fn hard_cap_evicts_least_recently_active() {
         Case { name: "under the cap keeps all", authors: &[1, 2], present: &[1, 2] },
     ];
     for c in &cases {
-        let cfg = EscalationConfig {
-            max_conversations: 3,
-            ..EscalationConfig::default()
-        };
+        let cfg = EscalationConfig { max_conversations: 3, ..EscalationConfig::default() };
         // Authors in one channel, and (separately) a channel per author.
         let mut t = Tracker::new(cfg.clone());
         let mut by_channel = Tracker::new(cfg);
@@ -103,20 +89,11 @@ fn hard_cap_evicts_least_recently_active() {
             by_channel.observe_customer(i as i64 * SEC, a, a, &msg(0.3));
             assert!(t.len() <= 3 && by_channel.channels_len() <= 3, "{}", c.name);
         }
-        let mut present: Vec<u64> = c
-            .authors
-            .iter()
-            .copied()
-            .filter(|&a| t.memo_mut(CH, a).is_some())
-            .collect();
+        let mut present: Vec<u64> = c.authors.iter().copied().filter(|&a| t.memo_mut(CH, a).is_some()).collect();
         present.sort_unstable();
         present.dedup();
-        let mut channels: Vec<u64> = c
-            .authors
-            .iter()
-            .copied()
-            .filter(|&a| by_channel.channel_memo_mut(a).is_some())
-            .collect();
+        let mut channels: Vec<u64> =
+            c.authors.iter().copied().filter(|&a| by_channel.channel_memo_mut(a).is_some()).collect();
         channels.sort_unstable();
         channels.dedup();
         assert_eq!(channels, c.present, "{} (channels)", c.name);
@@ -158,23 +135,14 @@ fn workload(t: &mut Tracker) -> Vec<(Outcome, Vec<f32>, f32)> {
 
 #[test]
 fn same_calls_give_same_outcomes() {
-    let cfg = EscalationConfig {
-        max_conversations: 40,
-        ..EscalationConfig::default()
-    };
+    let cfg = EscalationConfig { max_conversations: 40, ..EscalationConfig::default() };
     let mut first = Tracker::new(cfg.clone());
     let mut second = Tracker::new(cfg);
     let a = workload(&mut first);
     let b = workload(&mut second);
     assert_eq!(a, b);
-    assert!(
-        a.iter().any(|(o, _, _)| o.level >= Level::Heated),
-        "workload too tame"
-    );
-    assert_eq!(
-        (first.len(), first.channels_len()),
-        (second.len(), second.channels_len())
-    );
+    assert!(a.iter().any(|(o, _, _)| o.level >= Level::Heated), "workload too tame");
+    assert_eq!((first.len(), first.channels_len()), (second.len(), second.channels_len()));
 }
 
 #[test]
@@ -205,22 +173,9 @@ fn message_rate_per_minute() {
             now += c.interval_ms;
         }
         let rate = t.message_rate(CH, ALICE, now);
-        assert!(
-            close(rate, c.per_minute, c.tolerance),
-            "{}: {rate}/min",
-            c.name
-        );
-        assert_eq!(
-            t.message_rate(CH, BOB, now),
-            0.0,
-            "{}: other author",
-            c.name
-        );
-        assert!(
-            t.message_rate(CH, ALICE, now + 1800 * SEC) < 0.01,
-            "{}: after a pause",
-            c.name
-        );
+        assert!(close(rate, c.per_minute, c.tolerance), "{}: {rate}/min", c.name);
+        assert_eq!(t.message_rate(CH, BOB, now), 0.0, "{}: other author", c.name);
+        assert!(t.message_rate(CH, ALICE, now + 1800 * SEC) < 0.01, "{}: after a pause", c.name);
     }
 }
 
@@ -254,14 +209,6 @@ fn recent_scores_keep_the_last_eight() {
 
 #[test]
 fn memory_per_conversation_is_compact() {
-    assert!(
-        Tracker::memory_per_conversation() <= 200,
-        "{}",
-        Tracker::memory_per_conversation()
-    );
-    assert!(
-        Tracker::memory_per_channel() <= 300,
-        "{}",
-        Tracker::memory_per_channel()
-    );
+    assert!(Tracker::memory_per_conversation() <= 200, "{}", Tracker::memory_per_conversation());
+    assert!(Tracker::memory_per_channel() <= 300, "{}", Tracker::memory_per_channel());
 }

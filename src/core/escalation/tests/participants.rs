@@ -54,18 +54,8 @@ fn acknowledgements_cool() {
         t.observe_customer(0, CH, ALICE, &msg(0.6));
         let out = t.observe_team(0, CH, BOB, c.ack);
         let expected = 0.6 * (1.0 - 0.35 * c.ack);
-        assert!(
-            close(out.heat, expected, 1e-5),
-            "{}: heat {}",
-            c.name,
-            out.heat
-        );
-        assert!(
-            close(out.channel_heat, expected, 1e-5),
-            "{}: channel {}",
-            c.name,
-            out.channel_heat
-        );
+        assert!(close(out.heat, expected, 1e-5), "{}: heat {}", c.name, out.heat);
+        assert!(close(out.channel_heat, expected, 1e-5), "{}: channel {}", c.name, out.channel_heat);
         assert_eq!(out.level, c.level, "{}", c.name);
         assert_eq!(out.previous_level, Level::Heated, "{}", c.name);
     }
@@ -77,17 +67,9 @@ fn acknowledgement_cools_only_the_last_customer() {
     t.observe_customer(0, CH, ALICE, &msg(0.6));
     t.observe_customer(0, CH, BOB, &msg(0.6));
     let out = t.observe_team(0, CH, 99, 1.0);
-    assert!(
-        close(out.heat, 0.6 * 0.65, 1e-5),
-        "Bob spoke last: {}",
-        out.heat
-    );
+    assert!(close(out.heat, 0.6 * 0.65, 1e-5), "Bob spoke last: {}", out.heat);
     let alice = t.observe_customer(0, CH, ALICE, &msg(0.0));
-    assert!(
-        close(alice.heat, 0.6, 1e-5),
-        "Alice untouched: {}",
-        alice.heat
-    );
+    assert!(close(alice.heat, 0.6, 1e-5), "Alice untouched: {}", alice.heat);
 }
 
 #[test]
@@ -144,10 +126,5 @@ fn calm_bystander_does_not_heat_the_channel() {
         b = with_bystander.observe_customer(i * 20 * SEC, CH, ALICE, &msg(0.35));
         with_bystander.observe_customer(i * 20 * SEC + 5 * SEC, CH, BOB, &msg(0.0));
     }
-    assert!(
-        close(a.channel_heat, b.channel_heat, 1e-5),
-        "{} vs {}",
-        a.channel_heat,
-        b.channel_heat
-    );
+    assert!(close(a.channel_heat, b.channel_heat, 1e-5), "{} vs {}", a.channel_heat, b.channel_heat);
 }
