@@ -64,7 +64,7 @@ pub fn explain(analyzer: &Analyzer, text: &str, mut out: impl Write) -> std::io:
         if let Some(i) = s.allowed_by {
             notes.push(format!("cancelled by allow-list entry {:?}", pack.allow[i].text));
         }
-        if s.aim.at_person() {
+        if s.aim.at_person() && cat.kind == CategoryKind::Hostile {
             notes.push(format!("aimed at {}", aim_text(s.aim)));
         } else if e.targeted && s.allowed_by.is_none() {
             notes.push("counts only when aimed at a person, and is not".into());

@@ -73,7 +73,7 @@ impl Default for Settings {
             second_person: words("you u ya ye your ur yours yourself yourselves you're youre y'all yall you've you'll you'd"),
             third_person: words("he she they him her them his their hes shes he's she's they're theyre"),
             negations: words("not never no isn't aren't wasn't weren't don't doesn't didn't won't can't cannot nobody nothing hardly"),
-            determiners: words("this that the these those my our its a an some any"),
+            determiners: words("this that the these those my our its"),
             target_window: 4,
         }
     }
