@@ -192,6 +192,20 @@ pub fn render_script(script: &Script, vars: &Vars<'_>) -> String {
     text
 }
 
+/// The closing line of a nudge: why keel spoke up now.
+fn why_line(scope: NudgeScope, level: Level, trend: f32, reasons: &[String]) -> String {
+    let whose = match scope {
+        NudgeScope::Author => "conversation",
+        NudgeScope::Channel => "channel as a whole",
+    };
+    let mut line = format!("\nWhy: the {whose} is {level} (trend {trend:+.2})");
+    if !reasons.is_empty() {
+        line.push_str("; this message: ");
+        line.push_str(&reasons.join(", "));
+    }
+    line
+}
+
 /// The phrases that counted toward hostility, as `category: "phrase"`.
 pub fn reasons(pack: &Pack, analysis: &Analysis, original: &str) -> Vec<String> {
     analysis
@@ -246,14 +260,17 @@ pub fn decide(
     if let (Some(s), true) = (script, author_nudge || channel_nudge) {
         let (scope, level) =
             if author_nudge { (NudgeScope::Author, o.level) } else { (NudgeScope::Channel, o.channel_level) };
+        let reasons = reasons(pack, a, original);
+        let mut text = render_script(s, &vars);
+        text.push_str(&why_line(scope, level, o.trend, &reasons));
         actions.push(Action::NudgeModerators {
             script: s.name.clone(),
-            text: render_script(s, &vars),
+            text,
             say: s.say.render(&vars),
             scope,
             level,
             trend: o.trend,
-            reasons: reasons(pack, a, original),
+            reasons,
         });
         if author_nudge {
             memo.nudged_level = memo.nudged_level.max(o.level);
