@@ -60,32 +60,12 @@ pub(super) struct DeferredEntry {
 }
 
 impl Builder {
-    /// Reads every table of one file, in a fixed order.
+    /// Reads every table of one file, in a fixed order: settings, lexicon,
+    /// then responses.
     pub(super) fn add_file(&mut self, file: u16, src: &SourceFile<'_>, raw: RawFile, out: &mut Vec<Problem>) {
-        if let Some(s) = &raw.settings {
-            self.add_settings(file, src, s, out);
-        }
-        for (i, c) in raw.category.iter().enumerate() {
-            self.add_category(file, src, i, c, out);
-        }
-        for (i, p) in raw.phrase.iter().enumerate() {
-            self.add_phrase(file, src, i, p, out);
-        }
-        if let Some(allow) = &raw.allow {
-            self.add_allow(src, allow, out);
-        }
-        for (i, t) in raw.topic.iter().enumerate() {
-            self.add_topic(file, src, i, t, out);
-        }
-        for (i, s) in raw.script.iter().enumerate() {
-            self.add_script(file, src, i, s, out);
-        }
-        for (i, c) in raw.choices.iter().enumerate() {
-            self.add_choices(file, src, i, c, out);
-        }
-        for (i, b) in raw.boundary.iter().enumerate() {
-            self.add_boundary(file, src, i, b, out);
-        }
+        self.add_settings(file, src, &raw, out);
+        self.add_lexicon(file, src, &raw, out);
+        self.add_responses(file, src, &raw, out);
     }
 
     /// `path:line` of an origin, for "first at ..." messages.

@@ -4,55 +4,52 @@ use super::builder::{Builder, DeferredEntry, Pending};
 use super::check::{check_name, check_unit, origin, parse_phrase, regex_pattern};
 use super::MAX_CATEGORIES;
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::schema::{CategoryKind, RawAllow, RawCategory, RawPhrase};
+use crate::pack::schema::{CategoryKind, RawCategory, RawFile};
 use crate::pack::{Category, Entry, EntryPattern};
 use toml::Spanned;
 
 impl Builder {
-    /// Reads a `[[phrase]]` entry; its category is resolved by `finish`.
-    pub(super) fn add_phrase(
-        &mut self,
-        file: u16,
-        src: &SourceFile<'_>,
-        i: usize,
-        p: &Spanned<RawPhrase>,
-        out: &mut Vec<Problem>,
-    ) {
-        let key = format!("phrase[{i}]");
-        let r = p.get_ref();
-        let pattern = match (&r.text, &r.pattern) {
-            (Some(t), None) => self.phrase_pattern(src, file, &format!("{key}.text"), t, out),
-            (None, Some(p)) => regex_pattern(src, &format!("{key}.pattern"), p, out),
-            _ => {
-                out.push(src.problem(Some(p.span()), key.clone(), "give exactly one of `text` or `pattern`"));
-                None
-            }
-        };
-        let weight = r.weight.as_ref().map(|w| check_unit(src, &format!("{key}.weight"), w, -1.0, 1.0, out));
-        if let Some(pattern) = pattern {
-            let written = r.text.as_ref().or(r.pattern.as_ref()).map(|s| s.get_ref().clone()).unwrap_or_default();
-            let o = origin(src, file, p.span());
-            self.deferred_entries.push(Pending {
-                value: DeferredEntry {
-                    key,
-                    category: r.category.get_ref().clone(),
-                    weight,
-                    targeted: r.targeted,
-                    pattern,
-                    written,
-                },
-                file,
-                line: o.line,
-            });
+    /// Reads a file's categories, `[[phrase]]` entries (whose category is
+    /// resolved by `finish`) and `[allow]` table.
+    pub(super) fn add_lexicon(&mut self, file: u16, src: &SourceFile<'_>, raw: &RawFile, out: &mut Vec<Problem>) {
+        for (i, c) in raw.category.iter().enumerate() {
+            self.add_category(file, src, i, c, out);
         }
-    }
-
-    /// Reads the `[allow]` table.
-    pub(super) fn add_allow(&mut self, src: &SourceFile<'_>, allow: &RawAllow, out: &mut Vec<Problem>) {
-        for (i, a) in allow.phrases.iter().enumerate() {
-            match parse_phrase(a.get_ref()) {
-                Ok(p) => self.allow.push(p),
-                Err(m) => out.push(src.problem(Some(a.span()), format!("allow.phrases[{i}]"), m)),
+        for (i, p) in raw.phrase.iter().enumerate() {
+            let key = format!("phrase[{i}]");
+            let r = p.get_ref();
+            let pattern = match (&r.text, &r.pattern) {
+                (Some(t), None) => self.phrase_pattern(src, file, &format!("{key}.text"), t, out),
+                (None, Some(p)) => regex_pattern(src, &format!("{key}.pattern"), p, out),
+                _ => {
+                    out.push(src.problem(Some(p.span()), key.clone(), "give exactly one of `text` or `pattern`"));
+                    None
+                }
+            };
+            let weight = r.weight.as_ref().map(|w| check_unit(src, &format!("{key}.weight"), w, -1.0, 1.0, out));
+            if let Some(pattern) = pattern {
+                let written = r.text.as_ref().or(r.pattern.as_ref()).map(|s| s.get_ref().clone()).unwrap_or_default();
+                let o = origin(src, file, p.span());
+                self.deferred_entries.push(Pending {
+                    value: DeferredEntry {
+                        key,
+                        category: r.category.get_ref().clone(),
+                        weight,
+                        targeted: r.targeted,
+                        pattern,
+                        written,
+                    },
+                    file,
+                    line: o.line,
+                });
+            }
+        }
+        if let Some(allow) = &raw.allow {
+            for (i, a) in allow.phrases.iter().enumerate() {
+                match parse_phrase(a.get_ref()) {
+                    Ok(p) => self.allow.push(p),
+                    Err(m) => out.push(src.problem(Some(a.span()), format!("allow.phrases[{i}]"), m)),
+                }
             }
         }
     }

@@ -4,28 +4,24 @@ use super::builder::Builder;
 use super::check::{check_unit, origin};
 use crate::core::normalize::normalize;
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::schema::{Number, RawSettings};
+use crate::pack::schema::{Number, RawFile, RawSettings};
 use crate::pack::Settings;
 use toml::Spanned;
 
 impl Builder {
-    /// Reads a `[settings]` table; only one is allowed in the whole pack.
-    pub(super) fn add_settings(
-        &mut self,
-        file: u16,
-        src: &SourceFile<'_>,
-        s: &Spanned<RawSettings>,
-        out: &mut Vec<Problem>,
-    ) {
-        let here = origin(src, file, s.span());
-        if let Some((_, first)) = &self.settings {
-            out.push(src.problem(
-                Some(s.span()),
-                "settings",
-                format!("[settings] is defined twice (first at {})", self.origin_str(*first)),
-            ));
-        } else {
-            self.settings = Some((settings(src, s.get_ref(), out), here));
+    /// Reads a file's `[settings]` table; only one is allowed in the whole pack.
+    pub(super) fn add_settings(&mut self, file: u16, src: &SourceFile<'_>, raw: &RawFile, out: &mut Vec<Problem>) {
+        if let Some(s) = &raw.settings {
+            let here = origin(src, file, s.span());
+            if let Some((_, first)) = &self.settings {
+                out.push(src.problem(
+                    Some(s.span()),
+                    "settings",
+                    format!("[settings] is defined twice (first at {})", self.origin_str(*first)),
+                ));
+            } else {
+                self.settings = Some((settings(src, s.get_ref(), out), here));
+            }
         }
     }
 }
