@@ -1,0 +1,29 @@
+//! The join pass: spaced-out letters, and what must stay spaced.
+
+use super::*;
+
+#[rustfmt::skip]
+const JOIN: &[Case] = &[
+    Case { name: "spaces", input: "i d i o t", expected: "idiot" },
+    Case { name: "dots", input: "i.d.i.o.t", expected: "idiot" },
+    Case { name: "dashes", input: "f-u-c-k", expected: "fuck" },
+    Case { name: "underscores", input: "f_u_c_k", expected: "fuck" },
+    Case { name: "commas", input: "f,u,c,k", expected: "fuck" },
+    Case { name: "longer", input: "f u c k i n g", expected: "fucking" },
+    Case { name: "words around", input: "you i d i o t lol", expected: "you idiot lol" },
+    Case { name: "leet inside", input: "i d 1 o t", expected: "idiot" },
+    Case { name: "acronym", input: "U.S.A.", expected: "usa." },
+    Case { name: "double spaces", input: "f  u  c  k", expected: "fuck" },
+    Case { name: "two letters only", input: "I am a b", expected: "i am a b" },
+    Case { name: "mixed separators", input: "f.u-c k", expected: "f.u-c k" },
+    Case { name: "comma and space", input: "a, b, c", expected: "a, b, c" },
+    Case { name: "numbers", input: "1 2 3", expected: "1 2 3" },
+    Case { name: "version", input: "1.3.5", expected: "1.3.5" },
+    Case { name: "e.g.", input: "e.g. this", expected: "e.g. this" },
+    Case { name: "contraction", input: "I'm a b", expected: "i'm a b" },
+];
+
+#[test]
+fn join() {
+    check("join", JOIN);
+}

@@ -1,0 +1,157 @@
+//! Resolving names across files and assembling the [`Pack`].
+//!
+//! Runs once every file is read, so a category, topic or choice set may be
+//! used in a file that comes before the one defining it. Problems found here
+//! carry the line recorded when the reference was read.
+
+use super::builder::Builder;
+use crate::core::template::Template;
+use crate::diagnostics::Problem;
+use crate::pack::schema::CategoryKind;
+use crate::pack::{Category, ChoiceSet, Entry, Origin, Pack, Script};
+use std::path::PathBuf;
+
+impl Builder {
+    /// Resolves names across files, checks what the pack as a whole needs
+    /// (a script, all three boundaries) and returns the pack.
+    pub(super) fn finish(mut self, out: &mut Vec<Problem>) -> Pack {
+        let paths = self.paths.clone();
+        let paths = paths.as_slice();
+        let cat = |name: &str, cats: &[Category]| cats.iter().position(|c| c.name == name);
+        let mut late = Vec::new();
+        for d in std::mem::take(&mut self.deferred_entries) {
+            let e = d.value;
+            let here = Origin { file: d.file, line: d.line };
+            match cat(&e.category, &self.categories) {
+                Some(ci) => {
+                    let c = &self.categories[ci];
+                    let lo = if c.kind == CategoryKind::Cue { -1.0 } else { 0.0 };
+                    let w = e.weight.unwrap_or(c.weight);
+                    if w < lo {
+                        late.push(located(
+                            paths,
+                            here,
+                            &format!("{}.weight", e.key),
+                            format!("must be between {lo} and 1, found {w}"),
+                        ));
+                    }
+                    self.entries.push(Entry {
+                        category: ci,
+                        pattern: e.pattern,
+                        written: e.written,
+                        weight: w,
+                        targeted: e.targeted.unwrap_or(c.targeted),
+                        origin: here,
+                    });
+                }
+                None => late.push(located(
+                    paths,
+                    here,
+                    &format!("{}.category", e.key),
+                    unknown("category", &e.category, self.categories.iter().map(|c| c.name.as_str())),
+                )),
+            }
+        }
+        let mut choice_sets = Vec::new();
+        for c in std::mem::take(&mut self.choices) {
+            let (mut set, topics) = c.value;
+            for (t, o) in topics {
+                match self.topics.iter().position(|x| x.name == t) {
+                    Some(i) => set.topics.push(i),
+                    None => late.push(located(
+                        paths,
+                        o,
+                        "choices.topics",
+                        unknown("topic", &t, self.topics.iter().map(|x| x.name.as_str())),
+                    )),
+                }
+            }
+            if let Some(first) = choice_sets.iter().position(|x: &(ChoiceSet, Origin)| x.0.name == set.name) {
+                let o = choice_sets[first].1;
+                late.push(located(
+                    paths,
+                    Origin { file: c.file, line: c.line },
+                    "choices.name",
+                    format!("choice set `{}` is defined twice (first at {})", set.name, self.origin_str(o)),
+                ));
+            }
+            choice_sets.push((set, Origin { file: c.file, line: c.line }));
+        }
+        let mut scripts: Vec<Script> = Vec::new();
+        for s in std::mem::take(&mut self.scripts) {
+            let (mut script, when, choices) = s.value;
+            for (name, o) in when {
+                match cat(&name, &self.categories) {
+                    Some(i) => script.when_categories.push(i),
+                    None => late.push(located(
+                        paths,
+                        o,
+                        "script.when_categories",
+                        unknown("category", &name, self.categories.iter().map(|c| c.name.as_str())),
+                    )),
+                }
+            }
+            if let Some((name, o)) = choices {
+                match choice_sets.iter().position(|x| x.0.name == name) {
+                    Some(i) => script.choices = Some(i),
+                    None => late.push(located(
+                        paths,
+                        o,
+                        "script.choices",
+                        unknown("choice set", &name, choice_sets.iter().map(|x| x.0.name.as_str())),
+                    )),
+                }
+            }
+            if scripts.iter().any(|x| x.name == script.name) {
+                late.push(located(
+                    paths,
+                    Origin { file: s.file, line: s.line },
+                    "script.name",
+                    format!("script `{}` is defined twice", script.name),
+                ));
+            }
+            scripts.push(script);
+        }
+        if scripts.is_empty() && !paths.is_empty() {
+            out.push(Problem::file(
+                &paths[0],
+                "no [[script]] is defined anywhere in the pack: moderators' nudges need at least one",
+            ));
+        }
+        let mut boundaries: [Template; 3] = Default::default();
+        for (i, b) in self.boundaries.iter().enumerate() {
+            match b {
+                Some((t, _)) => boundaries[i] = t.clone(),
+                None if !paths.is_empty() => out.push(Problem::file(
+                    &paths[0],
+                    format!("no [[boundary]] with tier = {} is defined anywhere in the pack", i + 1),
+                )),
+                None => {}
+            }
+        }
+        out.extend(late);
+        Pack {
+            settings: self.settings.map(|s| s.0).unwrap_or_default(),
+            categories: self.categories,
+            entries: self.entries,
+            allow: self.allow,
+            topics: self.topics,
+            scripts,
+            choice_sets: choice_sets.into_iter().map(|x| x.0).collect(),
+            boundaries,
+            files: self.paths,
+        }
+    }
+}
+
+/// A problem at a recorded origin, for references checked after reading.
+fn located(paths: &[PathBuf], o: Origin, key: &str, message: String) -> Problem {
+    let file = paths.get(o.file as usize).cloned().unwrap_or_default();
+    Problem { file, line: o.line as usize, column: 0, key: key.into(), message }
+}
+
+/// "unknown category `x` (known: a, b)".
+fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let known: Vec<&str> = known.collect();
+    format!("unknown {what} `{name}` (known: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })
+}

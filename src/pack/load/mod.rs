@@ -1,0 +1,87 @@
+//! Reading phrase files and turning them into a validated [`Pack`].
+//!
+//! Loading is two steps, because a file may refer to names another file
+//! defines: [`Builder`] reads each file on its own, checking every field it
+//! can check alone, and keeps cross-file references as names; `finish` then
+//! resolves them once every file is read. The files follow that split: `check` holds the field validators every table uses, `settings`,
+//! `lexicon` (categories, phrases, allow-list) and `responses` (topics,
+//! scripts, choice sets, boundaries) read one kind of table each, and
+//! `finish` resolves and assembles the [`Pack`].
+
+mod builder;
+mod check;
+mod finish;
+mod lexicon;
+mod responses;
+mod settings;
+
+use super::schema::RawFile;
+use super::Pack;
+use crate::diagnostics::{Problem, SourceFile};
+use builder::Builder;
+use std::path::{Path, PathBuf};
+
+/// Most categories a pack may define (the tracker keeps a 64-bit set of them).
+pub const MAX_CATEGORIES: usize = 64;
+/// Most buttons in one choice set (one row of Discord buttons).
+pub const MAX_OPTIONS: usize = 5;
+/// Longest button label Discord accepts.
+pub const MAX_LABEL_CHARS: usize = 80;
+
+/// Why a pack could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// The files have problems; every one is listed.
+    #[error("{} problem(s) in the phrase pack:\n{}", .0.len(), crate::diagnostics::render(.0))]
+    Invalid(Vec<Problem>),
+}
+
+impl PackError {
+    /// The problems found.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            PackError::Invalid(p) => p,
+        }
+    }
+}
+
+/// Loads every `*.toml` file in `dir` (sorted by name) as one pack.
+pub fn load_dir(dir: &Path) -> Result<Pack, PackError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| PackError::Invalid(vec![Problem::file(dir, format!("cannot read the phrases directory: {e}"))]))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(PackError::Invalid(vec![Problem::file(dir, "no .toml phrase files in this directory")]));
+    }
+    load_files(&files)
+}
+
+/// Loads the given files as one pack.
+pub fn load_files(paths: &[PathBuf]) -> Result<Pack, PackError> {
+    let mut problems = Vec::new();
+    let mut texts = Vec::new();
+    for path in paths {
+        match std::fs::read_to_string(path) {
+            Ok(t) => texts.push((path.clone(), t)),
+            Err(e) => problems.push(Problem::file(path, format!("cannot read: {e}"))),
+        }
+    }
+    let mut builder = Builder { paths: paths.to_vec(), ..Builder::default() };
+    for (i, (path, text)) in texts.iter().enumerate() {
+        let src = SourceFile::new(path, text);
+        match toml::from_str::<RawFile>(text) {
+            Ok(raw) => builder.add_file(i as u16, &src, raw, &mut problems),
+            Err(e) => problems.push(src.toml_problem(&e)),
+        }
+    }
+    let pack = builder.finish(&mut problems);
+    if problems.is_empty() {
+        Ok(pack)
+    } else {
+        Err(PackError::Invalid(problems))
+    }
+}
