@@ -46,8 +46,12 @@ pub(super) fn join_spaced(units: &mut Vec<Unit>) {
                 units[k].flags |= REMOVED;
             }
             any = true;
+            i = j + 1;
+        } else {
+            // The run's last item may start a run with another separator
+            // ("a m-o-r-o-n": "a m" fails, "m-o-r-o-n" joins).
+            i = if j > i { j } else { i + 1 };
         }
-        i = j + 1;
     }
     if any {
         units.retain(|u| u.flags & REMOVED == 0);

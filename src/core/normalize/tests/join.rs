@@ -21,6 +21,9 @@ const JOIN: &[Case] = &[
     Case { name: "version", input: "1.3.5", expected: "1.3.5" },
     Case { name: "e.g.", input: "e.g. this", expected: "e.g. this" },
     Case { name: "contraction", input: "I'm a b", expected: "i'm a b" },
+    // REGRESSION: a failed run with one separator hid the start of a run with another.
+    Case { name: "run after a failed run", input: "what a m-o-r-o-n", expected: "what a moron" },
+    Case { name: "run after a failed dotted run", input: "a b.a.d.d", expected: "a badd" },
 ];
 
 #[test]
