@@ -15,9 +15,15 @@ use decancer::{cure_char, Options, Translation};
 pub(super) fn scan(original: &str, units: &mut Vec<Unit>) {
     let bytes = original.as_bytes();
     let maybe_url = syntax::has_url_marker(original);
+    // Inside a hashtag, camel case marks word breaks: `#LyingSkank` reads
+    // `#lying skank`.
+    let mut in_hashtag = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if in_hashtag && !b.is_ascii_alphanumeric() {
+            in_hashtag = false;
+        }
         if b >= 0x80 {
             let Some(c) = original.get(i..).and_then(|s| s.chars().next()) else {
                 break;
@@ -45,6 +51,11 @@ pub(super) fn scan(original: &str, units: &mut Vec<Unit>) {
                         i = end;
                         continue;
                     }
+                }
+                if b == b'#' && syntax::at_word_start(bytes, i) {
+                    in_hashtag = bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+                } else if in_hashtag && b.is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase() {
+                    push_space(units, i, i + 1);
                 }
                 let flags = if b.is_ascii_uppercase() { UPPER } else { 0 };
                 push(units, b.to_ascii_lowercase() as char, i, i + 1, flags);

@@ -87,6 +87,20 @@ const DISCORD: &[Case] = &[
     Case { name: "spoiler", input: "||idiot||", expected: "||idiot||" },
 ];
 
+#[rustfmt::skip]
+const HASHTAGS: &[Case] = &[
+    Case { name: "camel case splits", input: "#LyingSkank", expected: "#lying skank" },
+    Case { name: "several", input: "#IdiotAlert now", expected: "#idiot alert now" },
+    Case { name: "lower case stays", input: "#maga", expected: "#maga" },
+    Case { name: "acronym stays", input: "#USA", expected: "#usa" },
+    Case { name: "only inside hashtags", input: "iPhone McDonald", expected: "iphone mcdonald" },
+];
+
+#[test]
+fn hashtags() {
+    check("hashtags", HASHTAGS);
+}
+
 #[test]
 fn case_folding() {
     check("case folding", CASE_FOLDING);
