@@ -67,7 +67,10 @@ pub fn explain(analyzer: &Analyzer, text: &str, mut out: impl Write) -> std::io:
         if s.aim.at_person() && cat.kind == CategoryKind::Hostile {
             notes.push(format!("aimed at {}", aim_text(s.aim)));
         } else if e.targeted && s.allowed_by.is_none() {
-            notes.push("counts only when aimed at a person, and is not".into());
+            notes.push(format!(
+                "not aimed at a person: keeps {:.0}% of its weight, see untargeted_factor",
+                pack.settings.untargeted_factor * 100.0
+            ));
         }
         if s.negated && cat.negatable && s.allowed_by.is_none() {
             notes.push("negated".into());
