@@ -105,20 +105,15 @@ impl Builder {
             description: r.description.clone(),
         });
         self.category_origin.push(origin(src, file, c.span()));
+        let mut parsed = Vec::with_capacity(r.phrases.len() + r.patterns.len());
         for (k, p) in r.phrases.iter().enumerate() {
-            if let Some(pattern) = self.phrase_pattern(src, file, &format!("{key}.phrases[{k}]"), p, out) {
-                self.entries.push(Entry {
-                    category: index,
-                    pattern,
-                    written: p.get_ref().clone(),
-                    weight,
-                    targeted: r.targeted,
-                    origin: origin(src, file, p.span()),
-                });
-            }
+            parsed.push((p, self.phrase_pattern(src, file, &format!("{key}.phrases[{k}]"), p, out)));
         }
         for (k, p) in r.patterns.iter().enumerate() {
-            if let Some(pattern) = regex_pattern(src, &format!("{key}.patterns[{k}]"), p, out) {
+            parsed.push((p, regex_pattern(src, &format!("{key}.patterns[{k}]"), p, out)));
+        }
+        for (p, pattern) in parsed {
+            if let Some(pattern) = pattern {
                 self.entries.push(Entry {
                     category: index,
                     pattern,
