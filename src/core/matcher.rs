@@ -268,12 +268,17 @@ impl Matcher {
             }
         }
         if !self.regexes.is_empty() {
-            for i in self.regex_set.matches(text).iter() {
-                let (re, entry) = &self.regexes[i];
-                for m in re.find_iter(text) {
-                    if m.start() < m.end() {
-                        out.push(Hit { of: HitOf::Entry(*entry), start: m.start(), end: m.end(), allowed_by: None });
-                    }
+            // The set's lazy DFA cannot evaluate a Unicode `\b` next to a
+            // non-ASCII byte and falls back to the PikeVM, about 250 times
+            // slower than each pattern searched on its own (which can use a
+            // literal prefilter and the backtracker). Same hits either way.
+            if text.is_ascii() {
+                for i in self.regex_set.matches(text).iter() {
+                    self.regex_hits(i, text, out);
+                }
+            } else {
+                for i in 0..self.regexes.len() {
+                    self.regex_hits(i, text, out);
                 }
             }
         }
@@ -287,6 +292,16 @@ impl Matcher {
             }
         }
         self.drop_shadowed(out);
+    }
+
+    /// The non-empty matches of pattern `i`.
+    fn regex_hits(&self, i: usize, text: &str, out: &mut Vec<Hit>) {
+        let (re, entry) = &self.regexes[i];
+        for m in re.find_iter(text) {
+            if m.start() < m.end() {
+                out.push(Hit { of: HitOf::Entry(*entry), start: m.start(), end: m.end(), allowed_by: None });
+            }
+        }
     }
 
     /// Words with a hidden letter (`f*ck`, `sh*t`, `f***ing`) against one-word hostile phrases.
