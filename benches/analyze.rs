@@ -6,6 +6,8 @@
 //! 2. `analyze/default_plus_10k`: the same with 10,000 extra synthetic
 //!    phrases loaded next to the default pack. The automaton grows about
 //!    tenfold; the scan should not get much slower.
+//!    `analyze_long/insults_4000_bytes` is one Discord-length message that
+//!    is hits from end to end (the worst case for overlap resolution).
 //! 3. `normalize/corpus`: `normalize_into` alone.
 //! 4. `engine/process_into`: the full pipeline (analyzer, tracker, policy),
 //!    in messages per second.
@@ -161,6 +163,20 @@ fn bench_analyze(c: &mut Criterion, default: &Analyzer, big: &Analyzer) {
         g.bench_function(name, |b| b.iter(|| black_box(analyze_corpus(an, &mut a, &mut s))));
     }
     g.finish();
+
+    // The worst case for overlap resolution: a Discord-length message that
+    // is hits from end to end.
+    let long = "you idiot, thanks for nothing! ".repeat(130);
+    let mut g = c.benchmark_group("analyze_long");
+    g.throughput(Throughput::Bytes(long.len() as u64));
+    let (mut a, mut s) = (Analysis::default(), Scratch::default());
+    g.bench_function("insults_4000_bytes", |b| {
+        b.iter(|| {
+            default.analyze_into(&long, 0.0, &mut a, &mut s);
+            black_box(a.score)
+        })
+    });
+    g.finish();
 }
 
 fn bench_normalize(c: &mut Criterion) {
@@ -217,9 +233,11 @@ fn main() {
     let dir = pack_dir_with_extra(10_000);
     let big = analyzer(dir.path());
     println!(
-        "automaton patterns: default pack {}, with +10,000 phrases {}; corpus {} messages, {} bytes",
+        "automaton patterns: default pack {} ({} KiB), with +10,000 phrases {} ({} KiB); corpus {} messages, {} bytes",
         default.matcher().automaton_patterns(),
+        default.matcher().memory_usage() / 1024,
         big.matcher().automaton_patterns(),
+        big.matcher().memory_usage() / 1024,
         CORPUS.len(),
         corpus_bytes()
     );
