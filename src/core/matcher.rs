@@ -88,6 +88,15 @@ pub struct Matcher {
     allow_count: usize,
 }
 
+/// Reusable buffers for [`Matcher::find_with`].
+#[derive(Debug, Default)]
+pub struct FindScratch {
+    /// Allow-list matches: (start, end, allow index).
+    allows: Vec<(usize, usize, usize)>,
+    /// Per hit, whether it survives [`Matcher::drop_shadowed`].
+    keep: Vec<bool>,
+}
+
 /// Longest run of doubled letters expanded into single-letter variants.
 const MAX_DOUBLE_VARIANTS: usize = 3;
 
@@ -224,6 +233,15 @@ impl Matcher {
         })
     }
 
+    /// Heap bytes of the compiled automaton plus this matcher's tables (the
+    /// regular expressions and their caches are not counted).
+    pub fn memory_usage(&self) -> usize {
+        self.automaton.memory_usage()
+            + self.spans.capacity() * std::mem::size_of::<(u32, u32)>()
+            + self.readings.capacity() * std::mem::size_of::<Reading>()
+            + self.entry_meta.capacity() * std::mem::size_of::<(usize, CategoryKind, f32)>()
+    }
+
     /// Number of phrases and pattern variants compiled into the automaton.
     pub fn automaton_patterns(&self) -> usize {
         self.spans.len()
@@ -236,10 +254,16 @@ impl Matcher {
     /// longer one is dropped, and so is a de-escalating or cue hit lying
     /// inside a hostile one ("thanks for nothing").
     pub fn find(&self, pack: &Pack, norm: &Normalized, out: &mut Vec<Hit>) {
+        self.find_with(pack, norm, out, &mut FindScratch::default());
+    }
+
+    /// Like [`Matcher::find`], reusing `scratch`'s buffers.
+    pub fn find_with(&self, pack: &Pack, norm: &Normalized, out: &mut Vec<Hit>, scratch: &mut FindScratch) {
         out.clear();
         let text = norm.text();
         let bytes = text.as_bytes();
-        let mut allows: Vec<(usize, usize, usize)> = Vec::new();
+        let allows = &mut scratch.allows;
+        allows.clear();
         for m in self.automaton.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
             let (a, b) = self.spans[m.pattern().as_usize()];
@@ -268,12 +292,17 @@ impl Matcher {
             }
         }
         if !self.regexes.is_empty() {
-            for i in self.regex_set.matches(text).iter() {
-                let (re, entry) = &self.regexes[i];
-                for m in re.find_iter(text) {
-                    if m.start() < m.end() {
-                        out.push(Hit { of: HitOf::Entry(*entry), start: m.start(), end: m.end(), allowed_by: None });
-                    }
+            // The set's lazy DFA cannot evaluate a Unicode `\b` next to a
+            // non-ASCII byte and falls back to the PikeVM, about 250 times
+            // slower than each pattern searched on its own (which can use a
+            // literal prefilter and the backtracker). Same hits either way.
+            if text.is_ascii() {
+                for i in self.regex_set.matches(text).iter() {
+                    self.regex_hits(i, text, out);
+                }
+            } else {
+                for i in 0..self.regexes.len() {
+                    self.regex_hits(i, text, out);
                 }
             }
         }
@@ -281,12 +310,24 @@ impl Matcher {
             self.resolve_hidden_letters(pack, bytes, out);
         }
         debug_assert!(allows.iter().all(|a| a.2 < self.allow_count));
-        for h in out.iter_mut() {
-            if let HitOf::Entry(_) = h.of {
-                h.allowed_by = allows.iter().find(|&&(s, e, _)| s <= h.start && h.end <= e).map(|a| a.2);
+        if !allows.is_empty() {
+            for h in out.iter_mut() {
+                if let HitOf::Entry(_) = h.of {
+                    h.allowed_by = allows.iter().find(|&&(s, e, _)| s <= h.start && h.end <= e).map(|a| a.2);
+                }
             }
         }
-        self.drop_shadowed(out);
+        self.drop_shadowed(out, &mut scratch.keep);
+    }
+
+    /// The non-empty matches of pattern `i`.
+    fn regex_hits(&self, i: usize, text: &str, out: &mut Vec<Hit>) {
+        let (re, entry) = &self.regexes[i];
+        for m in re.find_iter(text) {
+            if m.start() < m.end() {
+                out.push(Hit { of: HitOf::Entry(*entry), start: m.start(), end: m.end(), allowed_by: None });
+            }
+        }
     }
 
     /// Words with a hidden letter (`f*ck`, `sh*t`, `f***ing`) against one-word hostile phrases.
@@ -337,7 +378,15 @@ impl Matcher {
 
     /// Drops hits lying inside a longer hit of the same category, and
     /// de-escalating or cue hits lying inside a hostile hit.
-    fn drop_shadowed(&self, out: &mut Vec<Hit>) {
+    ///
+    /// Hits are sorted by (start, longest first) and visited in that order;
+    /// a hit is dropped when some hit containing it shadows it, where that
+    /// hit is either a later one (still kept, since it is not visited yet)
+    /// or an earlier one that was kept. A hit containing hit `i` starts no
+    /// later, so it is either earlier in the order or a later one with the
+    /// same span; earlier ones are only looked at when one of them reaches
+    /// as far as `i` does, which for hits side by side is none.
+    fn drop_shadowed(&self, out: &mut Vec<Hit>, keep: &mut Vec<bool>) {
         if out.len() < 2 {
             return;
         }
@@ -346,32 +395,41 @@ impl Matcher {
             HitOf::Entry(e) => Some(self.entry_meta[e]),
             HitOf::Topic(_) => None,
         };
-        let mut keep = vec![true; out.len()];
+        keep.clear();
+        keep.resize(out.len(), true);
+        // Largest end among the hits before i (an upper bound for pruning).
+        let mut reach = 0usize;
         for i in 0..out.len() {
-            let Some((ci, ki, wi)) = meta(&out[i]) else {
+            let hi = out[i];
+            let earlier_reach = reach;
+            reach = reach.max(hi.end);
+            let Some((ci, ki, wi)) = meta(&hi) else {
                 continue;
             };
-            for j in 0..out.len() {
-                if i == j || !keep[j] {
-                    continue;
-                }
-                let Some((cj, kj, wj)) = meta(&out[j]) else {
-                    continue;
+            let shadows = |j: usize, hj: &Hit| {
+                let Some((cj, kj, wj)) = meta(hj) else {
+                    return false;
                 };
-                let inside = out[j].start <= out[i].start && out[i].end <= out[j].end;
-                if !inside || out[j].allowed_by.is_some() {
-                    continue;
+                if hj.allowed_by.is_some() || !(hj.start <= hi.start && hi.end <= hj.end) {
+                    return false;
                 }
-                let same_span = out[j].start == out[i].start && out[j].end == out[i].end;
-                let shadowed = if ci == cj {
+                let same_span = hj.start == hi.start && hj.end == hi.end;
+                if ci == cj {
                     !same_span || wj > wi || (wj == wi && j < i)
                 } else {
                     ki != CategoryKind::Hostile && kj == CategoryKind::Hostile
-                };
-                if shadowed {
-                    keep[i] = false;
-                    break;
                 }
+            };
+            let by_earlier = earlier_reach >= hi.end && (0..i).any(|j| keep[j] && shadows(j, &out[j]));
+            let by_later = || {
+                out[i + 1..]
+                    .iter()
+                    .take_while(|h| h.start == hi.start && h.end == hi.end)
+                    .enumerate()
+                    .any(|(k, h)| shadows(i + 1 + k, h))
+            };
+            if by_earlier || by_later() {
+                keep[i] = false;
             }
         }
         let mut k = keep.iter();

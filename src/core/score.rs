@@ -8,11 +8,12 @@
 //! bursts, a burst of messages) amplify the same way, and de-escalating
 //! markers (thanks, apologies) take up to a quarter of the score away.
 
-use crate::core::matcher::{Hit, HitOf, Matcher};
+use crate::core::matcher::{FindScratch, Hit, HitOf, Matcher};
 use crate::core::normalize::{normalize_into, Normalized};
 use crate::core::surface::{surface, Surface};
 use crate::pack::{CategoryKind, Pack};
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Who a hit is aimed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -101,10 +102,94 @@ const MAX_COOLING_EFFECT: f32 = 0.25;
 pub struct Analyzer {
     pack: Pack,
     matcher: Matcher,
-    second_person: HashSet<String>,
-    third_person: HashSet<String>,
-    negations: HashSet<String>,
-    determiners: HashSet<String>,
+    grammar: Grammar,
+}
+
+/// FxHash (rustc's hasher): a multiply and a rotate per 8 bytes. The word
+/// lists are the pack's own and the words looked up are short, so SipHash's
+/// protection against chosen collisions buys nothing here and costs most of
+/// the grammar lookups' time.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A word aims a hit at the reader (`you`, or a mention).
+const SECOND_PERSON: u8 = 1;
+/// A word aims a hit at someone else (`he`, `they`).
+const THIRD_PERSON: u8 = 2;
+/// A word negates what follows (`not`, `isn't`).
+const NEGATION: u8 = 4;
+/// A word makes what follows describe a thing (`this`, `the`).
+const DETERMINER: u8 = 8;
+/// A word's classes are not looked up yet.
+const UNKNOWN: u8 = 0x80;
+
+/// The pack's grammar lists in one table: word to its classes, so a word
+/// is hashed once for all four lists.
+#[derive(Debug, Default)]
+struct Grammar {
+    classes: HashMap<Box<str>, u8, BuildHasherDefault<FxHasher>>,
+    /// Longest listed word: longer words are answered without hashing.
+    max_len: usize,
+}
+
+impl Grammar {
+    fn new(settings: &crate::pack::Settings) -> Grammar {
+        let mut g = Grammar::default();
+        for (list, class) in [
+            (&settings.second_person, SECOND_PERSON),
+            (&settings.third_person, THIRD_PERSON),
+            (&settings.negations, NEGATION),
+            (&settings.determiners, DETERMINER),
+        ] {
+            for w in list {
+                *g.classes.entry(w.as_str().into()).or_insert(0) |= class;
+                g.max_len = g.max_len.max(w.len());
+            }
+        }
+        g
+    }
+
+    /// The classes of `word`, including the ones its shape gives it
+    /// (a mention is second person, `...n't` a negation).
+    fn classes(&self, word: &str) -> u8 {
+        let listed = if word.len() <= self.max_len { self.classes.get(word).copied().unwrap_or(0) } else { 0 };
+        let mention = if word.starts_with('@') { SECOND_PERSON } else { 0 };
+        let negation = if word.ends_with("n't") { NEGATION } else { 0 };
+        listed | mention | negation
+    }
 }
 
 /// A normalized word: byte range in the normalized text and whether a clause ends right after it.
@@ -143,15 +228,7 @@ impl Analyzer {
     /// Compiles `pack` into an analyzer.
     pub fn new(pack: Pack) -> Result<Analyzer, crate::core::matcher::BuildError> {
         let matcher = Matcher::new(&pack)?;
-        let set = |v: &[String]| v.iter().cloned().collect::<HashSet<_>>();
-        Ok(Analyzer {
-            second_person: set(&pack.settings.second_person),
-            third_person: set(&pack.settings.third_person),
-            negations: set(&pack.settings.negations),
-            determiners: set(&pack.settings.determiners),
-            matcher,
-            pack,
-        })
+        Ok(Analyzer { grammar: Grammar::new(&pack.settings), matcher, pack })
     }
 
     /// The pack in force.
@@ -178,10 +255,15 @@ impl Analyzer {
         normalize_into(text, &mut a.normalized);
         a.signals.clear();
         a.surface = surface(text);
-        self.matcher.find(&self.pack, &a.normalized, &mut scratch.hits);
+        self.matcher.find_with(&self.pack, &a.normalized, &mut scratch.hits, &mut scratch.find);
         scratch.hits.truncate(MAX_HITS);
         let norm = a.normalized.text();
-        split_words(norm, &mut scratch.words);
+        // Words are only needed for the context of an entry hit.
+        if scratch.hits.iter().any(|h| matches!(h.of, HitOf::Entry(_))) {
+            split_words(norm, &mut scratch.words);
+            scratch.classes.clear();
+            scratch.classes.resize(scratch.words.len(), UNKNOWN);
+        }
 
         let mut keep_hostile = 1.0f32;
         let mut keep_calm = 1.0f32;
@@ -190,7 +272,8 @@ impl Analyzer {
         let mut jump = 0u8;
         let mut severe = false;
         let mut aimed = false;
-        let mut topic_votes: Vec<(usize, u32)> = Vec::new();
+        let topic_votes = &mut scratch.topic_votes;
+        topic_votes.clear();
         for h in &scratch.hits {
             let entry = match h.of {
                 HitOf::Topic(t) if h.allowed_by.is_none() => {
@@ -205,7 +288,7 @@ impl Analyzer {
             };
             let e = &self.pack.entries[entry];
             let cat = &self.pack.categories[e.category];
-            let (aim, negated) = self.context(norm, &scratch.words, h.start, h.end);
+            let (aim, negated) = self.context(norm, &scratch.words, &mut scratch.classes, h.start, h.end);
             let mut weight = e.weight;
             if h.allowed_by.is_some() {
                 weight = 0.0;
@@ -271,48 +354,55 @@ impl Analyzer {
 
     /// Who a hit at `[start, end)` of the normalized text is aimed at, and
     /// whether a negation comes just before it (same clause, within the window).
-    fn context(&self, norm: &str, words: &[Word], start: usize, end: usize) -> (Aim, bool) {
+    ///
+    /// `classes[i]` caches the grammar classes of `words[i]` ([`UNKNOWN`]
+    /// until looked up), so each word is looked up once per message.
+    fn context(&self, norm: &str, words: &[Word], classes: &mut [u8], start: usize, end: usize) -> (Aim, bool) {
         let window = self.pack.settings.target_window;
         let first = words.partition_point(|w| w.end <= start);
         let last = words.partition_point(|w| w.start < end);
+        let mut class = |i: usize| {
+            if classes[i] == UNKNOWN {
+                let w = &words[i];
+                classes[i] = self.grammar.classes(&norm[w.start..w.end]);
+            }
+            classes[i]
+        };
         let mut aim = Aim::Nobody;
         let mut negated = false;
-        let see = |w: &Word, aim: &mut Aim| {
-            let word = &norm[w.start..w.end];
-            if word.starts_with('@') || self.second_person.contains(word) {
+        let see = |c: u8, aim: &mut Aim| {
+            if c & SECOND_PERSON != 0 {
                 *aim = Aim::SecondPerson;
-            } else if *aim == Aim::Nobody && self.third_person.contains(word) {
+            } else if *aim == Aim::Nobody && c & THIRD_PERSON != 0 {
                 *aim = Aim::ThirdPerson;
             }
         };
         // Words inside the phrase itself ("kill you").
-        for w in &words[first..last.max(first)] {
-            see(w, &mut aim);
+        for i in first..last.max(first) {
+            see(class(i), &mut aim);
         }
         // Words before, within the clause. A determiner right before the
         // phrase means it describes a thing ("this stupid form"), not a person.
         let mut looking_for_aim = true;
-        for (k, w) in words[..first].iter().rev().take(window).enumerate() {
-            if w.clause_end {
+        for (k, i) in (0..first).rev().take(window).enumerate() {
+            if words[i].clause_end {
                 break;
             }
-            let word = &norm[w.start..w.end];
-            if self.negations.contains(word) || word.ends_with("n't") {
+            let c = class(i);
+            if c & NEGATION != 0 {
                 negated = true;
             }
-            if k == 0 && self.determiners.contains(word) {
+            if k == 0 && c & DETERMINER != 0 {
                 looking_for_aim = false;
             }
             if looking_for_aim {
-                see(w, &mut aim);
+                see(c, &mut aim);
             }
         }
         // The word right after ("screw you").
         let ends_clause = last > 0 && words.get(last - 1).is_some_and(|w| w.clause_end);
-        if !ends_clause {
-            if let Some(w) = words.get(last) {
-                see(w, &mut aim);
-            }
+        if !ends_clause && last < words.len() {
+            see(class(last), &mut aim);
         }
         (aim, negated)
     }
@@ -323,6 +413,11 @@ impl Analyzer {
 pub struct Scratch {
     hits: Vec<Hit>,
     words: Vec<Word>,
+    /// Grammar classes of `words`, looked up as needed.
+    classes: Vec<u8>,
+    find: FindScratch,
+    /// (topic, hits) for the topics seen in the message.
+    topic_votes: Vec<(usize, u32)>,
 }
 
 #[cfg(test)]
