@@ -3,9 +3,11 @@
 //! The crate is split one way: [`core`] is a pure, synchronous engine (no
 //! Discord types, no clocks, no I/O) that turns messages into decisions;
 //! [`pack`] and [`config`] load and validate what a server owner edits;
-//! [`cli`] holds the `check`, `replay` and `explain` commands built on them.
+//! [`cli`] holds the `check`, `replay` and `explain` commands built on them,
+//! and [`bot`] is the thin serenity shell that runs the engine live.
 #![warn(missing_docs)]
 
+pub mod bot;
 pub mod cli;
 pub mod config;
 pub mod core;

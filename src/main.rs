@@ -19,6 +19,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the bot in Discord. The token comes from the environment variable bot.toml names (default DISCORD_TOKEN).
+    Run {
+        /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Validate bot.toml and every phrase file; list every problem with file, line and key.
     Check {
         /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
@@ -67,6 +73,12 @@ fn open_input(file: Option<&Path>) -> anyhow::Result<Box<dyn BufRead>> {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Run { config } => {
+            init_logging();
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            runtime.block_on(keel::bot::run(config))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { config } => {
             let ok = keel::cli::check::check(config.as_deref(), std::io::stdout().lock(), std::io::stderr().lock())?;
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
@@ -111,6 +123,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Logs to stderr through `tracing`; the level comes from `RUST_LOG` (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 /// True when the error is only a closed output pipe (`keel ... | head`).

@@ -19,10 +19,79 @@ use toml::Spanned;
 /// Longest timeout Discord accepts: 28 days.
 pub const MAX_TIMEOUT_SECS: u64 = 28 * 24 * 3600;
 
+/// How keel connects to Discord (`[discord]` in bot.toml).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscordConfig {
+    /// The environment variable that holds the bot token (never the token itself).
+    pub token_env: String,
+    /// Send REST calls here instead of Discord (an HTTP proxy such as
+    /// twilight-http-proxy, or a test server): `http://host:port`.
+    pub api_base: Option<String>,
+    /// How often bot.toml and the phrase pack are checked for changes, in seconds.
+    pub reload_interval_secs: u64,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        DiscordConfig { token_env: "DISCORD_TOKEN".into(), api_base: None, reload_interval_secs: 5 }
+    }
+}
+
+/// Which automatic actions keel takes in a guild.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GuildActions {
+    /// Nudge moderators in the moderator channel.
+    pub nudges: bool,
+    /// Reply to abuse with the tier-1 boundary message (and the tier-2 and -3 texts).
+    pub boundary_messages: bool,
+    /// Time members out at tier 2.
+    pub timeouts: bool,
+    /// Call the moderator roles at tier 3.
+    pub escalate: bool,
+    /// Delete messages in severe categories (threats, slurs).
+    pub delete_severe: bool,
+}
+
+impl Default for GuildActions {
+    fn default() -> Self {
+        GuildActions { nudges: true, boundary_messages: true, timeouts: true, escalate: true, delete_severe: false }
+    }
+}
+
+/// One Discord server keel works in (`[[guild]]` in bot.toml).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuildConfig {
+    /// The server's ID.
+    pub id: u64,
+    /// Where moderators get nudges and escalations.
+    pub moderator_channel: u64,
+    /// Members with any of these roles are moderators: never judged as customers, never timed out, called at tier 3.
+    #[serde(default)]
+    pub moderator_roles: Vec<u64>,
+    /// Members with any of these roles are support staff: never judged as customers, never timed out.
+    #[serde(default)]
+    pub staff_roles: Vec<u64>,
+    /// Channels keel watches (threads and forum posts under them too).
+    #[serde(default)]
+    pub watch_channels: Vec<u64>,
+    /// Categories keel watches: every channel in them, and their threads.
+    #[serde(default)]
+    pub watch_categories: Vec<u64>,
+    /// Which automatic actions are on.
+    #[serde(default)]
+    pub actions: GuildActions,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     phrases: Option<Spanned<String>>,
+    discord: Option<Spanned<DiscordConfig>>,
+    #[serde(default)]
+    guild: Vec<Spanned<GuildConfig>>,
     escalation: Option<Spanned<EscalationConfig>>,
     nudge: Option<Spanned<NudgeConfig>>,
     choices: Option<Spanned<ChoicesConfig>>,
@@ -38,6 +107,10 @@ pub struct Config {
     pub phrases_dir: PathBuf,
     /// Tracker and policy settings.
     pub engine: EngineConfig,
+    /// How to reach Discord.
+    pub discord: DiscordConfig,
+    /// The servers keel works in.
+    pub guilds: Vec<GuildConfig>,
 }
 
 /// Why a configuration could not be loaded.
@@ -60,7 +133,22 @@ impl ConfigError {
 impl Config {
     /// Built-in defaults with the phrase pack in `phrases_dir`.
     pub fn defaults(phrases_dir: PathBuf) -> Config {
-        Config { path: None, phrases_dir, engine: EngineConfig::default() }
+        Config {
+            path: None,
+            phrases_dir,
+            engine: EngineConfig::default(),
+            discord: DiscordConfig::default(),
+            guilds: Vec::new(),
+        }
+    }
+
+    /// Reads `path` if given, else `./bot.toml` if it exists, else the defaults.
+    pub fn load_or_default(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
+            Some(p) => Config::load(p),
+            None if Path::new("bot.toml").is_file() => Config::load(Path::new("bot.toml")),
+            None => Ok(Config::defaults(PathBuf::from("phrases"))),
+        }
     }
 
     /// Reads and validates `path`.
@@ -94,12 +182,19 @@ impl Config {
             check_boundaries(&src, &b, &mut problems);
             b.into_inner()
         });
+        let discord = raw.discord.map(|d| {
+            check_discord(&src, &d, &mut problems);
+            d.into_inner()
+        });
+        check_guilds(&src, &raw.guild, &mut problems);
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
             phrases_dir,
+            discord: discord.unwrap_or_default(),
+            guilds: raw.guild.into_iter().map(Spanned::into_inner).collect(),
             engine: EngineConfig {
                 escalation: escalation.unwrap_or_default(),
                 policy: PolicyConfig { nudge, choices, boundaries: boundaries.unwrap_or_default() },
@@ -137,6 +232,43 @@ fn check_escalation(src: &SourceFile<'_>, e: &Spanned<EscalationConfig>, out: &m
     }
     if c.idle_ttl_secs == 0 {
         bad("idle_ttl_secs", "must be at least 1 second".into());
+    }
+}
+
+fn check_discord(src: &SourceFile<'_>, d: &Spanned<DiscordConfig>, out: &mut Vec<Problem>) {
+    let c = d.get_ref();
+    let mut bad = |key: &str, msg: String| out.push(src.problem(Some(d.span()), format!("discord.{key}"), msg));
+    let env_ok = !c.token_env.is_empty() && c.token_env.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+    if !env_ok {
+        bad("token_env", format!("must name an environment variable (letters, digits, `_`), found {:?}", c.token_env));
+    }
+    if let Some(base) = &c.api_base {
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            bad("api_base", format!("must start with http:// or https://, found {base:?}"));
+        }
+    }
+    if c.reload_interval_secs == 0 {
+        bad("reload_interval_secs", "must be at least 1 second".into());
+    }
+}
+
+fn check_guilds(src: &SourceFile<'_>, guilds: &[Spanned<GuildConfig>], out: &mut Vec<Problem>) {
+    for (i, g) in guilds.iter().enumerate() {
+        let c = g.get_ref();
+        let key = |k: &str| format!("guild[{i}].{k}");
+        if guilds[..i].iter().any(|o| o.get_ref().id == c.id) {
+            out.push(src.problem(Some(g.span()), key("id"), format!("guild {} is configured twice", c.id)));
+        }
+        if c.moderator_channel == 0 {
+            out.push(src.problem(Some(g.span()), key("moderator_channel"), "must be a channel ID".to_string()));
+        }
+        if c.watch_channels.is_empty() && c.watch_categories.is_empty() {
+            out.push(src.problem(
+                Some(g.span()),
+                key("watch_channels"),
+                "keel would watch nothing here: list watch_channels or watch_categories".to_string(),
+            ));
+        }
     }
 }
 

@@ -84,6 +84,16 @@ impl Engine {
         self.policy = policy;
     }
 
+    /// Replaces the escalation settings (a reload of bot.toml), keeping every conversation.
+    pub fn set_escalation(&mut self, escalation: EscalationConfig) {
+        self.tracker.set_config(escalation);
+    }
+
+    /// The policy settings in force.
+    pub fn policy(&self) -> &PolicyConfig {
+        &self.policy
+    }
+
     /// The tracker, for status views.
     pub fn tracker(&self) -> &Tracker {
         &self.tracker

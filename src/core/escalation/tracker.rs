@@ -62,6 +62,13 @@ impl Tracker {
         &self.config
     }
 
+    /// Replaces the settings (a reload), keeping every conversation; a
+    /// smaller `max_conversations` takes effect at the next observation.
+    pub fn set_config(&mut self, config: EscalationConfig) {
+        self.params = Params::new(&config);
+        self.config = config;
+    }
+
     /// Messages per minute from this author in this channel before `now_ms`.
     ///
     /// Read from a counter that adds 1 per observed message and decays with

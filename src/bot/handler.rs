@@ -1,0 +1,276 @@
+//! Gateway events in, judged messages out.
+//!
+//! For every message in a watched channel (or a thread or forum post under
+//! one) the handler extracts plain facts from serenity's cache, asks the
+//! engine for a decision, plans the Discord operations and carries them out.
+//! Bots, webhooks, DMs and unwatched channels are ignored.
+
+use crate::bot::execute::{self, Outcome};
+use crate::bot::members::{protection, role_of, MemberFacts, Protected};
+use crate::bot::plan::{plan, EarlierNudge, Situation, Step};
+use crate::bot::state::{lock, ConversationKey, NudgeRecord, Shared};
+use crate::bot::text::sparkline;
+use crate::config::GuildConfig;
+use crate::core::engine::{Decision, Message as CoreMessage};
+use crate::core::policy::{Action, NudgeScope};
+use crate::core::Role;
+use serenity::all::{
+    ChannelId, Context, EventHandler, GuildId, Message, MessageUpdateEvent, Ready, RoleId, Timestamp, User,
+};
+use std::sync::Arc;
+
+/// serenity's event handler for keel.
+#[derive(Debug, Clone)]
+pub struct Handler {
+    /// State shared with the reloader.
+    pub shared: Arc<Shared>,
+}
+
+/// Facts about a message's place and author, read from the cache.
+#[derive(Debug)]
+struct Facts {
+    channel_name: String,
+    role: Role,
+    protected: Option<Protected>,
+}
+
+/// A message to judge, from MESSAGE_CREATE or MESSAGE_UPDATE.
+struct Incoming<'a> {
+    guild: GuildId,
+    channel: ChannelId,
+    message: u64,
+    author: &'a User,
+    roles: &'a [RoleId],
+    text: &'a str,
+    at: Timestamp,
+    edited: bool,
+}
+
+fn unix_ms(t: Timestamp) -> i64 {
+    t.timestamp_millis()
+}
+
+/// True when the category is severe in the pack in force.
+fn engine_pack_severe(shared: &Shared, category: usize) -> bool {
+    lock(&shared.engine).analyzer().pack().categories.get(category).is_some_and(|c| c.severe)
+}
+
+/// Reads what keel needs from the cache; `None` when the channel is not
+/// watched or the guild is not cached yet.
+fn facts(ctx: &Context, g: &GuildConfig, m: &Incoming<'_>) -> Option<Facts> {
+    let bot_id = ctx.cache.current_user().id;
+    let guild = ctx.cache.guild(m.guild)?;
+    let channel = guild.channels.get(&m.channel).or_else(|| guild.threads.iter().find(|t| t.id == m.channel))?;
+    let watched_id = |id: ChannelId| g.watch_channels.contains(&id.get());
+    let in_category =
+        |c: &serenity::all::GuildChannel| c.parent_id.is_some_and(|p| g.watch_categories.contains(&p.get()));
+    let watched = watched_id(channel.id)
+        || in_category(channel)
+        || channel.parent_id.is_some_and(|p| watched_id(p) || guild.channels.get(&p).is_some_and(in_category));
+    if !watched {
+        return None;
+    }
+    let position =
+        |roles: &[RoleId]| roles.iter().filter_map(|r| guild.roles.get(r)).map(|r| r.position).max().unwrap_or(0);
+    let is_admin = m.roles.iter().filter_map(|r| guild.roles.get(r)).any(|r| r.permissions.administrator());
+    let member = MemberFacts {
+        user_id: m.author.id.get(),
+        roles: m.roles.iter().map(|r| r.get()).collect(),
+        is_owner: guild.owner_id == m.author.id,
+        is_admin,
+        top_role_position: position(m.roles),
+    };
+    let bot_top = guild.members.get(&bot_id).map_or(0, |b| position(&b.roles));
+    Some(Facts {
+        channel_name: channel.name.clone(),
+        role: role_of(g, &member),
+        protected: protection(g, &member, bot_top),
+    })
+}
+
+impl Handler {
+    /// Judges one message and acts on the decision.
+    async fn judge(&self, ctx: &Context, m: Incoming<'_>) {
+        let Some(g) = self.shared.guild(m.guild.get()) else { return };
+        let Some(f) = facts(ctx, &g, &m) else { return };
+        let author_name = format!("<@{}>", m.author.id);
+        let now_ms = unix_ms(m.at);
+        let core = CoreMessage {
+            ts_ms: now_ms,
+            channel: m.channel.get(),
+            author: m.author.id.get(),
+            role: f.role,
+            text: m.text,
+            author_name: &author_name,
+            channel_name: &format!("#{}", f.channel_name),
+        };
+        let (decision, recent, cooldown_ms) = {
+            let mut engine = lock(&self.shared.engine);
+            let d: Decision = engine.process(&core);
+            let recent = engine.tracker().recent_scores(m.channel.get(), m.author.id.get());
+            (d, recent, engine.policy().nudge.cooldown_secs as i64 * 1000)
+        };
+        tracing::debug!(
+            guild = m.guild.get(),
+            channel = m.channel.get(),
+            message = m.message,
+            score = decision.analysis.score,
+            level = %decision.outcome.level,
+            actions = decision.actions.len(),
+            "judged"
+        );
+        let scope_key = |a: &Action| -> ConversationKey {
+            match a {
+                Action::NudgeModerators { scope: NudgeScope::Channel, .. } => (g.id, m.channel.get(), 0),
+                _ => (g.id, m.channel.get(), m.author.id.get()),
+            }
+        };
+        let nudge_key = decision.actions.iter().find(|a| matches!(a, Action::NudgeModerators { .. })).map(scope_key);
+        let earlier = nudge_key.and_then(|k| {
+            lock(&self.shared.nudges).get(&k).filter(|r| now_ms - r.earlier.posted_ms < cooldown_ms).map(|r| r.earlier)
+        });
+        let spark = sparkline(&recent);
+        let situation = Situation {
+            guild: &g,
+            channel: m.channel.get(),
+            channel_name: &f.channel_name,
+            message: m.message,
+            author: m.author.id.get(),
+            text: m.text,
+            protected: f.protected,
+            sparkline: &spark,
+            now_ms,
+            earlier,
+            edited: m.edited,
+            severe: decision
+                .analysis
+                .signals
+                .iter()
+                .any(|sig| sig.weight > 0.0 && engine_pack_severe(&self.shared, sig.category)),
+        };
+        let mut steps = plan(&situation, &decision.actions);
+        if m.edited && !decision.analysis.hostile {
+            steps.extend(self.defused_edit_note(&g, m.channel.get(), m.author.id.get(), m.message));
+        }
+        for step in steps {
+            let outcome = execute::run(&ctx.http, &step).await;
+            self.after(&ctx.http, &g, &step, nudge_key, m.message, now_ms, &decision, outcome).await;
+        }
+    }
+
+    /// When an edit removed what made a message hostile, the nudge about it says so.
+    fn defused_edit_note(&self, g: &GuildConfig, channel: u64, author: u64, message: u64) -> Option<Step> {
+        let nudges = lock(&self.shared.nudges);
+        let r = nudges.get(&(g.id, channel, author)).filter(|r| r.about_message == message)?;
+        let mut embed = r.embed.clone();
+        if embed.description.contains("edited and no longer") {
+            return None;
+        }
+        embed.description.push_str("\nThe message was edited and no longer reads as hostile.");
+        Some(Step::Nudge { channel: g.moderator_channel, edit: Some(r.earlier.message), embed })
+    }
+
+    /// Records what a step produced and reports failures.
+    #[allow(clippy::too_many_arguments)]
+    async fn after(
+        &self,
+        http: &serenity::all::Http,
+        g: &GuildConfig,
+        step: &Step,
+        nudge_key: Option<ConversationKey>,
+        about: u64,
+        now_ms: i64,
+        decision: &Decision,
+        outcome: Outcome,
+    ) {
+        match outcome {
+            Outcome::Done(Some(id)) => {
+                if let (Step::Nudge { embed, edit, .. }, Some(key)) = (step, nudge_key) {
+                    let level = decision.outcome.level.max(decision.outcome.channel_level);
+                    let posted_ms = match edit {
+                        // An edit keeps the original nudge's time, so the cooldown runs from the first post.
+                        Some(_) => lock(&self.shared.nudges).get(&key).map_or(now_ms, |r| r.earlier.posted_ms),
+                        None => now_ms,
+                    };
+                    let earlier = EarlierNudge { message: id, posted_ms, level };
+                    self.shared
+                        .remember_nudge(key, NudgeRecord { earlier, about_message: about, embed: embed.clone() });
+                }
+            }
+            Outcome::Done(None) => {}
+            Outcome::Forbidden(e) => {
+                let what = execute::describe(step);
+                tracing::warn!(guild = g.id, error = %e, "missing permission to {what}");
+                if self.shared.first_report(g.id, what) {
+                    let note = Step::Notice {
+                        channel: g.moderator_channel,
+                        content: format!(
+                            "keel could not {what}: Discord answered 403 (missing permission). Check keel's role and channel permissions; keel carries on and will not repeat this note."
+                        ),
+                    };
+                    if let Outcome::Forbidden(e) | Outcome::Failed(e) = execute::run(http, &note).await {
+                        tracing::warn!(guild = g.id, error = %e, "cannot post in the moderator channel either");
+                    }
+                }
+            }
+            Outcome::Failed(e) => tracing::error!(guild = g.id, error = %e, "could not {}", execute::describe(step)),
+        }
+    }
+}
+
+#[serenity::async_trait]
+impl EventHandler for Handler {
+    async fn message(&self, ctx: Context, msg: Message) {
+        let Some(guild) = msg.guild_id else { return };
+        if msg.author.bot || msg.webhook_id.is_some() {
+            return;
+        }
+        let roles: Vec<RoleId> = msg.member.as_ref().map(|m| m.roles.clone()).unwrap_or_default();
+        let incoming = Incoming {
+            guild,
+            channel: msg.channel_id,
+            message: msg.id.get(),
+            author: &msg.author,
+            roles: &roles,
+            text: &msg.content,
+            at: msg.timestamp,
+            edited: false,
+        };
+        self.judge(&ctx, incoming).await;
+    }
+
+    async fn message_update(
+        &self,
+        ctx: Context,
+        _old: Option<Message>,
+        _new: Option<Message>,
+        event: MessageUpdateEvent,
+    ) {
+        let (Some(guild), Some(author), Some(text)) = (event.guild_id, event.author.as_ref(), event.content.as_deref())
+        else {
+            return;
+        };
+        if author.bot || matches!(event.webhook_id, Some(Some(_))) {
+            return;
+        }
+        let roles: Vec<RoleId> = match &event.member {
+            Some(Some(m)) => m.roles.clone(),
+            _ => Vec::new(),
+        };
+        let incoming = Incoming {
+            guild,
+            channel: event.channel_id,
+            message: event.id.get(),
+            author,
+            roles: &roles,
+            text,
+            at: event.edited_timestamp.unwrap_or_else(Timestamp::now),
+            edited: true,
+        };
+        self.judge(&ctx, incoming).await;
+    }
+
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+    }
+}

@@ -1,0 +1,18 @@
+//! The live bot: serenity's client around the core engine.
+//!
+//! Data flows one way: a gateway event is turned into a core
+//! [`Message`](crate::core::engine::Message), the engine decides, [`plan`]
+//! turns its actions into Discord operations for the server, and
+//! [`execute`] carries them out. Nothing here decides *whether* a
+//! conversation is heating up; that is the core's job.
+
+pub mod execute;
+pub mod handler;
+pub mod members;
+pub mod plan;
+pub mod reload;
+pub mod run;
+pub mod state;
+pub mod text;
+
+pub use run::{run, BotError};

@@ -1,0 +1,113 @@
+//! Hot reload: bot.toml and the phrase pack are picked up without a restart.
+//!
+//! A background task looks at the files' sizes and modification times every
+//! `reload_interval_secs`. On a change it loads and validates everything
+//! first; a valid configuration is swapped in atomically (conversations keep
+//! their state), an invalid one leaves the running configuration in place
+//! and its problems (file, line, key) go to the log and, once per distinct
+//! set of problems, to every moderator channel.
+
+use crate::bot::execute;
+use crate::bot::plan::Step;
+use crate::bot::state::{lock, Shared};
+use crate::config::{load_all, Config};
+use serenity::all::Http;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// The files a configuration is read from, with their sizes and times.
+pub type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
+/// What the files of `config` look like on disk now.
+pub fn fingerprint(config_path: Option<&Path>, config: &Config) -> Fingerprint {
+    let mut files: Vec<PathBuf> = config_path.map(Path::to_path_buf).into_iter().collect();
+    if let Ok(entries) = std::fs::read_dir(&config.phrases_dir) {
+        let mut phrases: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        phrases.sort();
+        files.extend(phrases);
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            let meta = std::fs::metadata(&p).ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.and_then(|m| m.modified().ok());
+            (p, len, modified)
+        })
+        .collect()
+}
+
+/// Loads the configuration again and swaps it in if it is valid; returns the
+/// problems otherwise.
+pub fn reload(shared: &Shared) -> Result<(), Vec<String>> {
+    let loaded = load_all(shared.config_path.as_deref())
+        .map_err(|e| e.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
+    {
+        let mut engine = lock(&shared.engine);
+        engine.set_analyzer(Arc::new(loaded.analyzer));
+        engine.set_policy(loaded.config.engine.policy.clone());
+        engine.set_escalation(loaded.config.engine.escalation.clone());
+    }
+    *shared.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded.config);
+    Ok(())
+}
+
+/// Watches the files until the process ends.
+pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
+    let config = shared.config();
+    let mut seen = fingerprint(shared.config_path.as_deref(), &config);
+    let mut last_problems: Vec<String> = Vec::new();
+    loop {
+        let interval = shared.config().discord.reload_interval_secs.max(1);
+        tokio::time::sleep(Duration::from_secs(interval)).await;
+        let config = shared.config();
+        let now = fingerprint(shared.config_path.as_deref(), &config);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        match reload(&shared) {
+            Ok(()) => {
+                tracing::info!("configuration reloaded");
+                last_problems.clear();
+                // The new configuration may name more phrase files.
+                seen = fingerprint(shared.config_path.as_deref(), &shared.config());
+            }
+            Err(problems) => {
+                for p in &problems {
+                    tracing::error!(problem = %p, "configuration not reloaded");
+                }
+                if problems != last_problems {
+                    report(&http, &config, &problems).await;
+                    last_problems = problems;
+                }
+            }
+        }
+    }
+}
+
+async fn report(http: &Http, config: &Config, problems: &[String]) {
+    use crate::bot::text::{truncate, CONTENT_MAX};
+    let mut content =
+        format!("keel kept its running configuration: the edited files have {} problem(s).\n```\n", problems.len());
+    for p in problems {
+        let line = truncate(p, 300);
+        if content.len() + line.len() + 8 > CONTENT_MAX {
+            content.push_str("...\n");
+            break;
+        }
+        content.push_str(&line);
+        content.push('\n');
+    }
+    content.push_str("```");
+    for g in &config.guilds {
+        let step = Step::Notice { channel: g.moderator_channel, content: content.clone() };
+        if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = execute::run(http, &step).await {
+            tracing::warn!(guild = g.id, error = %e, "cannot report configuration problems");
+        }
+    }
+}

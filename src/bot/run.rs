@@ -1,0 +1,108 @@
+//! Starting the bot: configuration, token, client, reloader.
+
+use crate::bot::handler::Handler;
+use crate::bot::reload;
+use crate::bot::state::Shared;
+use crate::config::{load_all, ConfigError};
+use crate::core::engine::Engine;
+use serenity::all::{ClientBuilder, GatewayIntents, HttpBuilder, ShardManager};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+
+/// Why the bot could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BotError {
+    /// bot.toml or the phrase pack has problems.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The token's environment variable is not set.
+    #[error(
+        "the environment variable {0} is not set: it must hold the bot token (bot.toml [discord] token_env names it)"
+    )]
+    MissingToken(String),
+    /// Discord refused the token.
+    #[error("Discord rejected the token in {0}: check that it is the bot token of your application")]
+    TokenRejected(String),
+    /// The client failed.
+    #[error("Discord client error: {0}")]
+    Client(String),
+}
+
+/// The intents keel needs. Message Content is privileged: enable it in the
+/// Developer Portal.
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT
+}
+
+/// A bot that is connecting or connected.
+#[derive(Debug)]
+pub struct Running {
+    /// Shared state (configuration, engine).
+    pub shared: Arc<Shared>,
+    /// Stops the gateway connections.
+    pub shard_manager: Arc<ShardManager>,
+    /// The client's task; ends when the bot stops.
+    pub task: JoinHandle<Result<(), BotError>>,
+    reloader: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops the bot and waits for it.
+    pub async fn stop(self) {
+        self.reloader.abort();
+        self.shard_manager.shutdown_all().await;
+        let _ = self.task.await;
+    }
+}
+
+/// Loads the configuration and connects to Discord (or to `[discord]
+/// api_base`), returning at once; the token is passed in, never read from
+/// or written to any file.
+pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running, BotError> {
+    let loaded = load_all(config_path.as_deref())?;
+    let token_env = loaded.config.discord.token_env.clone();
+    let mut http = HttpBuilder::new(token);
+    if let Some(base) = &loaded.config.discord.api_base {
+        // serenity only uses a proxy with its own ratelimiter off; the proxy limits instead.
+        http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
+    let shared = Arc::new(Shared::new(config_path, loaded.config, engine));
+    let mut client = ClientBuilder::new_with_http(http, intents())
+        .event_handler(Handler { shared: shared.clone() })
+        .await
+        .map_err(|e| BotError::Client(e.to_string()))?;
+    let shard_manager = client.shard_manager.clone();
+    let reloader = tokio::spawn(reload::watch(shared.clone(), client.http.clone()));
+    let task = tokio::spawn(async move {
+        client.start().await.map_err(|e| match e {
+            serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication) => {
+                BotError::TokenRejected(token_env)
+            }
+            e => BotError::Client(e.to_string()),
+        })
+    });
+    Ok(Running { shared, shard_manager, task, reloader })
+}
+
+/// Runs the bot until Ctrl-C or a fatal error. The token is read from the
+/// environment variable bot.toml names.
+pub async fn run(config_path: Option<PathBuf>) -> Result<(), BotError> {
+    let config = crate::config::Config::load_or_default(config_path.as_deref())?;
+    let env = config.discord.token_env.clone();
+    let token = std::env::var(&env).ok().filter(|t| !t.trim().is_empty()).ok_or(BotError::MissingToken(env))?;
+    let running = launch(config_path, token.trim()).await?;
+    let shard_manager = running.shard_manager.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tracing::info!("shutting down");
+            shard_manager.shutdown_all().await;
+        }
+    });
+    match running.task.await {
+        Ok(result) => result,
+        Err(e) => Err(BotError::Client(e.to_string())),
+    }
+}

@@ -1,0 +1,88 @@
+//! What the running bot shares between event handlers.
+//!
+//! Locks are plain `std` mutexes held for a few statements and never across
+//! an `.await`; a lock poisoned by a panicking handler is recovered, so one
+//! bad event cannot wedge the bot.
+
+use crate::bot::plan::{EarlierNudge, Embed};
+use crate::config::{Config, GuildConfig};
+use crate::core::engine::Engine;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+/// Most nudges remembered for editing; the oldest are forgotten first.
+pub const MAX_NUDGES: usize = 10_000;
+
+/// A nudge keel posted, kept so later escalations edit it.
+#[derive(Debug, Clone)]
+pub struct NudgeRecord {
+    /// Where and when, and for which level.
+    pub earlier: EarlierNudge,
+    /// The message the nudge was about.
+    pub about_message: u64,
+    /// What the nudge shows.
+    pub embed: Embed,
+}
+
+/// The conversation a nudge is about: (guild, channel, author; 0 for the channel as a whole).
+pub type ConversationKey = (u64, u64, u64);
+
+/// State shared by every handler.
+#[derive(Debug)]
+pub struct Shared {
+    /// bot.toml, for reloads.
+    pub config_path: Option<PathBuf>,
+    /// The configuration in force.
+    pub config: RwLock<Arc<Config>>,
+    /// The engine (analyzer, tracker, policy).
+    pub engine: Mutex<Engine>,
+    /// Nudges that later escalations edit.
+    pub nudges: Mutex<HashMap<ConversationKey, NudgeRecord>>,
+    /// Permission problems already reported: (guild, what failed).
+    pub reported: Mutex<HashSet<(u64, &'static str)>>,
+}
+
+/// Locks a mutex, recovering it if a panicking handler poisoned it.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    /// State for a freshly loaded configuration.
+    pub fn new(config_path: Option<PathBuf>, config: Config, engine: Engine) -> Shared {
+        Shared {
+            config_path,
+            config: RwLock::new(Arc::new(config)),
+            engine: Mutex::new(engine),
+            nudges: Mutex::new(HashMap::new()),
+            reported: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> Arc<Config> {
+        self.config.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The settings of a guild keel works in.
+    pub fn guild(&self, id: u64) -> Option<GuildConfig> {
+        self.config().guilds.iter().find(|g| g.id == id).cloned()
+    }
+
+    /// Remembers a nudge, forgetting the oldest beyond [`MAX_NUDGES`].
+    pub fn remember_nudge(&self, key: ConversationKey, record: NudgeRecord) {
+        let mut nudges = lock(&self.nudges);
+        if nudges.len() >= MAX_NUDGES && !nudges.contains_key(&key) {
+            if let Some(oldest) = nudges.iter().min_by_key(|(_, r)| r.earlier.posted_ms).map(|(k, _)| *k) {
+                nudges.remove(&oldest);
+            }
+        }
+        nudges.insert(key, record);
+    }
+
+    /// True the first time a problem is reported for (guild, what).
+    pub fn first_report(&self, guild: u64, what: &'static str) -> bool {
+        lock(&self.reported).insert((guild, what))
+    }
+}
