@@ -417,3 +417,66 @@ async fn heartbeats_are_acknowledged_and_reconnect_resumes() {
     bot.stop().await;
     fake.stop().await;
 }
+
+/// Every default REST answer deserializes into what serenity's `Http` returns for it.
+#[tokio::test]
+async fn default_rest_answers_deserialize_in_serenity_http() {
+    use serenity::all::{ApplicationId, ChannelId, InteractionId, MessageId};
+
+    let fake = FakeDiscord::start(World::support_server()).await;
+    let world = fake.world().clone();
+    let http = HttpBuilder::new("fake-token").proxy(fake.api_base()).ratelimiter_disabled(true).build();
+    http.set_application_id(ApplicationId::new(world.application_id));
+    let guild = GuildId::new(world.guild_id);
+    let support = ChannelId::new(world.channel("support").id);
+    let alice = UserId::new(world.member("alice").user_id);
+
+    assert_eq!(http.get_current_user().await.expect("users/@me").id.get(), world.bot_id);
+    let app = http.get_current_application_info().await.expect("oauth2/applications/@me");
+    assert_eq!(app.owner.map(|o| o.id.get()), Some(world.owner_id));
+    assert_eq!(http.get_guild(guild).await.expect("guild").roles.len(), world.roles.len());
+    assert_eq!(http.get_guild_roles(guild).await.expect("roles").len(), world.roles.len());
+    let channels = http.get_channels(guild).await.expect("channels");
+    assert_eq!(channels.len(), world.channels.len() - 1, "every channel but the thread");
+    assert!(channels.iter().all(|c| c.guild_id == guild));
+    assert_eq!(http.get_member(guild, alice).await.expect("member").user.name, "alice");
+    let thread = http.get_channel(world.channel("refund-question").id.into()).await.expect("thread");
+    assert!(thread.guild().and_then(|t| t.thread_metadata).is_some());
+
+    // Messages: create, fetch, edit, delete; an unknown message is Discord's 10008.
+    let sent = http.send_message(support, vec![], &json!({ "content": "hello", "embeds": [{ "title": "t" }] })).await;
+    let sent = sent.expect("POST message");
+    assert_eq!((sent.content.as_str(), sent.author.id.get(), sent.embeds.len()), ("hello", world.bot_id, 1));
+    assert_eq!(http.get_message(support, sent.id).await.expect("GET message").content, "hello");
+    let edited = http.edit_message(support, sent.id, &json!({ "content": "bye" }), vec![]).await.expect("PATCH");
+    assert_eq!((edited.content.as_str(), edited.edited_timestamp.is_some()), ("bye", true));
+    http.delete_message(support, sent.id, Some("cleanup")).await.expect("DELETE message");
+    let gone = http.get_message(support, sent.id).await.expect_err("deleted");
+    assert!(gone.to_string().contains("Unknown Message"), "{gone}");
+    let unknown_route = http.get_message(ChannelId::new(1), MessageId::new(1)).await.expect_err("unknown channel");
+    assert!(unknown_route.to_string().contains("Unknown Channel"), "{unknown_route}");
+
+    // Commands, guild and global: bulk overwrite echoes with ids, then GET lists them.
+    let commands = json!([{ "name": "keel", "description": "keel's commands", "type": 1, "options": [] }]);
+    let created = http.create_guild_commands(guild, &commands).await.expect("PUT guild commands");
+    assert_eq!((created.len(), created[0].guild_id), (1, Some(guild)));
+    assert_eq!(guild.get_commands(&http).await.expect("GET guild commands")[0].id, created[0].id);
+    let global = http.create_global_commands(&commands).await.expect("PUT global commands");
+    assert_eq!((global.len(), global[0].guild_id), (1, None));
+
+    // Interactions: callback 204, then follow-ups through the application's webhook.
+    fake.bind_interaction_token("tok", support.get());
+    let callback = json!({ "type": 4, "data": { "content": "on it", "flags": 64 } });
+    http.create_interaction_response(InteractionId::new(42), "tok", &callback, vec![]).await.expect("callback");
+    let followup = http.create_followup_message("tok", &json!({ "content": "done" }), vec![]).await.expect("followup");
+    assert_eq!((followup.channel_id, followup.content.as_str()), (support, "done"));
+    let original = http.edit_original_interaction_response("tok", &json!({ "content": "edited" }), vec![]).await;
+    assert_eq!(original.expect("PATCH @original").content, "edited");
+    http.delete_original_interaction_response("tok").await.expect("DELETE @original");
+
+    let unanswered: Vec<_> = fake.requests().into_iter().filter(|r| r.status >= 400).map(|r| r.path).collect();
+    assert_eq!(unanswered.len(), 2, "only the two deliberate 404s: {unanswered:?}");
+    let delete = fake.wait_for(|r| r.method == "DELETE" && r.path.contains("/messages/"), WAIT).await.unwrap();
+    assert_eq!(delete.audit_log_reason().as_deref(), Some("cleanup"));
+    fake.stop().await;
+}

@@ -223,7 +223,7 @@ impl FakeDiscord {
                 .and_then(Value::as_str)
                 .and_then(|c| c.parse::<u64>().ok());
             if let (Some(token), Some(channel)) = (token, channel) {
-                self.shared.lock().interaction_channels.insert(token.to_string(), channel);
+                self.bind_interaction_token(token, channel);
             }
         }
         let sessions: Vec<mpsc::UnboundedSender<Outbound>> = self.shared.lock().sessions.values().cloned().collect();
@@ -232,6 +232,13 @@ impl FakeDiscord {
             // A session that closed in the meantime simply misses the event, as on Discord.
             let _ = session.send(Outbound::Dispatch(event_name.to_string(), data.clone()));
         }
+    }
+
+    /// Make webhook follow-ups for this interaction token land in `channel_id`.
+    /// [`FakeDiscord::dispatch`] does this for every INTERACTION_CREATE; call it directly
+    /// when a test drives interactions through REST only.
+    pub fn bind_interaction_token(&self, token: &str, channel_id: u64) {
+        self.shared.lock().interaction_channels.insert(token.to_string(), channel_id);
     }
 
     /// Send op 7 RECONNECT to every live session; serenity then reconnects and RESUMEs.
