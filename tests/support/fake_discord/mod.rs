@@ -273,7 +273,8 @@ impl FakeDiscord {
     /// Answer `method` requests whose path (without `/api/v10`) starts with `path_prefix`
     /// with `status` and `body` from now on, e.g. a 403 on `PATCH /guilds/{g}/members/{u}`.
     /// The latest matching override wins; overrides win over the default answers.
-    /// A `204` is sent without a body.
+    /// A `204` is sent without a body. `/gateway` and `/gateway/bot` are never overridden:
+    /// serenity would fall back to the real gateway at discord.gg.
     pub fn respond(&self, method: &str, path_prefix: &str, status: u16, body: Value) {
         let path_prefix = path_prefix.strip_prefix("/api/v10").unwrap_or(path_prefix).to_string();
         self.shared.lock().overrides.push(Override { method: method.to_ascii_uppercase(), path_prefix, status, body });
