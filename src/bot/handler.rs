@@ -15,7 +15,7 @@ use crate::core::engine::{Decision, Message as CoreMessage};
 use crate::core::policy::{Action, NudgeScope};
 use crate::core::Role;
 use serenity::all::{
-    ChannelId, Context, EventHandler, GuildId, Message, MessageUpdateEvent, Ready, RoleId, Timestamp, User,
+    ChannelId, Context, EventHandler, Guild, GuildId, Message, MessageUpdateEvent, Ready, RoleId, Timestamp, User,
 };
 use std::sync::Arc;
 
@@ -221,6 +221,33 @@ impl Handler {
 #[serenity::async_trait]
 impl EventHandler for Handler {
     async fn message(&self, ctx: Context, msg: Message) {
+        self.on_message(&ctx, &msg).await;
+        self.shared.handled();
+    }
+
+    async fn message_update(
+        &self,
+        ctx: Context,
+        _old: Option<Message>,
+        _new: Option<Message>,
+        event: MessageUpdateEvent,
+    ) {
+        self.on_update(&ctx, &event).await;
+        self.shared.handled();
+    }
+
+    async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
+        tracing::info!(guild = guild.id.get(), name = %guild.name, "guild available");
+        lock(&self.shared.guilds_ready).insert(guild.id.get());
+    }
+
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+    }
+}
+
+impl Handler {
+    async fn on_message(&self, ctx: &Context, msg: &Message) {
         let Some(guild) = msg.guild_id else { return };
         if msg.author.bot || msg.webhook_id.is_some() {
             return;
@@ -236,16 +263,10 @@ impl EventHandler for Handler {
             at: msg.timestamp,
             edited: false,
         };
-        self.judge(&ctx, incoming).await;
+        self.judge(ctx, incoming).await;
     }
 
-    async fn message_update(
-        &self,
-        ctx: Context,
-        _old: Option<Message>,
-        _new: Option<Message>,
-        event: MessageUpdateEvent,
-    ) {
+    async fn on_update(&self, ctx: &Context, event: &MessageUpdateEvent) {
         let (Some(guild), Some(author), Some(text)) = (event.guild_id, event.author.as_ref(), event.content.as_deref())
         else {
             return;
@@ -267,10 +288,6 @@ impl EventHandler for Handler {
             at: event.edited_timestamp.unwrap_or_else(Timestamp::now),
             edited: true,
         };
-        self.judge(&ctx, incoming).await;
-    }
-
-    async fn ready(&self, _ctx: Context, ready: Ready) {
-        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+        self.judge(ctx, incoming).await;
     }
 }

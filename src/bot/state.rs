@@ -9,6 +9,7 @@ use crate::config::{Config, GuildConfig};
 use crate::core::engine::Engine;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 /// Most nudges remembered for editing; the oldest are forgotten first.
@@ -41,6 +42,10 @@ pub struct Shared {
     pub nudges: Mutex<HashMap<ConversationKey, NudgeRecord>>,
     /// Permission problems already reported: (guild, what failed).
     pub reported: Mutex<HashSet<(u64, &'static str)>>,
+    /// Guilds whose GUILD_CREATE has arrived (the cache knows them).
+    pub guilds_ready: Mutex<HashSet<u64>>,
+    /// Message events fully handled (judged and acted on, or ignored).
+    pub events_handled: AtomicU64,
 }
 
 /// Locks a mutex, recovering it if a panicking handler poisoned it.
@@ -57,6 +62,8 @@ impl Shared {
             engine: Mutex::new(engine),
             nudges: Mutex::new(HashMap::new()),
             reported: Mutex::new(HashSet::new()),
+            guilds_ready: Mutex::new(HashSet::new()),
+            events_handled: AtomicU64::new(0),
         }
     }
 
@@ -79,6 +86,16 @@ impl Shared {
             }
         }
         nudges.insert(key, record);
+    }
+
+    /// Counts a message event as handled.
+    pub fn handled(&self) {
+        self.events_handled.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Message events handled so far.
+    pub fn handled_count(&self) -> u64 {
+        self.events_handled.load(Ordering::SeqCst)
     }
 
     /// True the first time a problem is reported for (guild, what).

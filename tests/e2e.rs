@@ -1,0 +1,322 @@
+//! keel live, end to end: the real bot (`keel::bot::launch`) against the
+//! in-repo fake Discord on 127.0.0.1.
+
+mod support;
+
+use keel::bot::run::{launch, Running};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::fake_discord::{FakeDiscord, Recorded, World};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Harness {
+    fake: FakeDiscord,
+    bot: Running,
+    dir: tempfile::TempDir,
+    sent: u64,
+}
+
+fn copy_phrases(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("phrases");
+    std::fs::create_dir_all(to).expect("mkdir phrases");
+    for e in std::fs::read_dir(from).expect("read phrases") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), to.join(e.file_name())).expect("copy phrase file");
+    }
+}
+
+fn bot_toml(w: &World, api_base: &str) -> String {
+    format!(
+        r#"phrases = "phrases"
+
+[discord]
+api_base = "{api_base}"
+reload_interval_secs = 1
+
+[[guild]]
+id = {guild}
+moderator_channel = {mod_log}
+moderator_roles = [{moderators}]
+staff_roles = [{staff}]
+watch_channels = [{support}]
+watch_categories = [{help}]
+"#,
+        guild = w.guild_id,
+        mod_log = w.channel("mod-log").id,
+        moderators = w.role("Moderators").id,
+        staff = w.role("Staff").id,
+        support = w.channel("support").id,
+        help = w.channel("Help").id,
+    )
+}
+
+impl Harness {
+    async fn start(world: World) -> Harness {
+        let fake = FakeDiscord::start(world).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_phrases(&dir.path().join("phrases"));
+        let config = dir.path().join("bot.toml");
+        std::fs::write(&config, bot_toml(fake.world(), &fake.api_base())).expect("write bot.toml");
+        let bot = launch(Some(config), "fake-token").await.expect("bot starts");
+        fake.wait_identified(WAIT).await.expect("bot identifies");
+        let guild = fake.world().guild_id;
+        wait_until(|| keel::bot::state::lock(&bot.shared.guilds_ready).contains(&guild)).await;
+        Harness { fake, bot, dir, sent: 0 }
+    }
+
+    fn world(&self) -> &World {
+        self.fake.world()
+    }
+
+    fn user(&self, name: &str) -> u64 {
+        self.world().member(name).user_id
+    }
+
+    fn channel(&self, name: &str) -> u64 {
+        self.world().channel(name).id
+    }
+
+    /// Sends a message and waits until the bot has fully handled it.
+    async fn say(&mut self, channel: &str, who: &str, text: &str) -> u64 {
+        let (c, u) = (self.channel(channel), self.user(who));
+        let id = self.fake.message_create(c, u, text).await;
+        self.sent += 1;
+        self.settle().await;
+        id
+    }
+
+    /// Edits a message and waits until the bot has handled the edit.
+    async fn edit(&mut self, channel: &str, who: &str, message: u64, text: &str) {
+        let (c, u) = (self.channel(channel), self.user(who));
+        self.fake.message_update(c, message, u, text).await;
+        self.sent += 1;
+        self.settle().await;
+    }
+
+    async fn settle(&self) {
+        let want = self.sent;
+        let shared = self.bot.shared.clone();
+        wait_until(move || shared.handled_count() >= want).await;
+    }
+
+    fn writes_to(&self, channel: &str) -> Vec<Recorded> {
+        let path = format!("/channels/{}/messages", self.channel(channel));
+        self.fake.writes().into_iter().filter(|r| r.path.starts_with(&path)).collect()
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.dir.path().join("bot.toml")
+    }
+
+    async fn stop(self) {
+        self.bot.stop().await;
+        self.fake.stop().await;
+    }
+}
+
+async fn wait_until(mut cond: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !cond() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+const FRUSTRATED: [&str; 3] = [
+    "my package tracking hasn't moved in a week",
+    "this is ridiculous, third time asking, still waiting!!!",
+    "what a waste of my time, your support is useless",
+];
+const ABUSIVE: [&str; 2] = ["you are all f*cking idiots", "shut up you useless m0r0n, piece of sh1t"];
+
+fn embeds(r: &Recorded) -> &Vec<Value> {
+    r.body["embeds"].as_array().expect("embeds")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalating_customer_gets_nudge_boundary_and_timeout() {
+    let mut h = Harness::start(World::support_server()).await;
+    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64;
+    for t in FRUSTRATED.iter().chain(ABUSIVE.iter()) {
+        h.say("support", "alice", t).await;
+    }
+    // The nudge: an embed in the moderator channel, pinging nobody.
+    let mod_posts = h.writes_to("mod-log");
+    let nudge = mod_posts.iter().find(|r| r.method == "POST" && r.body["embeds"].is_array()).expect("a nudge");
+    let e = &embeds(nudge)[0];
+    assert!(e["title"].as_str().unwrap_or("").starts_with("keel:"), "{e}");
+    let description = e["description"].as_str().unwrap_or("");
+    assert!(description.contains(&format!("<@{}>", h.user("alice"))), "{description}");
+    assert!(description.contains("Jump to the message"), "{description}");
+    assert!(description.chars().any(|c| ('▁'..='█').contains(&c)), "sparkline: {description}");
+    assert_eq!(nudge.body["allowed_mentions"]["parse"], serde_json::json!([]), "{}", nudge.body);
+    // Later escalations edit the nudge instead of posting new ones.
+    assert!(mod_posts.iter().any(|r| r.method == "PATCH"), "the nudge is edited as the level rises");
+    // The boundary: a reply to the offending message that pings only the customer.
+    let support = h.writes_to("support");
+    let reply = support.iter().find(|r| r.body["message_reference"].is_object()).expect("a boundary reply");
+    let mentions = &reply.body["allowed_mentions"];
+    assert_eq!(mentions["users"], serde_json::json!([h.user("alice").to_string()]), "{mentions}");
+    assert_eq!(mentions["roles"], serde_json::json!([]), "{mentions}");
+    // The timeout: a member edit with a sane end time and an audit-log reason.
+    let member_path = format!("/guilds/{}/members/{}", h.world().guild_id, h.user("alice"));
+    let timeout =
+        h.fake.writes().into_iter().find(|r| r.method == "PATCH" && r.path == member_path).expect("a timeout");
+    let until = timeout.body["communication_disabled_until"].as_str().expect("until");
+    let until = time::OffsetDateTime::parse(until, &time::format_description::well_known::Rfc3339).expect("RFC 3339");
+    let secs = until.unix_timestamp() - before;
+    assert!((590..=700).contains(&secs), "timeout of {secs} s");
+    assert!(timeout.audit_log_reason().unwrap_or_default().starts_with("keel:"), "{:?}", timeout.headers);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calm_conversation_makes_no_rest_writes() {
+    let mut h = Harness::start(World::support_server()).await;
+    for (who, text) in [
+        ("alice", "Hi! I was charged twice for my subscription this month"),
+        ("sam", "Sorry about that, refunding the duplicate now"),
+        ("alice", "Perfect, thanks a lot! This bug was killing me, you killed it"),
+        ("bob", "Is the Scunthorpe warehouse shipping to Wales? I ordered a cocktail shaker"),
+    ] {
+        h.say("support", who, text).await;
+    }
+    assert!(h.fake.writes().is_empty(), "{:#?}", h.fake.writes());
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_team_and_unwatched_channels_are_ignored() {
+    let mut h = Harness::start(World::support_server()).await;
+    for t in ABUSIVE.iter().chain(ABUSIVE.iter()) {
+        h.say("support", "sam", t).await; // staff
+        h.say("support", "ada", t).await; // administrator
+        h.say("support", "olivia", t).await; // owner
+        h.say("general", "alice", t).await; // unwatched channel
+    }
+    assert!(h.fake.writes().is_empty(), "{:#?}", h.fake.writes());
+    // A thread under a watched channel and a channel in a watched category are watched.
+    h.say("refund-question", "bob", "you f*cking idiot").await;
+    h.say("billing", "alice", "you absolute m0r0n").await;
+    assert!(!h.writes_to("refund-question").is_empty(), "thread under #support is watched");
+    assert!(!h.writes_to("billing").is_empty(), "channel in the Help category is watched");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_ranked_above_keel_are_never_timed_out() {
+    let mut world = World::support_server();
+    let vip = world.guild_id + 150;
+    world.roles.push(support::fake_discord::world::FakeRole {
+        id: vip,
+        name: "VIP".into(),
+        position: 5,
+        permissions: 0,
+        managed: false,
+    });
+    let bob = world.member("bob").user_id;
+    world.members.iter_mut().filter(|m| m.user_id == bob).for_each(|m| m.roles.push(vip));
+    let mut h = Harness::start(world).await;
+    for t in ABUSIVE.iter().chain(ABUSIVE.iter()) {
+        h.say("support", "bob", t).await;
+    }
+    assert!(!h.fake.writes().iter().any(|r| r.method == "PATCH" && r.path.contains("/members/")), "no timeout");
+    let notes = h.writes_to("mod-log");
+    assert!(notes.iter().any(|r| r.body_str("content").unwrap_or("").contains("did not time out")), "{notes:#?}");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_timeout_is_reported_once_and_keel_carries_on() {
+    let mut h = Harness::start(World::support_server()).await;
+    let member_path = format!("/guilds/{}/members/", h.world().guild_id);
+    h.fake.respond("PATCH", &member_path, 403, serde_json::json!({"message": "Missing Permissions", "code": 50013}));
+    for t in ABUSIVE.iter().chain(ABUSIVE.iter()).chain(ABUSIVE.iter()) {
+        h.say("support", "alice", t).await;
+    }
+    let reports: Vec<Recorded> = h
+        .writes_to("mod-log")
+        .into_iter()
+        .filter(|r| r.body_str("content").unwrap_or("").contains("missing permission"))
+        .collect();
+    assert_eq!(reports.len(), 1, "reported once: {reports:#?}");
+    assert!(reports[0].body_str("content").unwrap_or("").contains("Moderate Members"));
+    // keel carried on: later messages were still judged and answered.
+    h.say("support", "bob", "you absolute idiot").await;
+    assert!(h
+        .writes_to("support")
+        .iter()
+        .any(|r| r.body["allowed_mentions"]["users"] == serde_json::json!([h.user("bob").to_string()])));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phrase_files_reload_while_running() {
+    let mut h = Harness::start(World::support_server()).await;
+    let phrases = h.config_path().parent().expect("dir").join("phrases");
+    // A broken file: the running pack stays and the problem is reported.
+    std::fs::write(phrases.join("zz-custom.toml"), "[[phrase]]\ncategory = \"insult\"\npattern = '''(oops'''\n")
+        .expect("write");
+    let fake = &h.fake;
+    let report = fake
+        .wait_for(
+            |r| r.method == "POST" && r.body_str("content").unwrap_or("").contains("kept its running configuration"),
+            WAIT,
+        )
+        .await
+        .expect("the problem is reported in the moderator channel");
+    let content = report.body_str("content").unwrap_or("").to_string();
+    assert!(content.contains("zz-custom.toml:3"), "{content}");
+    h.say("support", "alice", "you absolute idiot").await;
+    assert!(!h.writes_to("support").is_empty(), "the old pack still works");
+    // A good file takes effect.
+    std::fs::write(
+        phrases.join("zz-custom.toml"),
+        "[[phrase]]\ncategory = \"insult\"\ntext = \"flibbertigibbet\"\nweight = 0.9\n",
+    )
+    .expect("write");
+    let shared = h.bot.shared.clone();
+    wait_until(move || {
+        let engine = keel::bot::state::lock(&shared.engine);
+        engine.analyzer().pack().entries.iter().any(|e| e.written == "flibbertigibbet")
+    })
+    .await;
+    let before = h.writes_to("support").len();
+    h.say("support", "bob", "you flibbertigibbet").await;
+    assert!(h.writes_to("support").len() > before, "the new phrase is used");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_edited_into_abuse_is_caught() {
+    let mut h = Harness::start(World::support_server()).await;
+    let id = h.say("support", "alice", "thanks for the help earlier").await;
+    assert!(h.fake.writes().is_empty());
+    h.edit("support", "alice", id, "you f*cking idiots, I know where you live").await;
+    let reply = h
+        .writes_to("support")
+        .into_iter()
+        .find(|r| r.body["message_reference"]["message_id"] == Value::String(id.to_string()));
+    assert!(reply.is_some(), "{:#?}", h.fake.writes());
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quoted_everyone_pings_nobody() {
+    let mut h = Harness::start(World::support_server()).await;
+    for t in ["@everyone this is ridiculous, third time asking!!!", "@everyone you are all f*cking idiots <@&1>"] {
+        h.say("support", "alice", t).await;
+    }
+    for r in h.fake.writes().iter().filter(|r| r.method == "POST" || r.method == "PATCH") {
+        let mentions = &r.body["allowed_mentions"];
+        if mentions.is_null() {
+            continue;
+        }
+        assert_eq!(mentions["parse"], serde_json::json!([]), "{}", r.body);
+        let text = r.body.to_string();
+        assert!(!text.contains("@everyone"), "{text}");
+    }
+    h.stop().await;
+}
