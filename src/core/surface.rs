@@ -1,7 +1,8 @@
 //! Surface signals read from the original text: shouting and punctuation bursts.
 //!
 //! These look at what normalization throws away (capitals, `!!!`), so they
-//! read the original message. One pass, no allocation.
+//! read the original message. One pass, no allocation; most messages need
+//! only a quick first look (see [`may_signal`]).
 //!
 //! Text that is not the author's own voice is skipped: inline code and code
 //! blocks (pasted `ERROR: CONNECTION REFUSED` logs), Discord markup
@@ -61,9 +62,17 @@ pub const SHORT_MESSAGE_LETTERS: u32 = 40;
 /// assert_eq!(surface("My USPS tracking says FEDEX").shouting, 0.0);
 /// ```
 pub fn surface(original: &str) -> Surface {
+    if !may_signal(original.as_bytes()) {
+        return Surface::default();
+    }
+    read(original)
+}
+
+/// Reads the surface signals of `original` word by word and run by run.
+fn read(original: &str) -> Surface {
+    let bytes = original.as_bytes();
     let mut caps = Caps::default();
     let mut bursts = Bursts::default();
-    let bytes = original.as_bytes();
     let maybe_url = syntax::has_url_marker(original);
     let mut in_code = false;
     let mut i = 0;
@@ -86,6 +95,15 @@ pub fn surface(original: &str) -> Surface {
                 continue;
             }
         }
+        if b < 0x80 {
+            // ASCII: no decoding, no Unicode tables.
+            i += 1;
+            if !in_code {
+                caps.push_ascii(b);
+                bursts.push_ascii(b);
+            }
+            continue;
+        }
         let Some(c) = original.get(i..).and_then(|s| s.chars().next()) else {
             break;
         };
@@ -99,6 +117,56 @@ pub fn surface(original: &str) -> Surface {
     caps.end_word();
     bursts.end_run();
     Surface { shouting: caps.shouting(), punctuation_bursts: bursts.count }
+}
+
+/// False when `bytes` certainly has no surface signal, so [`surface`] is
+/// [`Surface::default()`] without reading it word by word.
+///
+/// Exact, not a guess. Skipping code, markup and URLs only ends words and
+/// runs, never joins them, so:
+///
+/// * a counted word in capitals is a run of bytes that are ASCII capitals or
+///   non-ASCII (other scripts, invisible joiners) holding five or more
+///   characters; without one `shouting` is 0;
+/// * a burst holds one of the non-ASCII marks (`！`, `‼`, `❗`...), or two
+///   ASCII `!`/`?` with nothing but non-ASCII bytes (joiners) between them.
+fn may_signal(bytes: &[u8]) -> bool {
+    // Branch-free, so it costs the same on every kind of text.
+    let mut caps_run = 0u32;
+    let mut prev_mark = false;
+    let mut last3 = 0u32;
+    let mut found = false;
+    for &b in bytes {
+        let upper = b.is_ascii_uppercase();
+        let high = b >= 0x80;
+        // Characters in the run: ASCII capitals and non-ASCII lead bytes.
+        let chars = caps_run + u32::from(upper || b >= 0xC0);
+        caps_run = if upper || high { chars } else { 0 };
+        last3 = (last3 << 8 | u32::from(b)) & 0xFF_FFFF;
+        let mark = b == b'!' || b == b'?';
+        found |= (caps_run >= MIN_SHOUT_WORD_LETTERS) | (mark & prev_mark) | is_burst_mark_utf8(last3);
+        prev_mark = if high { prev_mark } else { mark };
+    }
+    found
+}
+
+/// The UTF-8 bytes (as `0xXXYYZZ`) of a non-ASCII `!`/`?` character that
+/// [`Bursts::push`] counts; all of them are three bytes long.
+fn is_burst_mark_utf8(last3: u32) -> bool {
+    matches!(
+        last3,
+        0xEF_BC_81 // ！
+        | 0xEF_BC_9F // ？
+        | 0xEF_B9_97 // ﹗
+        | 0xEF_B9_96 // ﹖
+        | 0xE2_9D_97 // ❗
+        | 0xE2_9D_95 // ❕
+        | 0xE2_9D_93 // ❓
+        | 0xE2_9D_94 // ❔
+        | 0xE2_80_BC // ‼
+        | 0xE2_81_89 // ⁉
+        | 0xE2_81_88 // ⁈
+    )
 }
 
 /// Where Discord markup or a URL starting at `i` ends, if one does.
@@ -143,7 +211,26 @@ impl Caps {
         }
     }
 
+    /// [`Caps::push`] for an ASCII byte (none of which is an invisible joiner).
+    #[inline]
+    fn push_ascii(&mut self, b: u8) {
+        if b.is_ascii_alphabetic() {
+            self.letters += 1;
+            self.upper += u32::from(b.is_ascii_uppercase());
+        } else if b.is_ascii_digit() || b == b'_' {
+            self.identifier = true;
+        } else {
+            self.end_word();
+        }
+    }
+
+    #[inline]
     fn end_word(&mut self) {
+        if self.letters == 0 {
+            // Nothing to count; only the identifier mark is reset.
+            self.identifier = false;
+            return;
+        }
         self.total_letters += self.letters;
         if self.letters >= MIN_SHOUT_WORD_LETTERS && !self.identifier {
             self.long_letters += self.letters;
@@ -201,7 +288,28 @@ impl Bursts {
         self.question |= question;
     }
 
+    /// [`Bursts::push`] for an ASCII byte.
+    #[inline]
+    fn push_ascii(&mut self, b: u8) {
+        match b {
+            b'!' => {
+                self.len += 1;
+                self.bang = true;
+            }
+            b'?' => {
+                self.len += 1;
+                self.question = true;
+            }
+            _ => self.end_run(),
+        }
+    }
+
+    #[inline]
     fn end_run(&mut self) {
+        if self.len == 0 {
+            // No run open (`bang` and `question` are only set with `len`).
+            return;
+        }
         if self.len >= 3 || (self.len >= 2 && self.bang && self.question) {
             self.count += 1;
         }
@@ -323,6 +431,49 @@ mod tests {
             let got = (band(s.shouting), s.punctuation_bursts);
             assert_eq!(got, case.expected, "REGRESSION/{}: {s:?}", case.name);
         }
+    }
+
+    /// Every character [`Bursts::push`] counts is one [`is_burst_mark_utf8`] knows.
+    #[test]
+    fn burst_marks_known() {
+        for c in ['！', '？', '﹗', '﹖', '❗', '❕', '❓', '❔', '‼', '⁉', '⁈'] {
+            let mut b = [0u8; 4];
+            let e = c.encode_utf8(&mut b).as_bytes();
+            assert_eq!(e.len(), 3, "{c}");
+            let code = u32::from(e[0]) << 16 | u32::from(e[1]) << 8 | u32::from(e[2]);
+            assert!(is_burst_mark_utf8(code), "{c}");
+            let mut bursts = Bursts::default();
+            bursts.push(c);
+            assert!(bursts.len > 0, "{c}");
+        }
+    }
+
+    /// [`may_signal`] never skips a message that has a signal.
+    #[test]
+    fn may_signal_is_exact() {
+        let pieces = [
+            "A", "B", "b", "!", "?", "！", "？", "﹗", "﹖", "‼", "⁉", "⁈", "❗", "❕", "❓", "❔", "\u{fe0f}",
+            "\u{200b}", "\u{200d}", "\u{2060}", "\u{feff}", "\u{ad}", "\u{301}", "\u{336}", "`", "<@1>", "<", " ", "1",
+            "_", "Ж", "Ш", "ж", "ǅ", "Ａ", "ａ", "Σ", "ß", "😀", "日", "’", "…",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut skipped = 0;
+        for _ in 0..200_000 {
+            let mut s = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut x = state;
+            for _ in 0..(x % 14) {
+                s.push_str(pieces[(x >> 5) as usize % pieces.len()]);
+                x = x.rotate_left(9) ^ 0x9e37_79b9;
+            }
+            if !may_signal(s.as_bytes()) {
+                skipped += 1;
+                assert_eq!(read(&s), Surface::default(), "{s:?}");
+            }
+        }
+        assert!(skipped > 10_000, "{skipped}");
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub(super) fn emit(units: &[Unit], out: &mut Normalized) {
             p += 1;
             continue;
         }
+        if u.c.is_ascii_lowercase() && units.get(p + 1).is_none_or(|v| v.c != u.c) {
+            // The common case: a letter that is not repeated.
+            out.emit(u.c, u.start, u.end, false);
+            p += 1;
+            continue;
+        }
         let mut q = p + 1;
         if is_letter(u.c) && u.flags & VERBATIM == 0 {
             while q < n && units[q].c == u.c {

@@ -135,8 +135,15 @@ impl Normalized {
         self.units.clear();
     }
 
+    #[inline]
     fn emit(&mut self, c: char, start: u32, end: u32, stretched: bool) {
         self.text.push(c);
+        if c.is_ascii() {
+            // One byte: no loop.
+            self.src.push((start, end));
+            self.stretched.push(stretched);
+            return;
+        }
         for _ in 0..c.len_utf8() {
             self.src.push((start, end));
             self.stretched.push(stretched);

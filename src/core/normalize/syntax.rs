@@ -50,7 +50,14 @@ pub(crate) fn markup(bytes: &[u8], i: usize) -> Option<Markup> {
 
 /// Cheap pre-check: could `s` contain a URL at all?
 pub(crate) fn has_url_marker(s: &str) -> bool {
-    s.contains("://") || s.contains("www.") || s.contains("WWW.")
+    // One pass looking at `:` and `.` only, instead of three substring
+    // searches: the same answer as `contains("://")`, `"www."`, `"WWW."`.
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b':' => b[i + 1..].starts_with(b"//"),
+        b'.' => i >= 3 && matches!(&b[i - 3..i], b"www" | b"WWW"),
+        _ => false,
+    })
 }
 
 /// True if the byte before `i` does not continue a word.
