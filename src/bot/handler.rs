@@ -152,10 +152,19 @@ impl Handler {
         if m.edited && !decision.analysis.hostile {
             steps.extend(self.defused_edit_note(&g, m.channel.get(), m.author.id.get(), m.message));
         }
-        for step in steps {
-            let outcome = execute::run(&ctx.http, &step).await;
-            self.after(&ctx.http, &g, &step, nudge_key, m.message, now_ms, &decision, outcome).await;
-        }
+        // What the customer sees and what moderators see go out side by side;
+        // within each side, steps keep their order (a boundary reply before its timeout).
+        let (customer, moderators): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(Step::faces_customer);
+        let run_all = |steps: Vec<Step>| {
+            let (g, decision) = (&g, &decision);
+            async move {
+                for step in steps {
+                    let outcome = execute::run(&ctx.http, &step).await;
+                    self.after(&ctx.http, g, &step, nudge_key, m.message, now_ms, decision, outcome).await;
+                }
+            }
+        };
+        tokio::join!(run_all(customer), run_all(moderators));
     }
 
     /// When an edit removed what made a message hostile, the nudge about it says so.
@@ -221,6 +230,9 @@ impl Handler {
 #[serenity::async_trait]
 impl EventHandler for Handler {
     async fn message(&self, ctx: Context, msg: Message) {
+        if let Some(receipts) = lock(&self.shared.receipts).as_mut() {
+            receipts.insert(msg.id.get(), std::time::Instant::now());
+        }
         self.on_message(&ctx, &msg).await;
         self.shared.handled();
     }

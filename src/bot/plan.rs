@@ -87,6 +87,13 @@ pub enum Step {
     },
 }
 
+impl Step {
+    /// True for steps the customer sees or feels (in their channel or on their account).
+    pub fn faces_customer(&self) -> bool {
+        matches!(self, Step::BoundaryReply { .. } | Step::Timeout { .. } | Step::Delete { .. })
+    }
+}
+
 /// An earlier nudge about the same conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EarlierNudge {

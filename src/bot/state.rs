@@ -46,6 +46,8 @@ pub struct Shared {
     pub guilds_ready: Mutex<HashSet<u64>>,
     /// Message events fully handled (judged and acted on, or ignored).
     pub events_handled: AtomicU64,
+    /// When set (by a benchmark), the time each MESSAGE_CREATE reached the handler.
+    pub receipts: Mutex<Option<HashMap<u64, std::time::Instant>>>,
 }
 
 /// Locks a mutex, recovering it if a panicking handler poisoned it.
@@ -64,6 +66,7 @@ impl Shared {
             reported: Mutex::new(HashSet::new()),
             guilds_ready: Mutex::new(HashSet::new()),
             events_handled: AtomicU64::new(0),
+            receipts: Mutex::new(None),
         }
     }
 

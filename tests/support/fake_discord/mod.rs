@@ -75,6 +75,8 @@ pub struct Recorded {
     pub headers: BTreeMap<String, String>,
     /// The status the fake answered with.
     pub status: u16,
+    /// When the fake received the request (for latency measurements).
+    pub at: std::time::Instant,
 }
 
 impl Recorded {

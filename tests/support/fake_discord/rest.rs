@@ -59,7 +59,8 @@ pub(super) async fn handle(
         None => answer(&shared, method.as_str(), &path, &body),
     };
 
-    let recorded = Recorded { method: method.to_string(), path, query, body, headers, status };
+    let recorded =
+        Recorded { method: method.to_string(), path, query, body, headers, status, at: std::time::Instant::now() };
     shared.update(|s| s.requests.push(recorded));
 
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
