@@ -320,3 +320,22 @@ async fn quoted_everyone_pings_nobody() {
     }
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_stops_with_one_clear_error_that_hides_the_token() {
+    use support::fake_discord::Options;
+    let options = Options { valid_token: Some("the-right-token".into()), ..Options::default() };
+    let fake = FakeDiscord::start_with(World::support_server(), options).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_phrases(&dir.path().join("phrases"));
+    let config = dir.path().join("bot.toml");
+    std::fs::write(&config, bot_toml(fake.world(), &fake.api_base())).expect("write bot.toml");
+    let secret = "s3cret-wrong-token";
+    let bot = launch(Some(config), secret).await.expect("bot starts connecting");
+    let result = tokio::time::timeout(WAIT, bot.task).await.expect("the client stops").expect("task joins");
+    let err = result.expect_err("a rejected token is an error");
+    let text = err.to_string();
+    assert!(text.contains("rejected the token"), "{text}");
+    assert!(!text.contains(secret), "the token must never be shown: {text}");
+    fake.stop().await;
+}

@@ -388,7 +388,7 @@ async fn timeouts_reach_the_fake_and_a_403_override_reaches_the_client() {
 
 #[tokio::test]
 async fn heartbeats_are_acknowledged_and_reconnect_resumes() {
-    let options = Options { heartbeat_interval: Duration::from_millis(200) };
+    let options = Options { heartbeat_interval: Duration::from_millis(200), ..Options::default() };
     let (fake, bot) = connected(options).await;
 
     // serenity reconnects when a heartbeat goes unacknowledged, so a second heartbeat on the

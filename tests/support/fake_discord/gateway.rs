@@ -109,7 +109,12 @@ async fn handle_frame(
                 shard: d.get("shard").and_then(|s| serde_json::from_value::<[u64; 2]>(s.clone()).ok()),
                 raw: d.clone(),
             };
+            let refused = shared.options.valid_token.as_ref().is_some_and(|t| identify.token != format!("Bot {t}"));
             shared.update(|s| s.identifies.push(identify));
+            if refused {
+                close(socket, 4004, "Authentication failed").await;
+                return false;
+            }
             let session_id = format!("fake-session-{conn}");
             let ready = payloads::ready(&shared.world, &session_id, &shared.gateway_url());
             let guild = payloads::guild_create(&shared.world);

@@ -51,11 +51,14 @@ pub struct Options {
     /// The `heartbeat_interval` sent in HELLO. Discord sends about 41 seconds; tests that
     /// want to see heartbeats use a few hundred milliseconds.
     pub heartbeat_interval: Duration,
+    /// When set, an IDENTIFY with any other token is refused with close code 4004
+    /// ("Authentication failed"), as Discord does.
+    pub valid_token: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { heartbeat_interval: Duration::from_millis(45_000) }
+        Options { heartbeat_interval: Duration::from_millis(45_000), valid_token: None }
     }
 }
 
