@@ -6,10 +6,11 @@
 //! server and kind of step in the moderator channel and in the log, and keel
 //! carries on.
 
+use crate::bot::components::{Component, NudgeAction};
 use crate::bot::plan::{Embed, Step};
 use serenity::all::{
-    ChannelId, CreateAllowedMentions, CreateEmbed, CreateMessage, EditMember, EditMessage, GuildId, Http, MessageId,
-    Timestamp, UserId,
+    ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateMessage,
+    EditMember, EditMessage, GuildId, Http, MessageId, Timestamp, UserId,
 };
 use std::time::Duration;
 
@@ -27,12 +28,45 @@ pub enum Outcome {
 /// Attempts per step for transient failures.
 const ATTEMPTS: u32 = 3;
 
-fn embed(e: &Embed) -> CreateEmbed {
+/// An embed as serenity's builder.
+pub fn embed(e: &Embed) -> CreateEmbed {
     let mut out = CreateEmbed::new().title(&e.title).description(&e.description).colour(e.colour);
     for (name, value) in &e.fields {
         out = out.field(name, value, false);
     }
     out
+}
+
+/// The moderators' buttons under a nudge about (channel, customer).
+pub fn nudge_buttons(about: (u64, u64)) -> Vec<CreateActionRow> {
+    let buttons = NudgeAction::ALL
+        .into_iter()
+        .filter(|a| about.1 != 0 || matches!(a, NudgeAction::Claim | NudgeAction::FalseAlarm))
+        .map(|action| {
+            let id = Component::Nudge { action, channel: about.0, author: about.1 }.id();
+            let style = match action {
+                NudgeAction::Claim => ButtonStyle::Success,
+                NudgeAction::FalseAlarm => ButtonStyle::Secondary,
+                NudgeAction::Boundary => ButtonStyle::Danger,
+                _ => ButtonStyle::Primary,
+            };
+            CreateButton::new(id).label(action.label()).style(style)
+        })
+        .collect();
+    vec![CreateActionRow::Buttons(buttons)]
+}
+
+/// A message's buttons, all disabled; the one at `chosen` (if any) marked as chosen.
+pub fn disabled_buttons(ids_and_labels: &[(String, String)], chosen: Option<usize>) -> Vec<CreateActionRow> {
+    let buttons = ids_and_labels
+        .iter()
+        .enumerate()
+        .map(|(i, (id, label))| {
+            let style = if Some(i) == chosen { ButtonStyle::Success } else { ButtonStyle::Secondary };
+            CreateButton::new(id).label(label).style(style).disabled(true)
+        })
+        .collect();
+    vec![CreateActionRow::Buttons(buttons)]
 }
 
 fn no_pings() -> CreateAllowedMentions {
@@ -48,20 +82,63 @@ pub fn describe(step: &Step) -> &'static str {
         Step::Timeout { .. } => "time a member out (Moderate Members)",
         Step::Escalate { .. } => "call the moderators in the moderator channel",
         Step::Notice { .. } => "post a note in the moderator channel",
+        Step::OfferChoices { .. } => "post choice buttons in the support channel",
+        Step::Say { .. } => "post in the support channel",
         Step::Delete { .. } => "delete a message (Manage Messages)",
     }
 }
 
 async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
     match step {
-        Step::Nudge { channel, edit: None, embed: e } => {
-            let m = CreateMessage::new().embed(embed(e)).allowed_mentions(no_pings());
+        Step::Nudge { channel, edit, embed: e, about, buttons, ping } => {
+            let components = if *buttons { nudge_buttons(*about) } else { Vec::new() };
+            let mentions = match ping {
+                Some(m) => CreateAllowedMentions::new().users([UserId::new(*m)]).empty_roles(),
+                None => no_pings(),
+            };
+            let content = ping.map_or(String::new(), |m| format!("<@{m}>"));
+            match edit {
+                None => {
+                    let m = CreateMessage::new()
+                        .content(content)
+                        .embed(embed(e))
+                        .components(components)
+                        .allowed_mentions(mentions);
+                    Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
+                }
+                Some(id) => {
+                    let m = EditMessage::new()
+                        .content(content)
+                        .embed(embed(e))
+                        .components(components)
+                        .allowed_mentions(mentions);
+                    ChannelId::new(*channel).edit_message(http, MessageId::new(*id), m).await?;
+                    Ok(Some(*id))
+                }
+            }
+        }
+        Step::OfferChoices { channel, customer, set, prompt, labels } => {
+            let buttons = labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    let id = Component::Choice { set: set.clone(), option: i, customer: *customer }.id();
+                    CreateButton::new(id).label(label).style(ButtonStyle::Primary)
+                })
+                .collect();
+            let m = CreateMessage::new()
+                .content(prompt)
+                .components(vec![CreateActionRow::Buttons(buttons)])
+                .allowed_mentions(CreateAllowedMentions::new().users([UserId::new(*customer)]).empty_roles());
             Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
         }
-        Step::Nudge { channel, edit: Some(id), embed: e } => {
-            let m = EditMessage::new().embed(embed(e)).allowed_mentions(no_pings());
-            ChannelId::new(*channel).edit_message(http, MessageId::new(*id), m).await?;
-            Ok(Some(*id))
+        Step::Say { channel, text, mention } => {
+            let mentions = match mention {
+                Some(u) => CreateAllowedMentions::new().users([UserId::new(*u)]).empty_roles(),
+                None => no_pings(),
+            };
+            let m = CreateMessage::new().content(text).allowed_mentions(mentions);
+            Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
         }
         Step::BoundaryReply { channel, message, user, text } => {
             let channel = ChannelId::new(*channel);

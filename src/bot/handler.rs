@@ -8,14 +8,15 @@
 use crate::bot::execute::{self, Outcome};
 use crate::bot::members::{protection, role_of, MemberFacts, Protected};
 use crate::bot::plan::{plan, EarlierNudge, Situation, Step};
-use crate::bot::state::{lock, ConversationKey, NudgeRecord, Shared};
+use crate::bot::state::{lock, ConversationKey, NudgeRecord, OfferedChoice, Shared};
 use crate::bot::text::sparkline;
 use crate::config::GuildConfig;
 use crate::core::engine::{Decision, Message as CoreMessage};
 use crate::core::policy::{Action, NudgeScope};
 use crate::core::Role;
 use serenity::all::{
-    ChannelId, Context, EventHandler, Guild, GuildId, Message, MessageUpdateEvent, Ready, RoleId, Timestamp, User,
+    ChannelId, Context, EventHandler, Guild, GuildId, Interaction, Message, MessageUpdateEvent, Ready, RoleId,
+    Timestamp, User,
 };
 use std::sync::Arc;
 
@@ -142,6 +143,7 @@ impl Handler {
             now_ms,
             earlier,
             edited: m.edited,
+            claimed_by: nudge_key.and_then(|k| lock(&self.shared.claims).get(&k).copied()),
             severe: decision
                 .analysis
                 .signals
@@ -176,7 +178,14 @@ impl Handler {
             return None;
         }
         embed.description.push_str("\nThe message was edited and no longer reads as hostile.");
-        Some(Step::Nudge { channel: g.moderator_channel, edit: Some(r.earlier.message), embed })
+        Some(Step::Nudge {
+            channel: g.moderator_channel,
+            edit: Some(r.earlier.message),
+            embed,
+            about: (channel, author),
+            buttons: true,
+            ping: None,
+        })
     }
 
     /// Records what a step produced and reports failures.
@@ -194,7 +203,36 @@ impl Handler {
     ) {
         match outcome {
             Outcome::Done(Some(id)) => {
+                if let Step::OfferChoices { channel, customer, set, prompt, .. } = step {
+                    let options = decision
+                        .actions
+                        .iter()
+                        .find_map(|a| match a {
+                            Action::OfferChoices { options, .. } => Some(options.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    let expire_ms = lock(&self.shared.engine).policy().choices.expire_secs as i64 * 1000;
+                    let offered = OfferedChoice {
+                        guild: g.id,
+                        channel: *channel,
+                        customer: *customer,
+                        set: set.clone(),
+                        prompt: prompt.clone(),
+                        options,
+                        expires_ms: now_ms + expire_ms,
+                    };
+                    self.shared.remember_choice(id, offered);
+                }
                 if let (Step::Nudge { embed, edit, .. }, Some(key)) = (step, nudge_key) {
+                    let say = decision
+                        .actions
+                        .iter()
+                        .find_map(|a| match a {
+                            Action::NudgeModerators { say, .. } => Some(say.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
                     let level = decision.outcome.level.max(decision.outcome.channel_level);
                     let posted_ms = match edit {
                         // An edit keeps the original nudge's time, so the cooldown runs from the first post.
@@ -203,7 +241,7 @@ impl Handler {
                     };
                     let earlier = EarlierNudge { message: id, posted_ms, level };
                     self.shared
-                        .remember_nudge(key, NudgeRecord { earlier, about_message: about, embed: embed.clone() });
+                        .remember_nudge(key, NudgeRecord { earlier, about_message: about, say, embed: embed.clone() });
                 }
             }
             Outcome::Done(None) => {}
@@ -251,6 +289,12 @@ impl EventHandler for Handler {
     async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
         tracing::info!(guild = guild.id.get(), name = %guild.name, "guild available");
         lock(&self.shared.guilds_ready).insert(guild.id.get());
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        if let Interaction::Component(ci) = interaction {
+            crate::bot::interactions::handle(&self.shared, &ctx, &ci).await;
+        }
     }
 
     async fn ready(&self, _ctx: Context, ready: Ready) {

@@ -6,8 +6,10 @@
 //! [`execute`] carries them out. Nothing here decides *whether* a
 //! conversation is heating up; that is the core's job.
 
+pub mod components;
 pub mod execute;
 pub mod handler;
+pub mod interactions;
 pub mod members;
 pub mod plan;
 pub mod reload;

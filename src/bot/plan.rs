@@ -37,6 +37,34 @@ pub enum Step {
         edit: Option<u64>,
         /// What to show.
         embed: Embed,
+        /// The conversation it is about: (channel, customer; 0 = the channel as a whole).
+        about: (u64, u64),
+        /// The moderators' buttons are shown (false once closed, e.g. a false alarm).
+        buttons: bool,
+        /// The moderator who claimed the conversation, pinged on later nudges.
+        ping: Option<u64>,
+    },
+    /// Offer the customer a choice set as buttons; pings only the customer.
+    OfferChoices {
+        /// The channel.
+        channel: u64,
+        /// The only member who may choose.
+        customer: u64,
+        /// The set's name.
+        set: String,
+        /// The question.
+        prompt: String,
+        /// The button labels.
+        labels: Vec<String>,
+    },
+    /// Post a line in a channel on behalf of the team; pings only `mention`.
+    Say {
+        /// The channel.
+        channel: u64,
+        /// The text.
+        text: String,
+        /// The one member it may ping.
+        mention: Option<u64>,
     },
     /// Reply to the offending message; pings only its author.
     BoundaryReply {
@@ -90,7 +118,14 @@ pub enum Step {
 impl Step {
     /// True for steps the customer sees or feels (in their channel or on their account).
     pub fn faces_customer(&self) -> bool {
-        matches!(self, Step::BoundaryReply { .. } | Step::Timeout { .. } | Step::Delete { .. })
+        matches!(
+            self,
+            Step::BoundaryReply { .. }
+                | Step::Timeout { .. }
+                | Step::Delete { .. }
+                | Step::OfferChoices { .. }
+                | Step::Say { .. }
+        )
     }
 }
 
@@ -132,6 +167,8 @@ pub struct Situation<'a> {
     pub edited: bool,
     /// The message matched a severe category (threats, slurs).
     pub severe: bool,
+    /// The moderator who claimed this conversation, if any.
+    pub claimed_by: Option<u64>,
 }
 
 const COLOURS: [u32; 4] = [0x2e_cc_71, 0xf1_c4_0f, 0xe6_7e_22, 0xe7_4c_3c];
@@ -177,9 +214,32 @@ pub fn plan(s: &Situation<'_>, actions: &[Action]) -> Vec<Step> {
     for action in actions {
         match action {
             Action::NudgeModerators { .. } if g.actions.nudges => {
-                if let Some(embed) = nudge_embed(s, action) {
-                    steps.push(Step::Nudge { channel: g.moderator_channel, edit: s.earlier.map(|e| e.message), embed });
+                if let Some(mut embed) = nudge_embed(s, action) {
+                    let author = match action {
+                        Action::NudgeModerators { scope: NudgeScope::Channel, .. } => 0,
+                        _ => s.author,
+                    };
+                    if let Some(m) = s.claimed_by {
+                        embed.fields.push(("Claimed by".into(), format!("<@{m}>")));
+                    }
+                    steps.push(Step::Nudge {
+                        channel: g.moderator_channel,
+                        edit: s.earlier.map(|e| e.message),
+                        embed,
+                        about: (s.channel, author),
+                        buttons: true,
+                        ping: s.claimed_by,
+                    });
                 }
+            }
+            Action::OfferChoices { set, prompt, options } if g.actions.choices => {
+                steps.push(Step::OfferChoices {
+                    channel: s.channel,
+                    customer: s.author,
+                    set: set.clone(),
+                    prompt: prompt.clone(),
+                    labels: options.iter().map(|o| o.0.clone()).collect(),
+                });
             }
             Action::Boundary { text, .. } if g.actions.boundary_messages => {
                 steps.push(Step::BoundaryReply {
@@ -225,7 +285,7 @@ pub fn plan(s: &Situation<'_>, actions: &[Action]) -> Vec<Step> {
                     content: truncate(&content, crate::bot::text::CONTENT_MAX),
                 });
             }
-            // Choice buttons are posted by the interactions layer; the rest is switched off here.
+            // Everything else is switched off for this server.
             _ => {}
         }
     }

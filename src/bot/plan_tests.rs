@@ -29,6 +29,7 @@ fn situation<'a>(g: &'a GuildConfig, text: &'a str) -> Situation<'a> {
         earlier: None,
         edited: false,
         severe: false,
+        claimed_by: None,
     }
 }
 
@@ -57,7 +58,7 @@ fn ladder() -> Vec<Action> {
 fn all_actions_become_steps() {
     let g = guild();
     let steps = plan(&situation(&g, "you idiot"), &ladder());
-    assert!(matches!(steps[0], Step::Nudge { channel: 2, edit: None, .. }));
+    assert!(matches!(steps[0], Step::Nudge { channel: 2, edit: None, about: (3, 7), buttons: true, ping: None, .. }));
     assert!(matches!(steps[1], Step::BoundaryReply { channel: 3, message: 99, user: 7, .. }));
     match &steps[2] {
         Step::Timeout { guild: 1, user: 7, until_unix, reason } => {
@@ -101,6 +102,7 @@ fn switched_off_actions_are_not_taken() {
         timeouts: false,
         escalate: false,
         delete_severe: false,
+        choices: false,
     };
     assert!(plan(&situation(&g, "x"), &ladder()).is_empty());
 }
@@ -138,4 +140,27 @@ fn severe_messages_are_deleted_only_when_switched_on() {
     let mut s = situation(&g, "threat");
     s.severe = true;
     assert!(plan(&s, &[]).iter().any(|st| matches!(st, Step::Delete { channel: 3, message: 99, .. })));
+}
+
+#[test]
+fn choices_go_to_the_customer_and_claims_are_pinged() {
+    let g = guild();
+    let mut s = situation(&g, "still waiting");
+    s.claimed_by = Some(42);
+    let offer = Action::OfferChoices {
+        set: "reship-or-refund".into(),
+        prompt: "Reship or refund?".into(),
+        options: vec![("Reship".into(), "ok".into(), false), ("A person".into(), "ok".into(), true)],
+    };
+    let steps = plan(&s, &[nudge(), offer]);
+    assert!(
+        matches!(&steps[0], Step::Nudge { ping: Some(42), embed, .. } if embed.fields.iter().any(|f| f.1 == "<@42>"))
+    );
+    match &steps[1] {
+        Step::OfferChoices { channel: 3, customer: 7, set, labels, .. } => {
+            assert_eq!(set, "reship-or-refund");
+            assert_eq!(labels, &vec!["Reship".to_string(), "A person".to_string()]);
+        }
+        other => panic!("expected choices, got {other:?}"),
+    }
 }

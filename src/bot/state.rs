@@ -22,8 +22,29 @@ pub struct NudgeRecord {
     pub earlier: EarlierNudge,
     /// The message the nudge was about.
     pub about_message: u64,
+    /// The script's customer-facing line, rendered.
+    pub say: String,
     /// What the nudge shows.
     pub embed: Embed,
+}
+
+/// Choice buttons keel posted, kept until they are used or expire.
+#[derive(Debug, Clone)]
+pub struct OfferedChoice {
+    /// The server.
+    pub guild: u64,
+    /// The channel they were posted in.
+    pub channel: u64,
+    /// The only member who may choose.
+    pub customer: u64,
+    /// The choice set's name.
+    pub set: String,
+    /// The question, rendered.
+    pub prompt: String,
+    /// (label, reply, calls a person), rendered.
+    pub options: Vec<(String, String, bool)>,
+    /// When they stop working (Unix ms).
+    pub expires_ms: i64,
 }
 
 /// The conversation a nudge is about: (guild, channel, author; 0 for the channel as a whole).
@@ -46,6 +67,10 @@ pub struct Shared {
     pub guilds_ready: Mutex<HashSet<u64>>,
     /// Message events fully handled (judged and acted on, or ignored).
     pub events_handled: AtomicU64,
+    /// Choice messages still open: message ID → what was offered.
+    pub choices: Mutex<HashMap<u64, OfferedChoice>>,
+    /// Conversations a moderator claimed: conversation → moderator.
+    pub claims: Mutex<HashMap<ConversationKey, u64>>,
     /// When set (by a benchmark), the time each MESSAGE_CREATE reached the handler.
     pub receipts: Mutex<Option<HashMap<u64, std::time::Instant>>>,
 }
@@ -67,6 +92,8 @@ impl Shared {
             guilds_ready: Mutex::new(HashSet::new()),
             events_handled: AtomicU64::new(0),
             receipts: Mutex::new(None),
+            choices: Mutex::new(HashMap::new()),
+            claims: Mutex::new(HashMap::new()),
         }
     }
 
@@ -99,6 +126,16 @@ impl Shared {
     /// Message events handled so far.
     pub fn handled_count(&self) -> u64 {
         self.events_handled.load(Ordering::SeqCst)
+    }
+
+    /// Remembers choice buttons, forgetting expired ones.
+    pub fn remember_choice(&self, message: u64, offered: OfferedChoice) {
+        let mut choices = lock(&self.choices);
+        let now = offered.expires_ms;
+        if choices.len() >= MAX_NUDGES {
+            choices.retain(|_, c| c.expires_ms > now - 24 * 3_600_000);
+        }
+        choices.insert(message, offered);
     }
 
     /// True the first time a problem is reported for (guild, what).

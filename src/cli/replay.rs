@@ -117,7 +117,7 @@ fn to_line<'a>(id: &'a str, d: &'a Decision, pack: &'a Pack) -> OutLine<'a> {
         .iter()
         .map(|act| match act {
             Action::NudgeModerators { script, text, .. } => OutAction::NudgeModerators { script, text },
-            Action::OfferChoices { set } => OutAction::OfferChoices { set },
+            Action::OfferChoices { set, .. } => OutAction::OfferChoices { set },
             Action::Boundary { tier, text } => OutAction::Boundary { tier: *tier, text },
             Action::Timeout { seconds } => OutAction::Timeout { seconds: *seconds },
             Action::Escalate => OutAction::Escalate,

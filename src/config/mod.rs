@@ -52,11 +52,20 @@ pub struct GuildActions {
     pub escalate: bool,
     /// Delete messages in severe categories (threats, slurs).
     pub delete_severe: bool,
+    /// Offer customers choice buttons when the engine suggests it.
+    pub choices: bool,
 }
 
 impl Default for GuildActions {
     fn default() -> Self {
-        GuildActions { nudges: true, boundary_messages: true, timeouts: true, escalate: true, delete_severe: false }
+        GuildActions {
+            nudges: true,
+            boundary_messages: true,
+            timeouts: true,
+            escalate: true,
+            delete_severe: false,
+            choices: true,
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! without losing any conversation's state.
 
 use crate::core::escalation::{EscalationConfig, Observation, Outcome, Tracker};
-use crate::core::policy::{decide, Action, PolicyConfig, Situation};
+use crate::core::policy::{decide, Action, PolicyConfig, Situation, UNKNOWN_ISSUE};
 use crate::core::score::{Analysis, Analyzer, Scratch};
 use crate::core::Role;
 use std::sync::Arc;
@@ -87,6 +87,19 @@ impl Engine {
     /// Replaces the escalation settings (a reload of bot.toml), keeping every conversation.
     pub fn set_escalation(&mut self, escalation: EscalationConfig) {
         self.tracker.set_config(escalation);
+    }
+
+    /// Forgives a customer's conversation (pardon, false alarm): it starts
+    /// over from calm with no strikes. Returns false when it is not tracked.
+    pub fn forgive(&mut self, channel: u64, author: u64) -> bool {
+        self.tracker.forgive(channel, author)
+    }
+
+    /// What `{issue}` is in a customer's conversation.
+    pub fn issue_label(&mut self, channel: u64, author: u64) -> String {
+        let topic = self.tracker.memo_mut(channel, author).and_then(|m| m.topic);
+        let pack = self.analyzer.pack();
+        topic.and_then(|t| pack.topics.get(usize::from(t))).map_or(UNKNOWN_ISSUE.to_string(), |t| t.label.clone())
     }
 
     /// The policy settings in force.

@@ -9,7 +9,7 @@ use crate::core::escalation::{ActionMemo, Outcome};
 use crate::core::score::Analysis;
 use crate::core::template::Vars;
 use crate::core::Level;
-use crate::pack::{CategoryKind, Pack, Script};
+use crate::pack::{CategoryKind, ChoiceSet, Pack, Script};
 use serde::Deserialize;
 
 /// When moderators are nudged (`[nudge]` in bot.toml).
@@ -41,11 +41,13 @@ pub struct ChoicesConfig {
     pub at: Level,
     /// At most one offer per conversation within this many seconds.
     pub cooldown_secs: u64,
+    /// Offered buttons stop working after this many seconds.
+    pub expire_secs: u64,
 }
 
 impl Default for ChoicesConfig {
     fn default() -> Self {
-        ChoicesConfig { enabled: true, at: Level::Tense, cooldown_secs: 1800 }
+        ChoicesConfig { enabled: true, at: Level::Tense, cooldown_secs: 1800, expire_secs: 3600 }
     }
 }
 
@@ -125,6 +127,10 @@ pub enum Action {
     OfferChoices {
         /// The set's name.
         set: String,
+        /// The question, rendered for this conversation.
+        prompt: String,
+        /// The options, rendered: (button label, reply when chosen, calls a person).
+        options: Vec<(String, String, bool)>,
     },
     /// A boundary message at a tier.
     Boundary {
@@ -190,6 +196,15 @@ pub fn render_script(script: &Script, vars: &Vars<'_>) -> String {
     text.push_str("Suggested reply: ");
     text.push_str(&script.say.render(vars));
     text
+}
+
+/// A choice set rendered for one conversation.
+pub fn render_choices(set: &ChoiceSet, vars: &Vars<'_>) -> Action {
+    Action::OfferChoices {
+        set: set.name.clone(),
+        prompt: set.prompt.render(vars),
+        options: set.options.iter().map(|o| (o.label.clone(), o.reply.render(vars), o.escalate)).collect(),
+    }
 }
 
 /// The closing line of a nudge: why keel spoke up now.
@@ -286,7 +301,7 @@ pub fn decide(
         && elapsed(now, memo.last_choices_ms, cfg.choices.cooldown_secs)
     {
         if let Some(set) = choose_choices(pack, script, memo.topic.map(usize::from)) {
-            actions.push(Action::OfferChoices { set: set.to_string() });
+            actions.push(render_choices(&pack.choice_sets[set], &vars));
             memo.last_choices_ms = now;
         }
     }
@@ -316,7 +331,7 @@ pub fn decide(
 
 /// The choice set for a conversation: the script's own set if it fits the
 /// topic, else the first set made for the topic, else a set for any topic.
-fn choose_choices<'p>(pack: &'p Pack, script: Option<&Script>, topic: Option<usize>) -> Option<&'p str> {
+fn choose_choices(pack: &Pack, script: Option<&Script>, topic: Option<usize>) -> Option<usize> {
     let fits = |i: usize| {
         let set = &pack.choice_sets[i];
         set.topics.is_empty() || topic.is_some_and(|t| set.topics.contains(&t))
@@ -324,5 +339,5 @@ fn choose_choices<'p>(pack: &'p Pack, script: Option<&Script>, topic: Option<usi
     let from_script = script.and_then(|s| s.choices).filter(|&i| fits(i));
     let for_topic = || topic.and_then(|t| pack.choice_sets.iter().position(|c| c.topics.contains(&t)));
     let generic = || pack.choice_sets.iter().position(|c| c.topics.is_empty());
-    from_script.or_else(for_topic).or_else(generic).map(|i| pack.choice_sets[i].name.as_str())
+    from_script.or_else(for_topic).or_else(generic)
 }

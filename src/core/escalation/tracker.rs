@@ -6,6 +6,7 @@ use super::conv::{reset_boundary_tier, AuthorConv, ChannelConv};
 use super::heat::{self, decay, ticks, unit, Params, POLITENESS_COOLING};
 use super::key_hash::KeyHash;
 use super::{ActionMemo, EscalationConfig, Observation, Outcome, CROSS_HEAT};
+use crate::core::Level;
 use lru::LruCache;
 
 /// Tracks every conversation's heat; bounded in memory.
@@ -200,6 +201,25 @@ impl Tracker {
     /// The policy's memo for an author's conversation, if tracked.
     pub fn memo_mut(&mut self, channel: u64, author: u64) -> Option<&mut ActionMemo> {
         self.authors.peek_mut(&(channel, author)).map(|c| &mut c.memo)
+    }
+
+    /// Forgives an author's conversation (a pardon or a false alarm): heat,
+    /// trend, level, strikes and the boundary ladder start over; the memo's
+    /// topic and cooldown times are kept so nobody is nudged again at once.
+    /// Returns false when the conversation is not tracked.
+    pub fn forgive(&mut self, channel: u64, author: u64) -> bool {
+        match self.authors.peek_mut(&(channel, author)) {
+            Some(c) => {
+                c.heat.heat = 0.0;
+                c.heat.trend = 0.0;
+                c.heat.level = Level::Calm;
+                c.strikes = Default::default();
+                c.memo.boundary_tier = 0;
+                c.memo.nudged_level = Level::Calm;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The policy's memo for a channel's conversation, if tracked.

@@ -1,0 +1,331 @@
+//! Button clicks and menu picks: customers choosing, moderators acting on nudges.
+//!
+//! Every interaction is answered at once (Discord allows three seconds), with
+//! an ephemeral message when it is refused or stale. A `custom_id` carries no
+//! trust: who clicked is taken from Discord's interaction data and checked
+//! against the guild's configuration before anything happens.
+
+use crate::bot::components::{Component, NudgeAction};
+use crate::bot::execute::{self, disabled_buttons, embed, nudge_buttons};
+use crate::bot::plan::Step;
+use crate::bot::state::{lock, OfferedChoice, Shared};
+use crate::config::GuildConfig;
+use crate::core::policy::{render_choices, Action};
+use crate::core::template::Vars;
+use serenity::all::{
+    ComponentInteraction, ComponentInteractionDataKind, Context, CreateActionRow, CreateAllowedMentions,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateSelectMenu, CreateSelectMenuKind,
+    CreateSelectMenuOption, Http,
+};
+
+/// What a stale or foreign button gets.
+pub const STALE: &str = "These buttons are no longer active. A moderator can help you from here.";
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+async fn reply_ephemeral(http: &Http, ci: &ComponentInteraction, text: &str) {
+    let msg = CreateInteractionResponseMessage::new()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(CreateAllowedMentions::new().empty_users().empty_roles());
+    if let Err(e) = ci.create_response(http, CreateInteractionResponse::Message(msg)).await {
+        tracing::warn!(error = %e, "cannot answer an interaction");
+    }
+}
+
+async fn update(http: &Http, ci: &ComponentInteraction, msg: CreateInteractionResponseMessage) {
+    let msg = msg.allowed_mentions(CreateAllowedMentions::new().empty_users().empty_roles());
+    if let Err(e) = ci.create_response(http, CreateInteractionResponse::UpdateMessage(msg)).await {
+        tracing::warn!(error = %e, "cannot update the clicked message");
+    }
+}
+
+/// Staff, moderators, administrators and the owner may use nudge buttons.
+fn is_team(g: &GuildConfig, ci: &ComponentInteraction, owner: Option<u64>) -> bool {
+    let Some(member) = &ci.member else { return false };
+    let roles = &member.roles;
+    owner == Some(ci.user.id.get())
+        || member.permissions.is_some_and(|p| p.administrator())
+        || roles.iter().any(|r| g.moderator_roles.contains(&r.get()) || g.staff_roles.contains(&r.get()))
+}
+
+/// Handles a component interaction.
+pub async fn handle(shared: &Shared, ctx: &Context, ci: &ComponentInteraction) {
+    let Some(guild) = ci.guild_id.and_then(|g| shared.guild(g.get())) else {
+        return reply_ephemeral(&ctx.http, ci, STALE).await;
+    };
+    match Component::parse(&ci.data.custom_id) {
+        Some(Component::Choice { set, option, customer }) => {
+            choice(shared, ctx, ci, &guild, &set, option, customer).await
+        }
+        Some(Component::Nudge { .. } | Component::OfferSet { .. })
+            if !is_team(&guild, ci, ctx.cache.guild(guild.id).map(|g| g.owner_id.get())) =>
+        {
+            reply_ephemeral(&ctx.http, ci, "Only moderators and support staff can use these buttons.").await
+        }
+        Some(Component::Nudge { action, channel, author }) => {
+            nudge(shared, ctx, ci, &guild, action, channel, author).await
+        }
+        Some(Component::OfferSet { channel, author }) => offer_set(shared, ctx, ci, &guild, channel, author).await,
+        Some(Component::FollowUp { .. }) | None => {
+            tracing::info!(custom_id = %ci.data.custom_id, user = ci.user.id.get(), "unknown or stale button");
+            reply_ephemeral(&ctx.http, ci, STALE).await
+        }
+    }
+}
+
+/// A customer picked an option.
+async fn choice(
+    shared: &Shared,
+    ctx: &Context,
+    ci: &ComponentInteraction,
+    g: &GuildConfig,
+    set: &str,
+    option: usize,
+    customer: u64,
+) {
+    if ci.user.id.get() != customer {
+        return reply_ephemeral(&ctx.http, ci, &format!("These options are for <@{customer}>.")).await;
+    }
+    let message = ci.message.id.get();
+    let offered = lock(&shared.choices).get(&message).cloned();
+    let Some(offered) = offered.filter(|o| o.set == set && o.customer == customer && option < o.options.len()) else {
+        return reply_ephemeral(&ctx.http, ci, STALE).await;
+    };
+    lock(&shared.choices).remove(&message);
+    let ids: Vec<(String, String)> = offered
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (Component::Choice { set: set.to_string(), option: i, customer }.id(), o.0.clone()))
+        .collect();
+    if now_ms() > offered.expires_ms {
+        let text = format!("{}\n*These options have expired; the team will follow up with you here.*", offered.prompt);
+        update(
+            &ctx.http,
+            ci,
+            CreateInteractionResponseMessage::new().content(text).components(disabled_buttons(&ids, None)),
+        )
+        .await;
+        note_on_nudge(
+            shared,
+            &ctx.http,
+            g,
+            offered.channel,
+            customer,
+            "Choices",
+            "The offered choices expired unused.",
+        )
+        .await;
+        return;
+    }
+    let (label, reply, escalate) = &offered.options[option];
+    let text = format!("{}\n\n**<@{customer}> chose: {label}.** {reply}", offered.prompt);
+    update(
+        &ctx.http,
+        ci,
+        CreateInteractionResponseMessage::new().content(text).components(disabled_buttons(&ids, Some(option))),
+    )
+    .await;
+    note_on_nudge(shared, &ctx.http, g, offered.channel, customer, "Customer's choice", label).await;
+    if *escalate {
+        let mentions: Vec<String> = g.moderator_roles.iter().map(|r| format!("<@&{r}>")).collect();
+        let step = Step::Escalate {
+            channel: g.moderator_channel,
+            roles: g.moderator_roles.clone(),
+            content: format!(
+                "{} <@{customer}> asked to talk to a person in <#{}> (choice: {label}).",
+                mentions.join(" "),
+                offered.channel
+            ),
+        };
+        run_logged(&ctx.http, &step).await;
+    }
+}
+
+/// Adds or replaces a field on the nudge about a conversation, if keel still knows it.
+async fn note_on_nudge(
+    shared: &Shared,
+    http: &Http,
+    g: &GuildConfig,
+    channel: u64,
+    author: u64,
+    name: &str,
+    value: &str,
+) {
+    let key = (g.id, channel, author);
+    let step = {
+        let mut nudges = lock(&shared.nudges);
+        let Some(record) = nudges.get_mut(&key) else { return };
+        record.embed.fields.retain(|f| f.0 != name);
+        record.embed.fields.push((name.to_string(), value.to_string()));
+        Step::Nudge {
+            channel: g.moderator_channel,
+            edit: Some(record.earlier.message),
+            embed: record.embed.clone(),
+            about: (channel, author),
+            buttons: true,
+            ping: None,
+        }
+    };
+    run_logged(http, &step).await;
+}
+
+async fn run_logged(http: &Http, step: &Step) -> Option<u64> {
+    match execute::run(http, step).await {
+        execute::Outcome::Done(id) => id,
+        execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) => {
+            tracing::warn!(error = %e, "could not {}", execute::describe(step));
+            None
+        }
+    }
+}
+
+/// A moderator clicked a button on a nudge.
+#[allow(clippy::too_many_arguments)]
+async fn nudge(
+    shared: &Shared,
+    ctx: &Context,
+    ci: &ComponentInteraction,
+    g: &GuildConfig,
+    action: NudgeAction,
+    channel: u64,
+    author: u64,
+) {
+    let key = (g.id, channel, author);
+    let Some(record) = lock(&shared.nudges).get(&key).cloned() else {
+        return reply_ephemeral(
+            &ctx.http,
+            ci,
+            "keel no longer tracks this conversation (it restarted or the nudge is old).",
+        )
+        .await;
+    };
+    let clicker = ci.user.id.get();
+    match action {
+        NudgeAction::Claim => {
+            lock(&shared.claims).insert(key, clicker);
+            let mut e = record.embed.clone();
+            e.fields.retain(|f| f.0 != "Claimed by");
+            e.fields.push(("Claimed by".into(), format!("<@{clicker}>")));
+            if let Some(r) = lock(&shared.nudges).get_mut(&key) {
+                r.embed = e.clone();
+            }
+            update(
+                &ctx.http,
+                ci,
+                CreateInteractionResponseMessage::new().embed(embed(&e)).components(nudge_buttons((channel, author))),
+            )
+            .await;
+        }
+        NudgeAction::Acknowledge => {
+            reply_ephemeral(&ctx.http, ci, &format!("Posting the acknowledgement in <#{channel}>.")).await;
+            let text = format!("{}\n— the support team", record.say);
+            run_logged(&ctx.http, &Step::Say { channel, text, mention: (author != 0).then_some(author) }).await;
+        }
+        NudgeAction::OfferChoices => {
+            let sets: Vec<CreateSelectMenuOption> = {
+                let engine = lock(&shared.engine);
+                engine
+                    .analyzer()
+                    .pack()
+                    .choice_sets
+                    .iter()
+                    .take(25)
+                    .map(|s| CreateSelectMenuOption::new(&s.name, &s.name))
+                    .collect()
+            };
+            if sets.is_empty() {
+                return reply_ephemeral(&ctx.http, ci, "The phrase pack has no choice sets.").await;
+            }
+            let menu = CreateSelectMenu::new(
+                Component::OfferSet { channel, author }.id(),
+                CreateSelectMenuKind::String { options: sets },
+            )
+            .placeholder("Choice set to offer");
+            let msg = CreateInteractionResponseMessage::new()
+                .content(format!("Which choices should <@{author}> get?"))
+                .components(vec![CreateActionRow::SelectMenu(menu)])
+                .ephemeral(true)
+                .allowed_mentions(CreateAllowedMentions::new().empty_users().empty_roles());
+            if let Err(e) = ci.create_response(&ctx.http, CreateInteractionResponse::Message(msg)).await {
+                tracing::warn!(error = %e, "cannot answer an interaction");
+            }
+        }
+        NudgeAction::Boundary => {
+            reply_ephemeral(&ctx.http, ci, &format!("Posting the boundary message in <#{channel}>.")).await;
+            let text = {
+                let mut engine = lock(&shared.engine);
+                let issue = engine.issue_label(channel, author);
+                let user = format!("<@{author}>");
+                let vars = Vars { user: &user, issue: &issue, channel: "" };
+                engine.analyzer().pack().boundaries[0].render(&vars)
+            };
+            let step = Step::BoundaryReply { channel, message: record.about_message, user: author, text };
+            run_logged(&ctx.http, &step).await;
+        }
+        NudgeAction::FalseAlarm => {
+            lock(&shared.engine).forgive(channel, author);
+            let mut e = record.embed.clone();
+            e.title = format!("False alarm — {}", e.title);
+            e.colour = 0x95_a5_a6;
+            e.fields.push(("Marked as a false alarm by".into(), format!("<@{clicker}>")));
+            if let Some(r) = lock(&shared.nudges).get_mut(&key) {
+                r.embed = e.clone();
+            }
+            tracing::info!(guild = g.id, channel, author, moderator = clicker, "false alarm");
+            update(&ctx.http, ci, CreateInteractionResponseMessage::new().embed(embed(&e)).components(Vec::new()))
+                .await;
+        }
+    }
+}
+
+/// A moderator picked a choice set to offer.
+async fn offer_set(
+    shared: &Shared,
+    ctx: &Context,
+    ci: &ComponentInteraction,
+    g: &GuildConfig,
+    channel: u64,
+    author: u64,
+) {
+    let ComponentInteractionDataKind::StringSelect { values } = &ci.data.kind else {
+        return reply_ephemeral(&ctx.http, ci, STALE).await;
+    };
+    let Some(name) = values.first() else { return reply_ephemeral(&ctx.http, ci, STALE).await };
+    let action = {
+        let mut engine = lock(&shared.engine);
+        let issue = engine.issue_label(channel, author);
+        let user = format!("<@{author}>");
+        let vars = Vars { user: &user, issue: &issue, channel: "" };
+        engine.analyzer().pack().choice_sets.iter().find(|s| &s.name == name).map(|s| render_choices(s, &vars))
+    };
+    let Some(Action::OfferChoices { set, prompt, options }) = action else {
+        return reply_ephemeral(&ctx.http, ci, "That choice set no longer exists.").await;
+    };
+    update(
+        &ctx.http,
+        ci,
+        CreateInteractionResponseMessage::new()
+            .content(format!("Offered `{set}` to <@{author}>."))
+            .components(Vec::new()),
+    )
+    .await;
+    let labels = options.iter().map(|o| o.0.clone()).collect();
+    let step = Step::OfferChoices { channel, customer: author, set: set.clone(), prompt: prompt.clone(), labels };
+    if let Some(id) = run_logged(&ctx.http, &step).await {
+        let expire_ms = lock(&shared.engine).policy().choices.expire_secs as i64 * 1000;
+        let offered = OfferedChoice {
+            guild: g.id,
+            channel,
+            customer: author,
+            set,
+            prompt,
+            options,
+            expires_ms: now_ms() + expire_ms,
+        };
+        shared.remember_choice(id, offered);
+    }
+}
