@@ -239,6 +239,29 @@ impl FakeDiscord {
         }
     }
 
+    /// A member clicks a component on a message the fake knows (`values` for a select
+    /// menu); returns the interaction's id and token, whose callback path is
+    /// `/interactions/{id}/{token}/callback`.
+    ///
+    /// # Panics
+    /// If the message is unknown or no gateway session is live.
+    pub async fn click(
+        &self,
+        message_id: u64,
+        user_id: u64,
+        custom_id: &str,
+        values: Option<Vec<String>>,
+    ) -> (u64, String) {
+        let message = self.message(message_id).unwrap_or_else(|| panic!("fake Discord: no message {message_id}"));
+        let channel_id = message["channel_id"].as_str().and_then(|c| c.parse().ok()).expect("message has a channel");
+        let id = self.shared.next_snowflake();
+        let token = format!("fake-interaction-token-{id}");
+        let spec = payloads::ClickSpec { id, token: &token, channel_id, message, user_id, custom_id, values };
+        let payload = payloads::component_interaction(&self.shared.world, &spec);
+        self.dispatch("INTERACTION_CREATE", payload).await;
+        (id, token)
+    }
+
     /// Make webhook follow-ups for this interaction token land in `channel_id`.
     /// [`FakeDiscord::dispatch`] does this for every INTERACTION_CREATE; call it directly
     /// when a test drives interactions through REST only.
@@ -334,6 +357,20 @@ impl FakeDiscord {
     /// The message the fake currently holds under this id (REST form), if any.
     pub fn message(&self, message_id: u64) -> Option<Value> {
         self.shared.lock().messages.get(&message_id).cloned()
+    }
+
+    /// The messages the fake holds in a channel (sent by members or posted by the bot),
+    /// oldest first.
+    pub fn messages_in(&self, channel_id: u64) -> Vec<Value> {
+        let state = self.shared.lock();
+        let mut found: Vec<(u64, Value)> = state
+            .messages
+            .iter()
+            .filter(|(_, m)| m["channel_id"].as_str() == Some(channel_id.to_string().as_str()))
+            .map(|(id, m)| (*id, m.clone()))
+            .collect();
+        found.sort_by_key(|(id, _)| *id);
+        found.into_iter().map(|(_, m)| m).collect()
     }
 
     /// Close every gateway session (close code 1001), stop the server and wait for it

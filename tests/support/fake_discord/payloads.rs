@@ -410,3 +410,71 @@ pub fn command(world: &World, command_id: u64, guild_id: Option<u64>, body: &Val
 pub fn error(message: &str, code: u32) -> Value {
     json!({ "message": message, "code": code })
 }
+
+/// What a click on a message component says.
+pub struct ClickSpec<'a> {
+    /// The interaction's snowflake.
+    pub id: u64,
+    /// The interaction token (used in callback and webhook paths).
+    pub token: &'a str,
+    /// The channel of the clicked message.
+    pub channel_id: u64,
+    /// The clicked message, as the fake stored it.
+    pub message: Value,
+    /// Who clicked.
+    pub user_id: u64,
+    /// The component's `custom_id`.
+    pub custom_id: &'a str,
+    /// For a string select menu: the picked values (`None` for a button).
+    pub values: Option<Vec<String>>,
+}
+
+/// The permissions a member has from their roles (and @everyone), as Discord's string.
+pub fn member_permissions(world: &World, member: &FakeMember) -> String {
+    let bits = world
+        .roles
+        .iter()
+        .filter(|r| r.id == world.guild_id || member.roles.contains(&r.id))
+        .fold(0u64, |acc, r| acc | r.permissions);
+    let bits = if bits & super::world::perm::ADMINISTRATOR != 0 || member.user_id == world.owner_id {
+        u64::MAX >> 13
+    } else {
+        bits
+    };
+    bits.to_string()
+}
+
+/// INTERACTION_CREATE for a button click or a select-menu pick (type 3, MESSAGE_COMPONENT).
+///
+/// serenity 0.12.5 requires `attachment_size_limit`, `locale`, `entitlements` and `message`.
+pub fn component_interaction(world: &World, spec: &ClickSpec<'_>) -> Value {
+    let clicker = world.member_by_id(spec.user_id);
+    let mut member = clicker.map(|m| self::member(m, None)).unwrap_or(Value::Null);
+    if let (Some(m), Some(obj)) = (clicker, member.as_object_mut()) {
+        obj.insert("permissions".into(), json!(member_permissions(world, m)));
+    }
+    let data = match &spec.values {
+        Some(values) => json!({ "custom_id": spec.custom_id, "component_type": 3, "values": values }),
+        None => json!({ "custom_id": spec.custom_id, "component_type": 2 }),
+    };
+    json!({
+        "id": id(spec.id),
+        "application_id": id(world.application_id),
+        "type": 3,
+        "data": data,
+        "guild_id": id(world.guild_id),
+        "channel_id": id(spec.channel_id),
+        "channel": { "id": id(spec.channel_id), "type": 0 },
+        "member": member,
+        "token": spec.token,
+        "version": 1,
+        "message": spec.message,
+        "app_permissions": "1099511627775",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": { "0": id(world.guild_id) },
+        "context": 0,
+        "attachment_size_limit": 26214400,
+    })
+}
