@@ -171,3 +171,23 @@ async fn forged_and_foreign_buttons_get_a_polite_answer() {
     }
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unused_choices_expire_and_the_nudge_says_so() {
+    let mut h = Harness::start_with(World::support_server(), "[choices]\nexpire_secs = 1\n").await;
+    for t in FRUSTRATED {
+        h.say("support", "alice", t).await;
+    }
+    let offer = with_buttons(&h, "support");
+    let path = format!("/channels/{}/messages/{}", h.channel("support"), message_id(&offer));
+    let edit =
+        h.fake.wait_for(|r| r.method == "PATCH" && r.path == path, WAIT).await.expect("the buttons are disabled");
+    assert!(edit.body_str("content").unwrap_or("").contains("expired"), "{}", edit.body);
+    let buttons = edit.body["components"][0]["components"].as_array().expect("buttons");
+    assert!(buttons.iter().all(|b| b["disabled"] == true), "{}", edit.body);
+    h.fake
+        .wait_for(|r| r.method == "PATCH" && r.body.to_string().contains("expired unused"), WAIT)
+        .await
+        .expect("the nudge says the choices expired");
+    h.stop().await;
+}

@@ -146,7 +146,7 @@ async fn choice(
 }
 
 /// Adds or replaces a field on the nudge about a conversation, if keel still knows it.
-async fn note_on_nudge(
+pub async fn note_on_nudge(
     shared: &Shared,
     http: &Http,
     g: &GuildConfig,

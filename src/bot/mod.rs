@@ -15,6 +15,7 @@ pub mod plan;
 pub mod reload;
 pub mod run;
 pub mod state;
+pub mod sweeper;
 pub mod text;
 
 pub use run::{run, BotError};

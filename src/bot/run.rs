@@ -45,12 +45,14 @@ pub struct Running {
     /// The client's task; ends when the bot stops.
     pub task: JoinHandle<Result<(), BotError>>,
     reloader: JoinHandle<()>,
+    sweeper: JoinHandle<()>,
 }
 
 impl Running {
     /// Stops the bot and waits for it.
     pub async fn stop(self) {
         self.reloader.abort();
+        self.sweeper.abort();
         self.shard_manager.shutdown_all().await;
         let _ = self.task.await;
     }
@@ -76,6 +78,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
         .map_err(|e| BotError::Client(e.to_string()))?;
     let shard_manager = client.shard_manager.clone();
     let reloader = tokio::spawn(reload::watch(shared.clone(), client.http.clone()));
+    let sweeper = tokio::spawn(crate::bot::sweeper::watch(shared.clone(), client.http.clone()));
     let task = tokio::spawn(async move {
         client.start().await.map_err(|e| match e {
             serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication) => {
@@ -84,7 +87,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
             e => BotError::Client(e.to_string()),
         })
     });
-    Ok(Running { shared, shard_manager, task, reloader })
+    Ok(Running { shared, shard_manager, task, reloader, sweeper })
 }
 
 /// Runs the bot until Ctrl-C or a fatal error. The token is read from the

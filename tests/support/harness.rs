@@ -58,11 +58,17 @@ watch_categories = [{help}]
 impl Harness {
     /// Starts a fake Discord with `world` and a bot connected to it.
     pub async fn start(world: World) -> Harness {
+        Harness::start_with(world, "").await
+    }
+
+    /// Like [`Harness::start`], with `extra` TOML appended to bot.toml.
+    pub async fn start_with(world: World, extra: &str) -> Harness {
         let fake = FakeDiscord::start(world).await;
         let dir = tempfile::tempdir().expect("temp dir");
         copy_phrases(&dir.path().join("phrases"));
         let config = dir.path().join("bot.toml");
-        std::fs::write(&config, bot_toml(fake.world(), &fake.api_base())).expect("write bot.toml");
+        let toml = format!("{}\n{extra}", bot_toml(fake.world(), &fake.api_base()));
+        std::fs::write(&config, toml).expect("write bot.toml");
         let bot = launch(Some(config), "fake-token").await.expect("bot starts");
         fake.wait_identified(WAIT).await.expect("bot identifies");
         let guild = fake.world().guild_id;
