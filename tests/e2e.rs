@@ -67,7 +67,7 @@ async fn calm_conversation_makes_no_rest_writes() {
     ] {
         h.say("support", who, text).await;
     }
-    assert!(h.fake.writes().is_empty(), "{:#?}", h.fake.writes());
+    assert!(h.effects().is_empty(), "{:#?}", h.effects());
     h.stop().await;
 }
 
@@ -80,7 +80,7 @@ async fn staff_team_and_unwatched_channels_are_ignored() {
         h.say("support", "olivia", t).await; // owner
         h.say("general", "alice", t).await; // unwatched channel
     }
-    assert!(h.fake.writes().is_empty(), "{:#?}", h.fake.writes());
+    assert!(h.effects().is_empty(), "{:#?}", h.effects());
     // A thread under a watched channel and a channel in a watched category are watched.
     h.say("refund-question", "bob", "you f*cking idiot").await;
     h.say("billing", "alice", "you absolute m0r0n").await;
@@ -177,13 +177,13 @@ async fn phrase_files_reload_while_running() {
 async fn a_message_edited_into_abuse_is_caught() {
     let mut h = Harness::start(World::support_server()).await;
     let id = h.say("support", "alice", "thanks for the help earlier").await;
-    assert!(h.fake.writes().is_empty());
+    assert!(h.effects().is_empty());
     h.edit("support", "alice", id, "you f*cking idiots, I know where you live").await;
     let reply = h
         .writes_to("support")
         .into_iter()
         .find(|r| r.body["message_reference"]["message_id"] == Value::String(id.to_string()));
-    assert!(reply.is_some(), "{:#?}", h.fake.writes());
+    assert!(reply.is_some(), "{:#?}", h.effects());
     h.stop().await;
 }
 

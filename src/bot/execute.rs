@@ -84,6 +84,7 @@ pub fn describe(step: &Step) -> &'static str {
         Step::Notice { .. } => "post a note in the moderator channel",
         Step::OfferChoices { .. } => "post choice buttons in the support channel",
         Step::Say { .. } => "post in the support channel",
+        Step::FollowUp { .. } => "ask a customer for a follow-up in the support channel",
         Step::Delete { .. } => "delete a message (Manage Messages)",
     }
 }
@@ -128,6 +129,21 @@ async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
                 .collect();
             let m = CreateMessage::new()
                 .content(prompt)
+                .components(vec![CreateActionRow::Buttons(buttons)])
+                .allowed_mentions(CreateAllowedMentions::new().users([UserId::new(*customer)]).empty_roles());
+            Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
+        }
+        Step::FollowUp { channel, customer, text } => {
+            let buttons =
+                [(true, "Yes, thanks", ButtonStyle::Success), (false, "I still need help", ButtonStyle::Secondary)]
+                    .into_iter()
+                    .map(|(resolved, label, style)| {
+                        let id = Component::FollowUp { resolved, channel: *channel, customer: *customer }.id();
+                        CreateButton::new(id).label(label).style(style)
+                    })
+                    .collect();
+            let m = CreateMessage::new()
+                .content(text)
                 .components(vec![CreateActionRow::Buttons(buttons)])
                 .allowed_mentions(CreateAllowedMentions::new().users([UserId::new(*customer)]).empty_roles());
             Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))

@@ -8,7 +8,7 @@
 use crate::bot::components::{Component, NudgeAction};
 use crate::bot::execute::{self, disabled_buttons, embed, nudge_buttons};
 use crate::bot::plan::Step;
-use crate::bot::state::{lock, OfferedChoice, Shared};
+use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
 use crate::config::GuildConfig;
 use crate::core::policy::{render_choices, Action};
 use crate::core::template::Vars;
@@ -69,7 +69,10 @@ pub async fn handle(shared: &Shared, ctx: &Context, ci: &ComponentInteraction) {
             nudge(shared, ctx, ci, &guild, action, channel, author).await
         }
         Some(Component::OfferSet { channel, author }) => offer_set(shared, ctx, ci, &guild, channel, author).await,
-        Some(Component::FollowUp { .. }) | None => {
+        Some(Component::FollowUp { resolved, channel, customer }) => {
+            followup(shared, ctx, ci, &guild, resolved, channel, customer).await
+        }
+        None => {
             tracing::info!(custom_id = %ci.data.custom_id, user = ci.user.id.get(), "unknown or stale button");
             reply_ephemeral(&ctx.http, ci, STALE).await
         }
@@ -130,6 +133,11 @@ async fn choice(
     )
     .await;
     note_on_nudge(shared, &ctx.http, g, offered.channel, customer, "Customer's choice", label).await;
+    let followups = shared.config().followups.clone();
+    if followups.enabled && !*escalate {
+        let due_ms = now_ms() + followups.delay_secs as i64 * 1000;
+        shared.schedule_followup(FollowUp { guild: g.id, channel: offered.channel, customer, due_ms });
+    }
     if *escalate {
         let mentions: Vec<String> = g.moderator_roles.iter().map(|r| format!("<@&{r}>")).collect();
         let step = Step::Escalate {
@@ -142,6 +150,83 @@ async fn choice(
             ),
         };
         run_logged(&ctx.http, &step).await;
+    }
+}
+
+/// A customer answered a follow-up.
+async fn followup(
+    shared: &Shared,
+    ctx: &Context,
+    ci: &ComponentInteraction,
+    g: &GuildConfig,
+    resolved: bool,
+    channel: u64,
+    customer: u64,
+) {
+    if ci.user.id.get() != customer {
+        return reply_ephemeral(&ctx.http, ci, &format!("This question is for <@{customer}>.")).await;
+    }
+    let answered = if resolved {
+        format!(
+            "{}
+
+**Glad it's sorted, <@{customer}> — thanks for letting us know.**",
+            ci.message.content
+        )
+    } else {
+        format!(
+            "{}
+
+**Thanks for telling us, <@{customer}>. A moderator will pick this up here.**",
+            ci.message.content
+        )
+    };
+    let ids: Vec<(String, String)> = [(true, "Yes, thanks"), (false, "I still need help")]
+        .into_iter()
+        .map(|(r, label)| (Component::FollowUp { resolved: r, channel, customer }.id(), label.to_string()))
+        .collect();
+    let chosen = Some(if resolved { 0 } else { 1 });
+    update(
+        &ctx.http,
+        ci,
+        CreateInteractionResponseMessage::new().content(answered).components(disabled_buttons(&ids, chosen)),
+    )
+    .await;
+    if resolved {
+        note_on_nudge(shared, &ctx.http, g, channel, customer, "Follow-up", "The customer says it is resolved.").await;
+        return;
+    }
+    // Reopen: the conversation is live again and the moderators hear about it.
+    let e = crate::bot::plan::Embed {
+        title: "keel: follow-up — still needs help".into(),
+        description: format!(
+            "<@{customer}> answered a follow-up in <#{channel}>: they **still need help**.\n[Jump to the answer]({})",
+            crate::bot::text::jump_link(g.id, channel, ci.message.id.get())
+        ),
+        fields: Vec::new(),
+        colour: 0xe6_7e_22,
+    };
+    let claimed = lock(&shared.claims).get(&(g.id, channel, customer)).copied();
+    let step = Step::Nudge {
+        channel: g.moderator_channel,
+        edit: None,
+        embed: e.clone(),
+        about: (channel, customer),
+        buttons: true,
+        ping: claimed,
+    };
+    if let Some(id) = run_logged(&ctx.http, &step).await {
+        let say = {
+            let mut engine = lock(&shared.engine);
+            let issue = engine.issue_label(channel, customer);
+            let user = format!("<@{customer}>");
+            let vars = Vars { user: &user, issue: &issue, channel: "" };
+            engine.analyzer().pack().script("apologize-without-blame").map_or(String::new(), |s| s.say.render(&vars))
+        };
+        let earlier =
+            crate::bot::plan::EarlierNudge { message: id, posted_ms: now_ms(), level: crate::core::Level::Tense };
+        let record = crate::bot::state::NudgeRecord { earlier, about_message: ci.message.id.get(), say, embed: e };
+        shared.remember_nudge((g.id, channel, customer), record);
     }
 }
 

@@ -57,6 +57,15 @@ pub enum Step {
         /// The button labels.
         labels: Vec<String>,
     },
+    /// Ask a customer whether things are sorted, with "Yes, thanks" / "I still need help".
+    FollowUp {
+        /// The channel.
+        channel: u64,
+        /// The customer, the only one pinged.
+        customer: u64,
+        /// The question.
+        text: String,
+    },
     /// Post a line in a channel on behalf of the team; pings only `mention`.
     Say {
         /// The channel.

@@ -1,11 +1,12 @@
 //! Starting the bot: configuration, token, client, reloader.
 
+use crate::bot::commands;
 use crate::bot::handler::Handler;
 use crate::bot::reload;
 use crate::bot::state::Shared;
-use crate::config::{load_all, ConfigError};
+use crate::config::{load_all, CommandScope, ConfigError};
 use crate::core::engine::Engine;
-use serenity::all::{ClientBuilder, GatewayIntents, HttpBuilder, ShardManager};
+use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, ShardManager};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
@@ -58,6 +59,32 @@ impl Running {
     }
 }
 
+/// Registers `/keel` globally or in each configured guild; failures are logged, not fatal.
+async fn register(
+    ctx: &serenity::all::Context,
+    shared: &Shared,
+    commands: &[poise::Command<commands::Data, commands::CommandError>],
+) {
+    let config = shared.config();
+    let result = match config.discord.commands {
+        CommandScope::Global => poise::builtins::register_globally(ctx, commands).await.map(|_| 1),
+        CommandScope::Guild => {
+            let mut n = 0;
+            for g in &config.guilds {
+                match poise::builtins::register_in_guild(ctx, commands, GuildId::new(g.id)).await {
+                    Ok(()) => n += 1,
+                    Err(e) => tracing::error!(guild = g.id, error = %e, "cannot register /keel"),
+                }
+            }
+            Ok(n)
+        }
+    };
+    match result {
+        Ok(n) => tracing::info!(scope = ?config.discord.commands, places = n, "registered /keel"),
+        Err(e) => tracing::error!(error = %e, "cannot register /keel"),
+    }
+}
+
 /// Loads the configuration and connects to Discord (or to `[discord]
 /// api_base`), returning at once; the token is passed in, never read from
 /// or written to any file.
@@ -72,7 +99,25 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     let http = http.build();
     let engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
     let shared = Arc::new(Shared::new(config_path, loaded.config, engine));
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::commands(),
+            on_error: |error| Box::pin(commands::on_error(error)),
+            ..Default::default()
+        })
+        .initialize_owners(false)
+        .setup({
+            let shared = shared.clone();
+            move |ctx, _ready, framework| {
+                Box::pin(async move {
+                    register(ctx, &shared, &framework.options().commands).await;
+                    Ok(shared)
+                })
+            }
+        })
+        .build();
     let mut client = ClientBuilder::new_with_http(http, intents())
+        .framework(framework)
         .event_handler(Handler { shared: shared.clone() })
         .await
         .map_err(|e| BotError::Client(e.to_string()))?;

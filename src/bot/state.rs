@@ -47,6 +47,19 @@ pub struct OfferedChoice {
     pub expires_ms: i64,
 }
 
+/// A follow-up keel owes a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUp {
+    /// The server.
+    pub guild: u64,
+    /// Where to ask.
+    pub channel: u64,
+    /// Whom to ask.
+    pub customer: u64,
+    /// When (Unix ms).
+    pub due_ms: i64,
+}
+
 /// The conversation a nudge is about: (guild, channel, author; 0 for the channel as a whole).
 pub type ConversationKey = (u64, u64, u64);
 
@@ -69,6 +82,8 @@ pub struct Shared {
     pub events_handled: AtomicU64,
     /// Choice messages still open: message ID → what was offered.
     pub choices: Mutex<HashMap<u64, OfferedChoice>>,
+    /// Follow-ups not yet asked.
+    pub followups: Mutex<Vec<FollowUp>>,
     /// Conversations a moderator claimed: conversation → moderator.
     pub claims: Mutex<HashMap<ConversationKey, u64>>,
     /// When set (by a benchmark), the time each MESSAGE_CREATE reached the handler.
@@ -94,6 +109,7 @@ impl Shared {
             receipts: Mutex::new(None),
             choices: Mutex::new(HashMap::new()),
             claims: Mutex::new(HashMap::new()),
+            followups: Mutex::new(Vec::new()),
         }
     }
 
@@ -136,6 +152,23 @@ impl Shared {
             choices.retain(|_, c| c.expires_ms > now - 24 * 3_600_000);
         }
         choices.insert(message, offered);
+    }
+
+    /// Schedules a follow-up, replacing an earlier one for the same customer and channel.
+    pub fn schedule_followup(&self, f: FollowUp) {
+        let mut all = lock(&self.followups);
+        all.retain(|o| !(o.guild == f.guild && o.channel == f.channel && o.customer == f.customer));
+        if all.len() < MAX_NUDGES {
+            all.push(f);
+        }
+    }
+
+    /// Removes and returns the follow-ups due at `now_ms`.
+    pub fn take_due_followups(&self, now_ms: i64) -> Vec<FollowUp> {
+        let mut all = lock(&self.followups);
+        let (due, later): (Vec<FollowUp>, Vec<FollowUp>) = all.drain(..).partition(|f| f.due_ms <= now_ms);
+        *all = later;
+        due
     }
 
     /// True the first time a problem is reported for (guild, what).

@@ -1,4 +1,5 @@
-//! Time-based chores of the live bot: choice buttons that expire.
+//! Time-based chores of the live bot: choice buttons that expire, and
+//! follow-ups that fall due.
 //!
 //! Offered choices stop working after `[choices] expire_secs`; the sweeper
 //! disables their buttons, says so under the question, and notes it on the
@@ -6,9 +7,11 @@
 //! that will not come.
 
 use crate::bot::components::Component;
+use crate::bot::execute;
 use crate::bot::execute::disabled_buttons;
 use crate::bot::interactions::note_on_nudge;
-use crate::bot::state::{lock, OfferedChoice, Shared};
+use crate::bot::plan::Step;
+use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
 use serenity::all::{ChannelId, CreateAllowedMentions, EditMessage, Http, MessageId};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,10 +20,20 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
-/// How often to look, given how long choices live: often enough that a
-/// button is never live for much longer than promised.
-pub fn interval(expire_secs: u64) -> Duration {
-    Duration::from_secs((expire_secs / 4).clamp(1, 30))
+/// How often the sweeper looks: a button is never live, and a follow-up
+/// never late, by much more than this.
+pub const INTERVAL: Duration = Duration::from_secs(1);
+
+/// The follow-up question for a customer, from the pack's `follow-up` script when it has one.
+pub fn followup_text(shared: &Shared, f: &FollowUp) -> String {
+    let mut engine = lock(&shared.engine);
+    let issue = engine.issue_label(f.channel, f.customer);
+    let user = format!("<@{}>", f.customer);
+    let vars = crate::core::template::Vars { user: &user, issue: &issue, channel: "" };
+    match engine.analyzer().pack().script("follow-up") {
+        Some(s) => s.say.render(&vars),
+        None => format!("{user}, checking in: is everything sorted with {issue}?"),
+    }
 }
 
 /// Removes and returns the choices expired at `now_ms`.
@@ -52,22 +65,16 @@ async fn expire(shared: &Shared, http: &Http, message: u64, c: OfferedChoice) {
 /// Sweeps until the process ends.
 pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
     loop {
-        let expire_secs = lock(&shared.engine).policy().choices.expire_secs;
-        tokio::time::sleep(interval(expire_secs)).await;
-        for (message, c) in take_expired(&shared, now_ms()) {
+        tokio::time::sleep(INTERVAL).await;
+        let now = now_ms();
+        for (message, c) in take_expired(&shared, now) {
             expire(&shared, &http, message, c).await;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sweep_intervals() {
-        assert_eq!(interval(0), Duration::from_secs(1));
-        assert_eq!(interval(8), Duration::from_secs(2));
-        assert_eq!(interval(3600), Duration::from_secs(30));
+        for f in shared.take_due_followups(now) {
+            let step = Step::FollowUp { channel: f.channel, customer: f.customer, text: followup_text(&shared, &f) };
+            if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = execute::run(&http, &step).await {
+                tracing::warn!(error = %e, channel = f.channel, "cannot ask for a follow-up");
+            }
+        }
     }
 }

@@ -30,11 +30,46 @@ pub struct DiscordConfig {
     pub api_base: Option<String>,
     /// How often bot.toml and the phrase pack are checked for changes, in seconds.
     pub reload_interval_secs: u64,
+    /// Where `/keel` is registered: `global` (every server, the default) or
+    /// `guild` (each configured server, instantly; handy while testing).
+    pub commands: CommandScope,
+}
+
+/// Where slash commands are registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandScope {
+    /// Globally, for every server the bot is in.
+    #[default]
+    Global,
+    /// In each configured guild.
+    Guild,
 }
 
 impl Default for DiscordConfig {
     fn default() -> Self {
-        DiscordConfig { token_env: "DISCORD_TOKEN".into(), api_base: None, reload_interval_secs: 5 }
+        DiscordConfig {
+            token_env: "DISCORD_TOKEN".into(),
+            api_base: None,
+            reload_interval_secs: 5,
+            commands: CommandScope::Global,
+        }
+    }
+}
+
+/// Follow-ups after a resolution or a choice (`[followups]` in bot.toml).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FollowUpConfig {
+    /// Ask customers whether things are resolved at all.
+    pub enabled: bool,
+    /// How long after a resolution or a choice keel asks, in seconds.
+    pub delay_secs: u64,
+}
+
+impl Default for FollowUpConfig {
+    fn default() -> Self {
+        FollowUpConfig { enabled: true, delay_secs: 24 * 3600 }
     }
 }
 
@@ -99,6 +134,7 @@ pub struct GuildConfig {
 struct RawConfig {
     phrases: Option<Spanned<String>>,
     discord: Option<Spanned<DiscordConfig>>,
+    followups: Option<Spanned<FollowUpConfig>>,
     #[serde(default)]
     guild: Vec<Spanned<GuildConfig>>,
     escalation: Option<Spanned<EscalationConfig>>,
@@ -118,6 +154,8 @@ pub struct Config {
     pub engine: EngineConfig,
     /// How to reach Discord.
     pub discord: DiscordConfig,
+    /// Follow-ups.
+    pub followups: FollowUpConfig,
     /// The servers keel works in.
     pub guilds: Vec<GuildConfig>,
 }
@@ -147,6 +185,7 @@ impl Config {
             phrases_dir,
             engine: EngineConfig::default(),
             discord: DiscordConfig::default(),
+            followups: FollowUpConfig::default(),
             guilds: Vec::new(),
         }
     }
@@ -203,6 +242,7 @@ impl Config {
             path: Some(path.to_path_buf()),
             phrases_dir,
             discord: discord.unwrap_or_default(),
+            followups: raw.followups.map(Spanned::into_inner).unwrap_or_default(),
             guilds: raw.guild.into_iter().map(Spanned::into_inner).collect(),
             engine: EngineConfig {
                 escalation: escalation.unwrap_or_default(),

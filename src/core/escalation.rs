@@ -148,6 +148,23 @@ pub struct ActionMemo {
     pub topic: Option<u16>,
 }
 
+/// A tracked conversation, for status views.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationView {
+    /// The customer.
+    pub author: u64,
+    /// Its level.
+    pub level: Level,
+    /// Its heat as of its last message, 0–1.
+    pub heat: f32,
+    /// Its trend.
+    pub trend: f32,
+    /// Recent scores, oldest first.
+    pub recent: Vec<f32>,
+    /// What keel did in it.
+    pub memo: ActionMemo,
+}
+
 /// The state of a conversation after a message.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Outcome {

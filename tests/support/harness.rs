@@ -37,6 +37,7 @@ pub fn bot_toml(w: &World, api_base: &str) -> String {
 [discord]
 api_base = "{api_base}"
 reload_interval_secs = 1
+commands = "guild"
 
 [[guild]]
 id = {guild}
@@ -113,6 +114,11 @@ impl Harness {
         let want = self.sent;
         let shared = self.bot.shared.clone();
         wait_until(move || shared.handled_count() >= want).await;
+    }
+
+    /// Every REST write except registering slash commands: what keel did in the server.
+    pub fn effects(&self) -> Vec<Recorded> {
+        self.fake.writes().into_iter().filter(|r| !r.path.starts_with("/applications/")).collect()
     }
 
     /// REST writes to a channel's messages.

@@ -5,7 +5,7 @@
 use super::conv::{reset_boundary_tier, AuthorConv, ChannelConv};
 use super::heat::{self, decay, ticks, unit, Params, POLITENESS_COOLING};
 use super::key_hash::KeyHash;
-use super::{ActionMemo, EscalationConfig, Observation, Outcome, CROSS_HEAT};
+use super::{ActionMemo, ConversationView, EscalationConfig, Observation, Outcome, CROSS_HEAT};
 use crate::core::Level;
 use lru::LruCache;
 
@@ -220,6 +220,23 @@ impl Tracker {
             }
             None => false,
         }
+    }
+
+    /// The author conversations tracked in a channel, as of their last
+    /// message (heat not decayed to now), most recently active first.
+    pub fn conversations_in(&self, channel: u64) -> Vec<ConversationView> {
+        self.authors
+            .iter()
+            .filter(|((c, _), _)| *c == channel)
+            .map(|((_, author), conv)| ConversationView {
+                author: *author,
+                level: conv.heat.level,
+                heat: conv.heat.heat,
+                trend: conv.heat.trend,
+                recent: conv.recent_scores(),
+                memo: conv.memo,
+            })
+            .collect()
     }
 
     /// The policy's memo for a channel's conversation, if tracked.
