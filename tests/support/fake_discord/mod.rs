@@ -262,6 +262,27 @@ impl FakeDiscord {
         (id, token)
     }
 
+    /// A member runs `/command [subcommand] options...` in a channel; returns the
+    /// interaction's id and token (callback path `/interactions/{id}/{token}/callback`).
+    ///
+    /// # Panics
+    /// If no gateway session is live.
+    pub async fn slash(
+        &self,
+        channel_id: u64,
+        user_id: u64,
+        command: &str,
+        subcommand: Option<&str>,
+        options: Vec<(&str, u8, Value)>,
+    ) -> (u64, String) {
+        let id = self.shared.next_snowflake();
+        let token = format!("fake-interaction-token-{id}");
+        let spec = payloads::SlashSpec { id, token: &token, channel_id, user_id, command, subcommand, options };
+        let payload = payloads::command_interaction(&self.shared.world, &spec);
+        self.dispatch("INTERACTION_CREATE", payload).await;
+        (id, token)
+    }
+
     /// Make webhook follow-ups for this interaction token land in `channel_id`.
     /// [`FakeDiscord::dispatch`] does this for every INTERACTION_CREATE; call it directly
     /// when a test drives interactions through REST only.

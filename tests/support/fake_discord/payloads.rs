@@ -478,3 +478,81 @@ pub fn component_interaction(world: &World, spec: &ClickSpec<'_>) -> Value {
         "attachment_size_limit": 26214400,
     })
 }
+
+/// What a slash command invocation says.
+pub struct SlashSpec<'a> {
+    /// The interaction's snowflake.
+    pub id: u64,
+    /// The interaction token.
+    pub token: &'a str,
+    /// Where it was run.
+    pub channel_id: u64,
+    /// Who ran it.
+    pub user_id: u64,
+    /// The top-level command (`keel`).
+    pub command: &'a str,
+    /// The subcommand (`status`), if any.
+    pub subcommand: Option<&'a str>,
+    /// Options: (name, Discord option type, value); users (type 6) are resolved from the world.
+    pub options: Vec<(&'a str, u8, Value)>,
+}
+
+/// INTERACTION_CREATE for a slash command (type 2, APPLICATION_COMMAND), with `resolved`
+/// users and members for user options, as Discord sends them.
+pub fn command_interaction(world: &World, spec: &SlashSpec<'_>) -> Value {
+    let invoker = world.member_by_id(spec.user_id);
+    let mut member = invoker.map(|m| self::member(m, None)).unwrap_or(Value::Null);
+    if let (Some(m), Some(obj)) = (invoker, member.as_object_mut()) {
+        obj.insert("permissions".into(), json!(member_permissions(world, m)));
+    }
+    let mut users = serde_json::Map::new();
+    let mut members = serde_json::Map::new();
+    let options: Vec<Value> = spec
+        .options
+        .iter()
+        .map(|(name, kind, value)| {
+            if *kind == 6 {
+                if let Some(m) = value.as_str().and_then(|v| v.parse::<u64>().ok()).and_then(|u| world.member_by_id(u))
+                {
+                    users.insert(m.user_id.to_string(), user(m));
+                    let mut pm = partial_member(m, None);
+                    pm.as_object_mut()
+                        .expect("object")
+                        .insert("permissions".into(), json!(member_permissions(world, m)));
+                    members.insert(m.user_id.to_string(), pm);
+                }
+            }
+            json!({ "name": name, "type": kind, "value": value })
+        })
+        .collect();
+    let options = match spec.subcommand {
+        Some(sub) => json!([{ "name": sub, "type": 1, "options": options }]),
+        None => json!(options),
+    };
+    json!({
+        "id": id(spec.id),
+        "application_id": id(world.application_id),
+        "type": 2,
+        "data": {
+            "id": id(world.application_id + 1),
+            "name": spec.command,
+            "type": 1,
+            "options": options,
+            "resolved": { "users": users, "members": members },
+            "guild_id": id(world.guild_id),
+        },
+        "guild_id": id(world.guild_id),
+        "channel_id": id(spec.channel_id),
+        "channel": { "id": id(spec.channel_id), "type": 0 },
+        "member": member,
+        "token": spec.token,
+        "version": 1,
+        "app_permissions": "1099511627775",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": { "0": id(world.guild_id) },
+        "context": 0,
+        "attachment_size_limit": 26214400,
+    })
+}
