@@ -264,18 +264,11 @@ async fn resolve(
         });
         text.push_str(&format!(" keel will ask them how it went in {} minute(s).", delay_secs.div_ceil(60)));
     }
-    let moderator = ctx.author().id.get();
-    crate::bot::interactions::note_on_nudge(
-        ctx.data(),
-        ctx.http(),
-        &g,
-        channel,
-        customer,
-        "Resolved by",
-        &format!("<@{moderator}>"),
-    )
-    .await;
+    // Answer first: Discord allows three seconds, and the nudge edit is a REST call.
     answer(ctx, Reply { text, steps: vec![] }).await?;
+    let moderator = format!("<@{}>", ctx.author().id);
+    crate::bot::interactions::note_on_nudge(ctx.data(), ctx.http(), &g, channel, customer, "Resolved by", &moderator)
+        .await;
     Ok(())
 }
 
