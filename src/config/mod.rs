@@ -16,6 +16,9 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+mod storage;
+pub use storage::{RawStorage, StorageConfig, MAX_EXCERPT_CHARS};
+
 /// Longest timeout Discord accepts: 28 days.
 pub const MAX_TIMEOUT_SECS: u64 = 28 * 24 * 3600;
 
@@ -96,6 +99,7 @@ struct RawConfig {
     nudge: Option<Spanned<NudgeConfig>>,
     choices: Option<Spanned<ChoicesConfig>>,
     boundaries: Option<Spanned<BoundaryConfig>>,
+    storage: Option<Spanned<RawStorage>>,
 }
 
 /// A loaded, validated bot.toml.
@@ -111,6 +115,8 @@ pub struct Config {
     pub discord: DiscordConfig,
     /// The servers keel works in.
     pub guilds: Vec<GuildConfig>,
+    /// Where keel keeps its memory (`[storage]`).
+    pub storage: StorageConfig,
 }
 
 /// Why a configuration could not be loaded.
@@ -139,6 +145,7 @@ impl Config {
             engine: EngineConfig::default(),
             discord: DiscordConfig::default(),
             guilds: Vec::new(),
+            storage: StorageConfig::default(),
         }
     }
 
@@ -187,6 +194,10 @@ impl Config {
             d.into_inner()
         });
         check_guilds(&src, &raw.guild, &mut problems);
+        let storage = raw.storage.map(|s| {
+            storage::check(&src, &s, &mut problems);
+            s.into_inner()
+        });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -195,6 +206,7 @@ impl Config {
             phrases_dir,
             discord: discord.unwrap_or_default(),
             guilds: raw.guild.into_iter().map(Spanned::into_inner).collect(),
+            storage: StorageConfig::resolve(storage.unwrap_or_default(), base),
             engine: EngineConfig {
                 escalation: escalation.unwrap_or_default(),
                 policy: PolicyConfig { nudge, choices, boundaries: boundaries.unwrap_or_default() },
