@@ -112,10 +112,15 @@ mod tests {
     #[test]
     fn storage_section() {
         let cases = [
-            Case { name: "absent: defaults beside bot.toml", toml: "", expected: Ok(cfg("/srv/keel/keel.db", 90, false, 80)) },
+            Case {
+                name: "absent: defaults beside bot.toml",
+                toml: "",
+                expected: Ok(cfg("/srv/keel/keel.db", 90, false, 80)),
+            },
             Case {
                 name: "every key",
-                toml: "[storage]\npath = \"data/k.db\"\nretention_days = 30\nstore_excerpts = true\nexcerpt_chars = 40\n",
+                toml:
+                    "[storage]\npath = \"data/k.db\"\nretention_days = 30\nstore_excerpts = true\nexcerpt_chars = 40\n",
                 expected: Ok(cfg("/srv/keel/data/k.db", 30, true, 40)),
             },
             Case {
@@ -123,7 +128,11 @@ mod tests {
                 toml: "[storage]\npath = \"/var/lib/keel.db\"\n",
                 expected: Ok(cfg("/var/lib/keel.db", 90, false, 80)),
             },
-            Case { name: "empty path", toml: "\n[storage]\npath = \" \"\n", expected: Err("bot.toml:2:1: storage.path") },
+            Case {
+                name: "empty path",
+                toml: "\n[storage]\npath = \" \"\n",
+                expected: Err("bot.toml:2:1: storage.path"),
+            },
             Case {
                 name: "zero retention",
                 toml: "[storage]\nretention_days = 0\n",
