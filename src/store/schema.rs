@@ -81,15 +81,23 @@ struct Identity {
     tables: Vec<String>,
 }
 
+fn read_identity(conn: &Connection) -> rusqlite::Result<Identity> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let application_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )?;
+    let tables = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(Identity { version: u32::try_from(version).unwrap_or(u32::MAX), application_id, tables })
+}
+
 fn identity(conn: &Connection, path: &Path) -> Result<Identity, StoreError> {
+    // One read transaction, so a keel process migrating the file meanwhile is seen whole or not at all.
     let read = || -> rusqlite::Result<Identity> {
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let application_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        let mut stmt = conn.prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-        )?;
-        let tables = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(Identity { version: u32::try_from(version).unwrap_or(u32::MAX), application_id, tables })
+        conn.execute_batch("BEGIN DEFERRED")?;
+        let id = read_identity(conn);
+        let _ = conn.execute_batch("COMMIT");
+        id
     };
     let id = read().map_err(|e| reading(path, e))?;
     // A quick structural check, so a damaged file is refused before it is written to.
@@ -191,22 +199,31 @@ pub fn open_ro(path: &Path) -> Result<Connection, StoreError> {
 pub fn migrate(conn: &Connection, path: &Path, from: u32, to: u32) -> Result<(), StoreError> {
     for version in from + 1..=to {
         let m = &MIGRATIONS[version as usize - 1];
-        let step = || -> rusqlite::Result<()> {
+        let step = || -> rusqlite::Result<bool> {
             conn.execute_batch("BEGIN IMMEDIATE")?;
+            // Another process may have applied it while this one waited for the lock.
+            let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if now >= i64::from(version) {
+                conn.execute_batch("COMMIT")?;
+                return Ok(false);
+            }
             let applied = conn
                 .execute_batch(m.sql)
                 .and_then(|()| conn.pragma_update(None, "application_id", APPLICATION_ID))
                 .and_then(|()| conn.pragma_update(None, "user_version", version));
             match applied {
-                Ok(()) => conn.execute_batch("COMMIT"),
+                Ok(()) => conn.execute_batch("COMMIT").map(|()| true),
                 Err(e) => {
                     let _ = conn.execute_batch("ROLLBACK");
                     Err(e)
                 }
             }
         };
-        step().map_err(|source| StoreError::Migration { path: path.to_path_buf(), name: m.name, source })?;
-        tracing::info!(path = %path.display(), migration = m.name, "database migrated to version {version}");
+        let applied =
+            step().map_err(|source| StoreError::Migration { path: path.to_path_buf(), name: m.name, source })?;
+        if applied {
+            tracing::info!(path = %path.display(), migration = m.name, "database migrated to version {version}");
+        }
     }
     Ok(())
 }

@@ -19,8 +19,8 @@ fn a_new_file_is_created_at_the_latest_version_in_wal_mode() {
     let s = open(&t);
     let mode: String = s.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     let fk: i64 = s.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
-    assert_eq!(mode, "wal");
-    assert_eq!(fk, 1);
+    let vacuum: i64 = s.conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0)).unwrap();
+    assert_eq!((mode.as_str(), fk, vacuum), ("wal", 1, 2), "WAL, foreign keys, incremental vacuum");
     drop(s);
     assert_eq!(version(&t.path), (i64::from(latest_version()), APPLICATION_ID));
 }
@@ -69,6 +69,22 @@ fn the_v1_fixture_opens_and_reads() {
     let s = Store::open(&t.path).unwrap();
     let n = s.nudge_message(1, 10, 100).unwrap().expect("the nudge");
     assert_eq!((n.message, n.posted_ms, n.level), (99, 6, Level::Heated));
+}
+
+#[test]
+fn two_processes_creating_the_file_at_once_both_succeed() {
+    let t = temp();
+    let path = t.path.clone();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let p = path.clone();
+            std::thread::spawn(move || Store::open(&p).map(|_| ()).map_err(|e| e.to_string()))
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap().unwrap();
+    }
+    assert_eq!(version(&t.path).0, i64::from(latest_version()));
 }
 
 #[test]
