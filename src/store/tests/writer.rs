@@ -141,3 +141,11 @@ fn close_gives_up_after_the_grace_period() {
     let (_, stats) = w.close();
     assert_eq!(stats.abandoned, 1);
 }
+
+#[test]
+fn the_writer_can_be_shared_between_handlers() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<StoreWriter>();
+    fn sendable<T: Send>() {}
+    sendable::<Store>();
+}
