@@ -53,6 +53,22 @@ fn summary(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     })
 }
 
+const OFFER: &str =
+    "SELECT message, guild, channel, member, choice_set, offered_ms, expires_ms, chosen, chosen_ms FROM choices";
+
+fn offer(r: &Row<'_>) -> rusqlite::Result<ChoiceOffer> {
+    let chosen: Option<String> = r.get(7)?;
+    let chosen_ms: Option<i64> = r.get(8)?;
+    Ok(ChoiceOffer {
+        message: from_sql(r.get(0)?),
+        conversation: conversation(r, 1)?,
+        set: r.get(4)?,
+        offered_ms: r.get(5)?,
+        expires_ms: r.get(6)?,
+        chosen: chosen.zip(chosen_ms),
+    })
+}
+
 fn open_case(conn: &Connection, c: &Conversation) -> rusqlite::Result<Option<i64>> {
     conn.query_row(
         "SELECT id FROM cases WHERE guild = ?1 AND channel = ?2 AND member = ?3 AND closed_ms IS NULL",
@@ -331,25 +347,18 @@ impl Store {
 
     /// The choice buttons offered on `message`, if any.
     pub fn choice(&self, message: u64) -> Result<Option<ChoiceOffer>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT message, guild, channel, member, choice_set, offered_ms, expires_ms, chosen, chosen_ms
-             FROM choices WHERE message = ?1",
-        )?;
-        let offer = stmt
-            .query_row([to_sql(message)], |r| {
-                let chosen: Option<String> = r.get(7)?;
-                let chosen_ms: Option<i64> = r.get(8)?;
-                Ok(ChoiceOffer {
-                    message: from_sql(r.get(0)?),
-                    conversation: conversation(r, 1)?,
-                    set: r.get(4)?,
-                    offered_ms: r.get(5)?,
-                    expires_ms: r.get(6)?,
-                    chosen: chosen.zip(chosen_ms),
-                })
-            })
-            .optional()?;
-        Ok(offer)
+        let sql = format!("{OFFER} WHERE message = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([to_sql(message)], offer).optional()?)
+    }
+
+    /// Offers still waiting for an answer at `now_ms` (not chosen, not
+    /// expired), soonest expiry first: what a restarted bot must keep
+    /// answering and later expire.
+    pub fn open_choices(&self, now_ms: i64) -> Result<Vec<ChoiceOffer>> {
+        let sql = format!("{OFFER} WHERE chosen IS NULL AND expires_ms > ?1 ORDER BY expires_ms, message");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([now_ms], offer)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A click on choice buttons by `member`: checked against the offer

@@ -229,6 +229,8 @@ fn choices_are_found_again_and_checked() {
     }
     let mut s = open(&t);
     let offer = s.choice(600).unwrap().expect("found after reopen");
+    assert_eq!(s.open_choices(4_999).unwrap(), std::slice::from_ref(&offer), "still open");
+    assert!(s.open_choices(5_000).unwrap().is_empty(), "expired");
     assert_eq!(
         (offer.set.as_str(), offer.conversation, offer.expires_ms, offer.chosen),
         ("refund-or-replacement", conv(0), 5_000, None)
@@ -244,6 +246,7 @@ fn choices_are_found_again_and_checked() {
         assert_eq!(s.choose(message, member, "refund", at).unwrap(), want, "{name}");
     }
     assert_eq!(s.choice(600).unwrap().unwrap().chosen, Some(("refund".to_string(), 2_000)));
+    assert!(s.open_choices(0).unwrap().is_empty(), "answered");
     let kinds: Vec<&str> = s.case(1, 100).unwrap().unwrap().timeline.iter().map(|e| e.kind.name()).collect();
     assert_eq!(kinds, ["choice_offered", "choice_chosen"]);
 }
