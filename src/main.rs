@@ -58,6 +58,18 @@ enum Command {
         /// The labeled file.
         file: PathBuf,
     },
+    /// Print what happened and what worked (nudges, boundaries, time to claim, false alarms) from keel's database.
+    Report {
+        /// The database file (bot.toml [storage] path). Opened read-only.
+        #[arg(long)]
+        db: PathBuf,
+        /// How many days back from now.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Only this guild (server ID); all guilds when omitted.
+        #[arg(long)]
+        guild: Option<u64>,
+    },
 }
 
 fn open_input(file: Option<&Path>) -> anyhow::Result<Box<dyn BufRead>> {
@@ -120,6 +132,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let loaded = load_all(config.as_deref())?;
             let input = open_input(Some(&file))?;
             keel::cli::eval::eval(&loaded.analyzer, input, std::io::stdout().lock(), errors)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { db, days, guild } => {
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            keel::cli::report::report(&db, days, guild, now_ms, std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
     }

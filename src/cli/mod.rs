@@ -1,4 +1,4 @@
-//! The command-line commands: `check`, `replay`, `explain` and `eval`.
+//! The command-line commands: `check`, `replay`, `explain`, `eval` and `report`.
 //!
 //! Each command is a function from its inputs (readers, writers, a
 //! configuration path) to an exit status, so tests can run it in-process as
@@ -9,6 +9,7 @@ pub mod eval;
 pub mod explain;
 pub mod ids;
 pub mod replay;
+pub mod report;
 
 /// Rounds to three decimals for stable, readable output.
 pub fn round3(x: f32) -> f64 {

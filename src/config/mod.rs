@@ -16,6 +16,9 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+mod storage;
+pub use storage::{RawStorage, StorageConfig, MAX_EXCERPT_CHARS};
+
 /// Longest timeout Discord accepts: 28 days.
 pub const MAX_TIMEOUT_SECS: u64 = 28 * 24 * 3600;
 
@@ -141,6 +144,7 @@ struct RawConfig {
     nudge: Option<Spanned<NudgeConfig>>,
     choices: Option<Spanned<ChoicesConfig>>,
     boundaries: Option<Spanned<BoundaryConfig>>,
+    storage: Option<Spanned<RawStorage>>,
 }
 
 /// A loaded, validated bot.toml.
@@ -158,6 +162,8 @@ pub struct Config {
     pub followups: FollowUpConfig,
     /// The servers keel works in.
     pub guilds: Vec<GuildConfig>,
+    /// Where keel keeps its memory (`[storage]`).
+    pub storage: StorageConfig,
 }
 
 /// Why a configuration could not be loaded.
@@ -187,6 +193,7 @@ impl Config {
             discord: DiscordConfig::default(),
             followups: FollowUpConfig::default(),
             guilds: Vec::new(),
+            storage: StorageConfig::default(),
         }
     }
 
@@ -235,6 +242,10 @@ impl Config {
             d.into_inner()
         });
         check_guilds(&src, &raw.guild, &mut problems);
+        let storage = raw.storage.map(|s| {
+            storage::check(&src, &s, &mut problems);
+            s.into_inner()
+        });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -244,6 +255,7 @@ impl Config {
             discord: discord.unwrap_or_default(),
             followups: raw.followups.map(Spanned::into_inner).unwrap_or_default(),
             guilds: raw.guild.into_iter().map(Spanned::into_inner).collect(),
+            storage: StorageConfig::resolve(storage.unwrap_or_default(), base),
             engine: EngineConfig {
                 escalation: escalation.unwrap_or_default(),
                 policy: PolicyConfig { nudge, choices, boundaries: boundaries.unwrap_or_default() },
