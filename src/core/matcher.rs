@@ -3,7 +3,9 @@
 //! Literal phrases, allow-list entries and topic phrases all go into a single
 //! Aho-Corasick automaton, so the cost of scanning a message does not grow
 //! with the number of phrases; regular expressions go into one `RegexSet`
-//! that tells which patterns match before any of them is run for spans.
+//! that tells which patterns match before any of them is run for spans (on
+//! non-ASCII text, a set of the patterns with ASCII word boundaries, an exact
+//! superset: see `matcher_prefilter.rs`).
 //!
 //! Two disguises are resolved here rather than in the normalizer because they
 //! depend on the phrases: a letter repeated three or more times is shortened
@@ -81,6 +83,13 @@ pub struct Matcher {
     readings: Vec<Reading>,
     regex_set: RegexSet,
     regexes: Vec<(Regex, usize)>,
+    /// The patterns with their `\b` made ASCII where that provably loses no
+    /// match (`prefilter`), for choosing which patterns to search on
+    /// non-ASCII text.
+    ascii_set: RegexSet,
+    /// Per pattern: its index in `ascii_set`, or `None` if it must always be
+    /// searched on non-ASCII text.
+    ascii_index: Vec<Option<usize>>,
     /// One-word hostile phrases by first byte, for resolving `f*ck`.
     censorable: HashMap<u8, Vec<usize>>,
     /// Per entry: (category, kind) for overlap resolution.
@@ -219,6 +228,15 @@ impl Matcher {
             readings.extend(r);
             spans.push((start, readings.len() as u32));
         }
+        let mut ascii_sources = Vec::new();
+        let ascii_index = regex_sources
+            .iter()
+            .map(|r| {
+                let rewritten = prefilter::ascii_boundaries(r)?;
+                ascii_sources.push(rewritten);
+                Some(ascii_sources.len() - 1)
+            })
+            .collect();
         let entry_meta =
             pack.entries.iter().map(|e| (e.category, pack.categories[e.category].kind, e.weight)).collect();
         Ok(Matcher {
@@ -227,6 +245,8 @@ impl Matcher {
             readings,
             regex_set: RegexSet::new(&regex_sources)?,
             regexes,
+            ascii_set: RegexSet::new(&ascii_sources)?,
+            ascii_index,
             censorable,
             entry_meta,
             allow_count: pack.allow.len(),
@@ -295,14 +315,19 @@ impl Matcher {
             // The set's lazy DFA cannot evaluate a Unicode `\b` next to a
             // non-ASCII byte and falls back to the PikeVM, about 250 times
             // slower than each pattern searched on its own (which can use a
-            // literal prefilter and the backtracker). Same hits either way.
+            // literal prefilter and the backtracker). On non-ASCII text the
+            // set of ASCII-boundary rewrites, a superset, picks the patterns
+            // to search (see `prefilter`). Same hits, in the same order.
             if text.is_ascii() {
                 for i in self.regex_set.matches(text).iter() {
                     self.regex_hits(i, text, out);
                 }
             } else {
-                for i in 0..self.regexes.len() {
-                    self.regex_hits(i, text, out);
+                let candidates = self.ascii_set.matches(text);
+                for (i, ascii) in self.ascii_index.iter().enumerate() {
+                    if ascii.is_none_or(|j| candidates.matched(j)) {
+                        self.regex_hits(i, text, out);
+                    }
                 }
             }
         }
@@ -458,6 +483,9 @@ fn word_end(bytes: &[u8], mut i: usize) -> usize {
 fn stretched_ok(norm: &Normalized, start: usize, mask: u32) -> bool {
     (0..32).filter(|b| mask & (1 << b) != 0).all(|b| norm.is_stretched(start + b))
 }
+
+#[path = "matcher_prefilter.rs"]
+mod prefilter;
 
 #[cfg(test)]
 #[path = "matcher_tests.rs"]

@@ -131,6 +131,15 @@ fn read(original: &str) -> Surface {
 /// * a burst holds one of the non-ASCII marks (`！`, `‼`, `❗`...), or two
 ///   ASCII `!`/`?` with nothing but non-ASCII bytes (joiners) between them.
 fn may_signal(bytes: &[u8]) -> bool {
+    if bytes.is_ascii() {
+        may_signal_ascii(bytes)
+    } else {
+        may_signal_bytes(bytes)
+    }
+}
+
+/// [`may_signal`] on any text.
+fn may_signal_bytes(bytes: &[u8]) -> bool {
     // Branch-free, so it costs the same on every kind of text.
     let mut caps_run = 0u32;
     let mut prev_mark = false;
@@ -148,6 +157,28 @@ fn may_signal(bytes: &[u8]) -> bool {
         prev_mark = if high { prev_mark } else { mark };
     }
     found
+}
+
+/// [`may_signal_bytes`] on ASCII text, where it comes down to five capitals
+/// in a row or two `!`/`?` side by side; 64 bytes at a time, as bit masks.
+fn may_signal_ascii(bytes: &[u8]) -> bool {
+    // The last four capital bits and the last mark bit of the block before.
+    let (mut upper_before, mut mark_before) = (0u128, 0u128);
+    for block in bytes.chunks(64) {
+        let (mut upper, mut mark) = (0u64, 0u64);
+        for (k, &b) in block.iter().enumerate() {
+            upper |= u64::from(b.is_ascii_uppercase()) << k;
+            mark |= u64::from(b == b'!' || b == b'?') << k;
+        }
+        let u = u128::from(upper) << 4 | upper_before;
+        let m = u128::from(mark) << 1 | mark_before;
+        if u & u >> 1 & u >> 2 & u >> 3 & u >> 4 != 0 || m & m >> 1 != 0 {
+            return true;
+        }
+        upper_before = u128::from(upper >> 60);
+        mark_before = u128::from(mark >> 63);
+    }
+    false
 }
 
 /// The UTF-8 bytes (as `0xXXYYZZ`) of a non-ASCII `!`/`?` character that
@@ -474,6 +505,40 @@ mod tests {
             }
         }
         assert!(skipped > 10_000, "{skipped}");
+    }
+
+    /// The ASCII bit-mask version gives [`may_signal_bytes`]'s answer,
+    /// across 64-byte block edges too.
+    #[test]
+    fn may_signal_ascii_is_the_same() {
+        for pos in 0..140 {
+            for (run, mark) in [("AAAA", "!"), ("AAAAA", "!?"), ("AAAAAA", "?!?")] {
+                for piece in [run, mark] {
+                    let s = format!("{}{piece}{}", "b".repeat(pos), "b".repeat(pos % 7));
+                    assert_eq!(may_signal_ascii(s.as_bytes()), may_signal_bytes(s.as_bytes()), "{s:?}");
+                }
+            }
+        }
+        let pieces = [
+            "A", "B", "b", "!", "?", " ", "1", "_", "AAAA", "x", "<@1>", "`", ".", "word ", "Some ", "x", "y", ",", "z",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut found = 0;
+        for _ in 0..100_000 {
+            let mut s = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut x = state;
+            for _ in 0..(x % 150) {
+                s.push_str(pieces[(x >> 5) as usize % pieces.len()]);
+                x = x.rotate_left(9) ^ 0x9e37_79b9;
+            }
+            let want = may_signal_bytes(s.as_bytes());
+            assert_eq!(may_signal_ascii(s.as_bytes()), want, "{s:?}");
+            found += usize::from(want);
+        }
+        assert!((10_000..90_000).contains(&found), "{found}");
     }
 
     #[test]

@@ -32,6 +32,11 @@
 //!    text, collapsing runs of three or more identical letters into one
 //!    *stretched* letter.
 //!
+//! Plain ASCII text, where a byte loop proves that these passes would only
+//! lower-case letters and merge whitespace (no markup, URL, leetspeak,
+//! wildcard, spaced-out or stretched letters), skips them: `plain` writes it
+//! straight to the output, with the same offsets.
+//!
 //! [`words()`] (`words`) then splits normalized text into the words the
 //! matcher and the scorer walk. The tests live in `tests.rs` and
 //! `tests/`, one file per pass.
@@ -72,6 +77,7 @@
 
 mod emit;
 mod join;
+mod plain;
 mod resolve;
 mod scan;
 pub(crate) mod syntax;
@@ -162,6 +168,15 @@ pub fn normalize(original: &str) -> Normalized {
 pub fn normalize_into(original: &str, out: &mut Normalized) {
     out.clear();
     let original = clamp_len(original);
+    if plain::is_plain(original) {
+        plain::write(original, out);
+        return;
+    }
+    normalize_passes(original, out);
+}
+
+/// The passes, for text that is not plain (`out` cleared).
+fn normalize_passes(original: &str, out: &mut Normalized) {
     let mut units = std::mem::take(&mut out.units);
     units.reserve(original.len());
     scan::scan(original, &mut units);

@@ -229,6 +229,47 @@ fn never_panics_and_spans_stay_on_boundaries() {
     }
 }
 
+/// ASCII pieces for the plain fast path: each rule's triggers, near misses
+/// and ordinary words.
+#[rustfmt::skip]
+const PLAIN_PIECES: &[&str] = &[
+    "a", "b", "I", "A", "u", "you", "idiot", "Thanks", "ORDER", "ss", "SS", "sS", "ee", "0", "1", "3", "5",
+    "2", "6", "42", " ", "  ", "\n", "\t", "\r", "\u{b}", "\u{c}", ".", "..", "-", "_", ",", "!", "!!", "|",
+    "?", "'", "\"", ":", "://", "//", "www", "WWW", "Www", ".com", "(", ")", "*", "#", "$", "@", "<", ">",
+    "`", "\u{0}", "\u{1f}", "\u{7f}", "é", "😀", "pm", "nd", "x",
+];
+
+/// The plain fast path gives exactly what the passes give, wherever it is taken.
+#[test]
+fn plain_path_matches_the_passes() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let (mut passes, mut fast) = (Normalized::default(), Normalized::default());
+    let mut taken = 0;
+    let rounds = 300_000;
+    for round in 0..rounds {
+        let mut input = String::new();
+        for _ in 0..rng.below(16) {
+            input.push_str(PLAIN_PIECES[rng.below(PLAIN_PIECES.len())]);
+        }
+        if !plain::is_plain(&input) {
+            continue;
+        }
+        taken += 1;
+        passes.clear();
+        normalize_passes(&input, &mut passes);
+        fast.clear();
+        plain::write(&input, &mut fast);
+        let same = passes.text == fast.text && passes.src == fast.src && passes.stretched == fast.stretched;
+        assert!(
+            same,
+            "round {round}: {input:?}: passes {:?} {:?}, plain {:?} {:?}",
+            passes.text, passes.src, fast.text, fast.src
+        );
+    }
+    // Both outcomes are exercised.
+    assert!(taken > rounds / 20 && taken < rounds / 2, "plain path taken {taken} times of {rounds}");
+}
+
 /// `cargo test --release --lib core::normalize::tests::throughput -- --ignored --nocapture`
 #[test]
 #[ignore = "timing; run in release"]
