@@ -12,6 +12,7 @@ pub mod execute;
 pub mod handler;
 pub mod interactions;
 pub mod members;
+pub mod memory;
 pub mod plan;
 pub mod reload;
 pub mod run;

@@ -345,6 +345,19 @@ impl Store {
         Ok(self.record(&e)?.is_some())
     }
 
+    /// The latest follow-up sent in a conversation and not yet answered:
+    /// the one whose buttons a customer is clicking.
+    pub fn unanswered_followup(&self, c: Conversation) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM followups WHERE guild = ?1 AND channel = ?2 AND member = ?3
+                 AND fired_ms IS NOT NULL AND answered_ms IS NULL ORDER BY fired_ms DESC, id DESC LIMIT 1",
+            )?
+            .query_row(params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member)], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The choice buttons offered on `message`, if any.
     pub fn choice(&self, message: u64) -> Result<Option<ChoiceOffer>> {
         let sql = format!("{OFFER} WHERE message = ?1");

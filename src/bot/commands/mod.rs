@@ -11,9 +11,11 @@ pub mod logic;
 
 use crate::bot::execute;
 use crate::bot::members::{protection, MemberFacts};
+use crate::bot::plan::Step;
 use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
 use crate::config::{load_all, GuildConfig};
 use crate::core::policy::Action;
+use crate::store::{Conversation, Event, EventKind};
 use logic::Reply;
 use serenity::all::{GuildChannel, Member};
 use std::sync::Arc;
@@ -63,7 +65,7 @@ async fn is_moderator(ctx: Ctx<'_>) -> Result<bool, CommandError> {
 }
 
 /// Sends the reply ephemerally, then carries out its steps.
-async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<Option<u64>>, CommandError> {
+async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<execute::Outcome>, CommandError> {
     let msg = poise::CreateReply::default()
         .content(reply.text)
         .ephemeral(true)
@@ -71,15 +73,20 @@ async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<Option<u64>>, CommandE
     ctx.send(msg).await?;
     let mut ids = Vec::new();
     for step in &reply.steps {
-        ids.push(match execute::run(ctx.http(), step).await {
-            execute::Outcome::Done(id) => id,
-            execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) => {
-                tracing::warn!(error = %e, "command could not {}", execute::describe(step));
-                None
-            }
-        });
+        let outcome = execute::run(ctx.http(), step).await;
+        if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = &outcome {
+            tracing::warn!(error = %e, "command could not {}", execute::describe(step));
+        }
+        ids.push(outcome);
     }
     Ok(ids)
+}
+
+/// Records an event in a member's conversation here, when keel has a database.
+fn record(ctx: &Ctx<'_>, channel: u64, member: u64, kind: EventKind) {
+    let (Some(memory), Some(guild)) = (&ctx.data().memory, ctx.guild_id()) else { return };
+    let conversation = Conversation::new(guild.get(), channel, member);
+    memory.record(vec![Event::new(conversation, now_ms(), kind)]);
 }
 
 fn now_ms() -> i64 {
@@ -188,10 +195,13 @@ async fn offer(
     let customer = member.user.id.get();
     let (reply, action) = logic::offer(ctx.data(), channel, customer, &set, &channel_name(&ctx));
     let ids = answer(ctx, reply).await?;
-    if let (Some(Some(id)), Some(Action::OfferChoices { set, prompt, options })) = (ids.first(), action) {
+    if let (Some(execute::Outcome::Done(Some(id))), Some(Action::OfferChoices { set, prompt, options })) =
+        (ids.first(), action)
+    {
         let expire_ms = lock(&ctx.data().engine).policy().choices.expire_secs as i64 * 1000;
-        let offered =
-            OfferedChoice { guild: g.id, channel, customer, set, prompt, options, expires_ms: now_ms() + expire_ms };
+        let expires_ms = now_ms() + expire_ms;
+        record(&ctx, channel, customer, EventKind::ChoiceOffered { set: set.clone(), message: *id, expires_ms });
+        let offered = OfferedChoice { guild: g.id, channel, customer, set, prompt, options, expires_ms };
         ctx.data().remember_choice(*id, offered);
     }
     Ok(())
@@ -226,9 +236,22 @@ async fn boundary(
             protection(&g, &facts, bot_top).map(|p| p.describe())
         })
     };
-    let reply =
-        logic::boundary(ctx.data(), &g, ctx.channel_id().get(), member.user.id.get(), tier.unwrap_or(1), protected);
-    answer(ctx, reply).await?;
+    let (channel, customer, tier) = (ctx.channel_id().get(), member.user.id.get(), tier.unwrap_or(1).clamp(1, 3));
+    let reply = logic::boundary(ctx.data(), &g, channel, customer, tier, protected);
+    let steps = reply.steps.clone();
+    let ids = answer(ctx, reply).await?;
+    for (step, outcome) in steps.iter().zip(ids) {
+        let kind = match (step, outcome) {
+            (_, execute::Outcome::Forbidden(_) | execute::Outcome::Failed(_)) => continue,
+            (Step::Say { .. }, _) => EventKind::Boundary { tier },
+            (Step::Timeout { .. }, _) => {
+                EventKind::Timeout { seconds: lock(&ctx.data().engine).policy().boundaries.timeout_secs }
+            }
+            (Step::Escalate { .. }, _) => EventKind::Escalation,
+            _ => continue,
+        };
+        record(&ctx, channel, customer, kind);
+    }
     Ok(())
 }
 
@@ -236,7 +259,10 @@ async fn boundary(
 #[poise::command(slash_command, guild_only)]
 async fn pardon(ctx: Ctx<'_>, #[description = "The member"] member: Member) -> Result<(), CommandError> {
     let g = guild(&ctx)?;
-    answer(ctx, logic::pardon(ctx.data(), &g, ctx.channel_id().get(), member.user.id.get())).await?;
+    let (channel, customer) = (ctx.channel_id().get(), member.user.id.get());
+    // Stored strikes are pardoned too, so they do not come back after a restart.
+    record(&ctx, channel, customer, EventKind::Pardon { by: ctx.author().id.get() });
+    answer(ctx, logic::pardon(ctx.data(), &g, channel, customer)).await?;
     Ok(())
 }
 
@@ -252,6 +278,7 @@ async fn resolve(
     let channel = ctx.channel_id().get();
     let customer = member.user.id.get();
     lock(&ctx.data().engine).forgive(channel, customer);
+    record(&ctx, channel, customer, EventKind::Resolution { by: Some(ctx.author().id.get()) });
     let config = ctx.data().config().followups.clone();
     let delay_secs = follow_up_in.map_or(config.delay_secs, |m| m * 60);
     let mut text = format!("Marked <@{customer}>'s conversation in <#{channel}> as resolved.");

@@ -240,8 +240,7 @@ impl Tracker {
         let a = entry(&mut self.authors, (channel, author), now, &p, |a| a.heat.last);
         *a = AuthorConv::default();
         a.heat.last = now;
-        let mut times: Vec<i64> =
-            times_ms.iter().copied().filter(|&t| t <= now_ms && now_ms - t < window_ms).collect();
+        let mut times: Vec<i64> = times_ms.iter().copied().filter(|&t| t <= now_ms && now_ms - t < window_ms).collect();
         times.sort_unstable();
         for t in times {
             a.strikes.push(ticks(base, t), p.strike_window);

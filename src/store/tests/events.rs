@@ -220,6 +220,24 @@ fn a_followup_fires_once_even_across_reopen() {
 }
 
 #[test]
+fn the_answered_followup_is_the_latest_sent_and_unanswered() {
+    let t = temp();
+    let mut s = open(&t);
+    s.record(&ev(conv(0), 1_000, nudge(5, Level::Tense))).unwrap();
+    let first = s.schedule_followup(conv(0), 1_000, 2_000).unwrap();
+    let second = s.schedule_followup(conv(0), 1_500, 3_000).unwrap();
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), None, "none sent yet");
+    s.mark_followup_fired(first, 2_000).unwrap();
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(first));
+    s.mark_followup_fired(second, 3_000).unwrap();
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(second), "the latest sent");
+    let answer = EventKind::FollowupAnswered { followup: second, answer: "resolved".into() };
+    s.record(&ev(conv(0), 4_000, answer)).unwrap();
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(first));
+    assert_eq!(s.unanswered_followup(conv(1)).unwrap(), None, "another conversation");
+}
+
+#[test]
 fn choices_are_found_again_and_checked() {
     let t = temp();
     {
