@@ -344,7 +344,17 @@ mod tests {
         let executed = vec![
             (Step::BoundaryReply { channel: 2, message: 4, user: 3, text: String::new() }, Some(50)),
             (Step::Timeout { guild: 1, user: 3, until_unix: 0, reason: String::new() }, None),
-            (Step::Nudge { about: (2, 0), ..nudge_step(None) }, Some(60)),
+            (
+                Step::Nudge {
+                    about: (2, 0),
+                    channel: 99,
+                    edit: None,
+                    embed: Default::default(),
+                    buttons: true,
+                    ping: None,
+                },
+                Some(60),
+            ),
         ];
         let events = judged_events(&M, &d, vec![], &executed, &StorageConfig::default(), 0);
         assert_eq!(events[1].kind, EventKind::Boundary { tier: 2 });
