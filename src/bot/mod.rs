@@ -6,6 +6,7 @@
 //! [`execute`] carries them out. Nothing here decides *whether* a
 //! conversation is heating up; that is the core's job.
 
+pub mod chart;
 pub mod commands;
 pub mod components;
 pub mod execute;

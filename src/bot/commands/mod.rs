@@ -8,6 +8,7 @@
 //! role, Administrator, or ownership; anyone else gets an ephemeral refusal.
 
 pub mod logic;
+pub mod records;
 
 use crate::bot::execute;
 use crate::bot::members::{protection, MemberFacts};
@@ -17,7 +18,7 @@ use crate::config::{load_all, GuildConfig};
 use crate::core::policy::Action;
 use crate::store::{Conversation, Event, EventKind};
 use logic::Reply;
-use serenity::all::{GuildChannel, Member};
+use serenity::all::{CreateAttachment, GuildChannel, Member};
 use std::sync::Arc;
 
 /// State shared with every command.
@@ -108,7 +109,19 @@ fn channel_name(ctx: &Ctx<'_>) -> String {
     guild_only,
     default_member_permissions = "MODERATE_MEMBERS",
     check = "is_moderator",
-    subcommands("status", "deescalate", "script", "offer", "boundary", "pardon", "resolve", "reload", "check")
+    subcommands(
+        "status",
+        "deescalate",
+        "script",
+        "offer",
+        "boundary",
+        "pardon",
+        "resolve",
+        "case",
+        "report",
+        "reload",
+        "check"
+    )
 )]
 async fn keel(_ctx: Ctx<'_>) -> Result<(), CommandError> {
     Ok(())
@@ -296,6 +309,81 @@ async fn resolve(
     let moderator = format!("<@{}>", ctx.author().id);
     crate::bot::interactions::note_on_nudge(ctx.data(), ctx.http(), &g, channel, customer, "Resolved by", &moderator)
         .await;
+    Ok(())
+}
+
+/// A member's latest case: summary and timeline, with the export as JSON and Markdown files.
+#[poise::command(slash_command, guild_only)]
+async fn case(ctx: Ctx<'_>, #[description = "The member"] member: Member) -> Result<(), CommandError> {
+    let g = guild(&ctx)?;
+    let customer = member.user.id.get();
+    let Some(memory) = &ctx.data().memory else {
+        answer(ctx, Reply { text: "keel has no database open.".into(), steps: vec![] }).await?;
+        return Ok(());
+    };
+    // Discord allows three seconds for an answer: defer (ephemerally) while
+    // the writer catches up and the case is read.
+    ctx.defer_ephemeral().await?;
+    memory.flush(std::time::Duration::from_secs(2)).await;
+    let found = memory.read("read a case", move |s| s.case(g.id, customer)).await;
+    let reply = poise::CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(serenity::all::CreateAllowedMentions::new().empty_users().empty_roles());
+    let reply = match found {
+        None => reply.content("keel's database could not be read; see the log."),
+        Some(None) => reply.content(format!("keel has no case for <@{customer}> in this server.")),
+        Some(Some(c)) => {
+            let name = format!("keel-case-{}", c.summary.id);
+            reply
+                .content(records::case_text(&c))
+                .attachment(CreateAttachment::bytes(records::case_json(&c), format!("{name}.json")))
+                .attachment(CreateAttachment::bytes(records::case_markdown(&c).into_bytes(), format!("{name}.md")))
+        }
+    };
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// What happened here over the last days and what worked, with a chart.
+#[poise::command(slash_command, guild_only)]
+async fn report(
+    ctx: Ctx<'_>,
+    #[description = "Days to cover (default 7)"]
+    #[min = 1]
+    #[max = 366]
+    days: Option<u32>,
+) -> Result<(), CommandError> {
+    let g = guild(&ctx)?;
+    let days = days.unwrap_or(7).clamp(1, 366);
+    let Some(memory) = &ctx.data().memory else {
+        answer(ctx, Reply { text: "keel has no database open.".into(), steps: vec![] }).await?;
+        return Ok(());
+    };
+    ctx.defer_ephemeral().await?;
+    let since_ms = now_ms().saturating_sub(i64::from(days) * crate::store::report::DAY_MS);
+    let found = memory.read("make a report", move |s| s.report(Some(g.id), since_ms)).await;
+    let reply = poise::CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(serenity::all::CreateAllowedMentions::new().empty_users().empty_roles());
+    let reply = match found {
+        None => reply.content("keel's database could not be read; see the log."),
+        Some(r) => {
+            let chart = {
+                let days_data = r.days.clone();
+                tokio::task::spawn_blocking(move || crate::bot::chart::days_png(&days_data, since_ms, days)).await
+            };
+            match chart.unwrap_or_else(|e| Err(e.to_string())) {
+                Ok(png) => reply
+                    .content(records::report_text(&r, days, crate::bot::chart::LEGEND))
+                    .attachment(CreateAttachment::bytes(png, "keel-report.png")),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot draw the report's chart");
+                    reply.content(records::report_text(&r, days, "(The chart could not be drawn; see the log.)"))
+                }
+            }
+        }
+    };
+    ctx.send(reply).await?;
     Ok(())
 }
 
