@@ -179,28 +179,28 @@ async fn sigkill_in_a_burst_loses_only_uncommitted_batches() {
 
     let (support, billing) = (fake.world().channel("support").id, fake.world().channel("billing").id);
     let members: Vec<u64> = ["alice", "bob"].iter().map(|n| fake.world().member(n).user_id).collect();
-    let burst = |round: usize| {
-        let fake = &fake;
-        let members = members.clone();
-        async move {
-            for i in 0..12 {
-                let channel = if i % 2 == 0 { support } else { billing };
-                let text = ABUSIVE[(i + round) % ABUSIVE.len()];
-                fake.message_create(channel, members[(i / 2) % 2], text).await;
-            }
-        }
-    };
     // A first burst, fully acted on and given time to be written.
-    burst(0).await;
+    for i in 0..12 {
+        let channel = if i % 2 == 0 { support } else { billing };
+        fake.message_create(channel, members[(i / 2) % 2], ABUSIVE[i % ABUSIVE.len()]).await;
+    }
     let deadline = Instant::now() + WAIT;
     while boundary_replies(&fake).len() < 4 {
         assert!(Instant::now() < deadline, "keel never answered the burst: {:#?}", fake.writes());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    // A second burst, killed in the middle.
-    burst(1).await;
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    let first = boundary_replies(&fake).len();
+    // A second burst from 40 newcomers (each gets a tier-1 boundary), killed
+    // as soon as keel has started acting on it.
+    let newcomers: Vec<u64> = (0..40).map(|i| 7_000_000_000_000_000 + i).collect();
+    for (i, m) in newcomers.iter().enumerate() {
+        fake.message_create(if i % 2 == 0 { support } else { billing }, *m, ABUSIVE[i % ABUSIVE.len()]).await;
+    }
+    let deadline = Instant::now() + WAIT;
+    while boundary_replies(&fake).len() < first + 3 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     let killed_at = Instant::now();
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
@@ -211,7 +211,7 @@ async fn sigkill_in_a_burst_loses_only_uncommitted_batches() {
     let store = keel::store::Store::open(&db).expect("the database opens after a SIGKILL");
     let guild = fake.world().guild_id;
     let mut stored = Vec::new();
-    for m in &members {
+    for m in members.iter().chain(&newcomers) {
         for c in store.cases(guild, *m, 100).expect("cases") {
             let case = store.case_by_id(c.id).expect("case").expect("exists");
             for e in case.timeline {
@@ -221,8 +221,11 @@ async fn sigkill_in_a_burst_loses_only_uncommitted_batches() {
             }
         }
     }
-    let settled: Vec<u64> =
-        executed.iter().filter(|(_, at)| killed_at.duration_since(*at) >= Duration::from_secs(1)).map(|e| e.0).collect();
+    let settled: Vec<u64> = executed
+        .iter()
+        .filter(|(_, at)| killed_at.duration_since(*at) >= Duration::from_secs(1))
+        .map(|e| e.0)
+        .collect();
     assert!(!settled.is_empty(), "the first burst was acted on");
     for id in &settled {
         assert!(stored.contains(id), "boundary on {id} executed before the kill is missing: {stored:?}");
