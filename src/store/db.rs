@@ -196,7 +196,8 @@ fn insert(conn: &Connection, e: &Event, opener_follows: bool) -> rusqlite::Resul
                 params![case_id, e.at_ms],
             )?;
         }
-        EventKind::Pardon { .. } => {
+        // A false alarm clears strikes as a pardon does (the live tracker forgets them both ways).
+        EventKind::Pardon { .. } | EventKind::FalseAlarm { .. } => {
             conn.execute(
                 "UPDATE strikes SET pardoned_ms = ?3 WHERE guild = ?1 AND member = ?2 AND pardoned_ms IS NULL AND at_ms <= ?3",
                 params![to_sql(c.guild), to_sql(c.member), e.at_ms],

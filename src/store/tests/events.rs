@@ -185,6 +185,9 @@ fn strikes_count_across_reopen_and_stop_at_a_pardon() {
     assert!(s.strikes(1, 100, 0).unwrap().is_empty(), "pardon survives reopen");
     s.add_strike(&Strike { conversation: conv(0), at_ms: 5_000 }).unwrap();
     assert_eq!(s.strikes(1, 100, 0).unwrap().len(), 1, "new strikes count after a pardon");
+    // A false alarm clears strikes too, as it does in the live tracker.
+    s.record(&ev(conv(0), 6_000, EventKind::FalseAlarm { by: 9 })).unwrap();
+    assert!(s.strikes(1, 100, 0).unwrap().is_empty(), "a false alarm's strikes do not count");
 }
 
 #[test]
