@@ -263,3 +263,21 @@ async fn sigkill_in_a_burst_loses_only_uncommitted_batches() {
     );
     fake.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_foreign_database_file_stops_keel_untouched() {
+    let fake = FakeDiscord::start(World::support_server()).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_phrases(&dir.path().join("phrases"));
+    let config = dir.path().join("bot.toml");
+    std::fs::write(&config, bot_toml(fake.world(), &fake.api_base())).expect("write bot.toml");
+    let db = dir.path().join("keel.db");
+    let garbage = b"these are somebody's notes, not a database\n".repeat(100);
+    std::fs::write(&db, &garbage).expect("write");
+    let err = keel::bot::run::launch(Some(config), "fake-token").await.expect_err("keel refuses the file");
+    let text = err.to_string();
+    assert!(text.contains(&db.display().to_string()) && text.contains("not a SQLite database"), "{text}");
+    assert_eq!(std::fs::read(&db).expect("read"), garbage, "the file is untouched");
+    assert_eq!(fake.connections(), 0, "keel did not connect");
+    fake.stop().await;
+}
