@@ -7,6 +7,7 @@
 
 use crate::bot::execute::{self, Outcome};
 use crate::bot::members::{protection, role_of, MemberFacts, Protected};
+use crate::bot::memory::{self, Judged};
 use crate::bot::plan::{plan, EarlierNudge, Situation, Step};
 use crate::bot::state::{lock, ConversationKey, NudgeRecord, OfferedChoice, Shared};
 use crate::bot::text::sparkline;
@@ -14,6 +15,7 @@ use crate::config::GuildConfig;
 use crate::core::engine::{Decision, Message as CoreMessage};
 use crate::core::policy::{Action, NudgeScope};
 use crate::core::Role;
+use crate::store::{Conversation, Strike, Write};
 use serenity::all::{
     ChannelId, Context, EventHandler, Guild, GuildId, Interaction, Message, MessageUpdateEvent, Ready, RoleId,
     Timestamp, User,
@@ -105,8 +107,32 @@ impl Handler {
             author_name: &author_name,
             channel_name: &format!("#{}", f.channel_name),
         };
+        // A customer's conversation seen for the first time (since a restart,
+        // or since it went idle) continues with the strikes stored before.
+        let customer = !f.role.is_team();
+        let seed = match &self.shared.memory {
+            Some(memory)
+                if customer && !lock(&self.shared.engine).tracker().is_tracked(core.channel, core.author, now_ms) =>
+            {
+                let window_ms = self.shared.config().engine.escalation.strike_window_secs as i64 * 1000;
+                let (guild, author) = (g.id, core.author);
+                memory.read("read strikes", move |s| s.strikes(guild, author, now_ms - window_ms)).await
+            }
+            _ => None,
+        };
         let (decision, recent, cooldown_ms) = {
             let mut engine = lock(&self.shared.engine);
+            if let Some(strikes) = seed {
+                let times: Vec<i64> = strikes.iter().map(|s| s.at_ms).collect();
+                if engine.seed_strikes(now_ms, core.channel, core.author, &times) && !times.is_empty() {
+                    tracing::info!(
+                        guild = g.id,
+                        member = core.author,
+                        strikes = times.len(),
+                        "strikes remembered from before"
+                    );
+                }
+            }
             let d: Decision = engine.process(&core);
             let recent = engine.tracker().recent_scores(m.channel.get(), m.author.id.get());
             (d, recent, engine.policy().nudge.cooldown_secs as i64 * 1000)
@@ -127,9 +153,21 @@ impl Handler {
             }
         };
         let nudge_key = decision.actions.iter().find(|a| matches!(a, Action::NudgeModerators { .. })).map(scope_key);
-        let earlier = nudge_key.and_then(|k| {
-            lock(&self.shared.nudges).get(&k).filter(|r| now_ms - r.earlier.posted_ms < cooldown_ms).map(|r| r.earlier)
-        });
+        let in_memory = nudge_key.map(|k| lock(&self.shared.nudges).get(&k).map(|r| r.earlier));
+        let earlier = match (in_memory, &self.shared.memory) {
+            (Some(Some(e)), _) => Some(e),
+            // Not in memory (a restart, or forgotten): the database knows the latest nudge.
+            (Some(None), Some(memory)) => {
+                let (guild, channel, member) = nudge_key.unwrap_or_default();
+                memory
+                    .read("find the latest nudge", move |s| s.nudge_message(guild, channel, member))
+                    .await
+                    .flatten()
+                    .map(|n| EarlierNudge { message: n.message, posted_ms: n.posted_ms, level: n.level })
+            }
+            _ => None,
+        }
+        .filter(|e| now_ms - e.posted_ms < cooldown_ms);
         let spark = sparkline(&recent);
         let situation = Situation {
             guild: &g,
@@ -156,17 +194,57 @@ impl Handler {
         }
         // What the customer sees and what moderators see go out side by side;
         // within each side, steps keep their order (a boundary reply before its timeout).
-        let (customer, moderators): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(Step::faces_customer);
+        let (customer_steps, moderators): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(Step::faces_customer);
         let run_all = |steps: Vec<Step>| {
             let (g, decision) = (&g, &decision);
             async move {
+                let mut done = Vec::new();
                 for step in steps {
                     let outcome = execute::run(&ctx.http, &step).await;
-                    self.after(&ctx.http, g, &step, nudge_key, m.message, now_ms, decision, outcome).await;
+                    if let Outcome::Done(id) = outcome {
+                        done.push((step.clone(), id));
+                    }
+                    self.after(&ctx.http, g, &step, nudge_key, earlier, m.message, now_ms, decision, outcome).await;
                 }
+                done
             }
         };
-        tokio::join!(run_all(customer), run_all(moderators));
+        let (mut executed, moderators) = tokio::join!(run_all(customer_steps), run_all(moderators));
+        executed.extend(moderators);
+        if customer {
+            self.remember(&g, &m, now_ms, &decision, &executed);
+        }
+    }
+
+    /// Records a judged message and what was done about it (one batch, so a
+    /// kill loses all of it or none), and its strike.
+    fn remember(
+        &self,
+        g: &GuildConfig,
+        m: &Incoming<'_>,
+        now_ms: i64,
+        decision: &Decision,
+        executed: &[(Step, Option<u64>)],
+    ) {
+        let Some(memory) = &self.shared.memory else { return };
+        let (signals, expire_ms) = {
+            let engine = lock(&self.shared.engine);
+            (memory::signals(engine.analyzer().pack(), decision), engine.policy().choices.expire_secs as i64 * 1000)
+        };
+        let judged = Judged {
+            guild: g.id,
+            channel: m.channel.get(),
+            author: m.author.id.get(),
+            message: m.message,
+            at_ms: now_ms,
+            text: m.text,
+        };
+        let storage = self.shared.config().storage.clone();
+        memory.record(memory::judged_events(&judged, decision, signals, executed, &storage, expire_ms));
+        if decision.analysis.abusive {
+            let conversation = Conversation::new(g.id, m.channel.get(), m.author.id.get());
+            memory.send(Write::Strike(Strike { conversation, at_ms: now_ms }));
+        }
     }
 
     /// When an edit removed what made a message hostile, the nudge about it says so.
@@ -196,6 +274,7 @@ impl Handler {
         g: &GuildConfig,
         step: &Step,
         nudge_key: Option<ConversationKey>,
+        earlier: Option<EarlierNudge>,
         about: u64,
         now_ms: i64,
         decision: &Decision,
@@ -236,7 +315,11 @@ impl Handler {
                     let level = decision.outcome.level.max(decision.outcome.channel_level);
                     let posted_ms = match edit {
                         // An edit keeps the original nudge's time, so the cooldown runs from the first post.
-                        Some(_) => lock(&self.shared.nudges).get(&key).map_or(now_ms, |r| r.earlier.posted_ms),
+                        Some(_) => lock(&self.shared.nudges)
+                            .get(&key)
+                            .map(|r| r.earlier.posted_ms)
+                            .or(earlier.map(|e| e.posted_ms))
+                            .unwrap_or(now_ms),
                         None => now_ms,
                     };
                     let earlier = EarlierNudge { message: id, posted_ms, level };

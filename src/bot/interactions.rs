@@ -8,10 +8,12 @@
 use crate::bot::components::{Component, NudgeAction};
 use crate::bot::execute::{self, disabled_buttons, embed, nudge_buttons};
 use crate::bot::plan::Step;
-use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
+use crate::bot::plan::{EarlierNudge, Embed};
+use crate::bot::state::{lock, FollowUp, NudgeRecord, OfferedChoice, Shared};
 use crate::config::GuildConfig;
 use crate::core::policy::{render_choices, Action};
 use crate::core::template::Vars;
+use crate::store::{ChoiceOffer, Chosen, Conversation, Event, EventKind};
 use serenity::all::{
     ComponentInteraction, ComponentInteractionDataKind, Context, CreateActionRow, CreateAllowedMentions,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateSelectMenu, CreateSelectMenuKind,
@@ -79,6 +81,60 @@ pub async fn handle(shared: &Shared, ctx: &Context, ci: &ComponentInteraction) {
     }
 }
 
+/// Choice buttons offered earlier, as the bot shows them: the set rendered
+/// anew from the phrase pack by its name (`None` when the pack no longer has it).
+pub fn offered_from_store(shared: &Shared, offer: &ChoiceOffer) -> Option<OfferedChoice> {
+    let c = offer.conversation;
+    let mut engine = lock(&shared.engine);
+    let issue = engine.issue_label(c.channel, c.member);
+    let user = format!("<@{}>", c.member);
+    let vars = Vars { user: &user, issue: &issue, channel: "" };
+    let set = engine.analyzer().pack().choice_sets.iter().find(|s| s.name == offer.set)?;
+    let Action::OfferChoices { set, prompt, options } = render_choices(set, &vars) else { return None };
+    Some(OfferedChoice {
+        guild: c.guild,
+        channel: c.channel,
+        customer: c.member,
+        set,
+        prompt,
+        options,
+        expires_ms: offer.expires_ms,
+    })
+}
+
+/// What the database says about a click on choice buttons.
+enum Stored {
+    /// No database, or it failed: go by what is in memory.
+    NoAnswer,
+    /// Recorded; with the offer when it was not in memory.
+    Recorded(Option<OfferedChoice>),
+    /// The offer is unknown there too (not yet written, or purged).
+    Unknown,
+    /// Expired, with the offer.
+    Expired(Option<OfferedChoice>),
+    /// Already answered, or not this member's.
+    Refused,
+}
+
+/// Records a click in the database, which settles double clicks across restarts.
+async fn choose_stored(shared: &Shared, message: u64, member: u64, set: &str, option: usize) -> Stored {
+    let Some(memory) = &shared.memory else { return Stored::NoAnswer };
+    let Some(offer) = memory.read("read a choice offer", move |s| s.choice(message)).await else {
+        return Stored::NoAnswer;
+    };
+    let Some(offer) = offer.filter(|o| o.set == set) else { return Stored::Unknown };
+    let Some(offered) = offered_from_store(shared, &offer) else { return Stored::Unknown };
+    let Some((label, _, _)) = offered.options.get(option).cloned() else { return Stored::Refused };
+    let now = now_ms();
+    match memory.read("record a choice", move |s| s.choose(message, member, &label, now)).await {
+        Some(Chosen::Recorded) => Stored::Recorded(Some(offered)),
+        Some(Chosen::Expired) => Stored::Expired(Some(offered)),
+        Some(Chosen::Unknown) => Stored::Unknown,
+        Some(Chosen::NotYours | Chosen::AlreadyChosen { .. }) => Stored::Refused,
+        None => Stored::NoAnswer,
+    }
+}
+
 /// A customer picked an option.
 async fn choice(
     shared: &Shared,
@@ -93,8 +149,31 @@ async fn choice(
         return reply_ephemeral(&ctx.http, ci, &format!("These options are for <@{customer}>.")).await;
     }
     let message = ci.message.id.get();
-    let offered = lock(&shared.choices).get(&message).cloned();
-    let Some(offered) = offered.filter(|o| o.set == set && o.customer == customer && option < o.options.len()) else {
+    let in_memory = lock(&shared.choices)
+        .get(&message)
+        .cloned()
+        .filter(|o| o.set == set && o.customer == customer && option < o.options.len());
+    // The database decides when there is one: a restarted bot's buttons work,
+    // and a second click (in any process) is refused.
+    let (offered, expired) = match (choose_stored(shared, message, customer, set, option).await, in_memory) {
+        (Stored::Recorded(from_store), mem) => (mem.or(from_store), false),
+        (Stored::Expired(from_store), mem) => (mem.or(from_store), true),
+        (Stored::Refused, _) => (None, false),
+        (Stored::NoAnswer | Stored::Unknown, Some(mem)) => {
+            let expired = now_ms() > mem.expires_ms;
+            if !expired {
+                if let (Some(memory), Some(o)) = (&shared.memory, mem.options.get(option)) {
+                    let c = Conversation::new(g.id, mem.channel, customer);
+                    let kind = EventKind::ChoiceChosen { message, choice: o.0.clone() };
+                    memory.record(vec![Event::new(c, now_ms(), kind)]);
+                }
+            }
+            (Some(mem), expired)
+        }
+        (Stored::NoAnswer | Stored::Unknown, None) => (None, false),
+    };
+    let Some(offered) = offered.filter(|o| option < o.options.len()) else {
+        lock(&shared.choices).remove(&message);
         return reply_ephemeral(&ctx.http, ci, STALE).await;
     };
     lock(&shared.choices).remove(&message);
@@ -104,7 +183,7 @@ async fn choice(
         .enumerate()
         .map(|(i, o)| (Component::Choice { set: set.to_string(), option: i, customer }.id(), o.0.clone()))
         .collect();
-    if now_ms() > offered.expires_ms {
+    if expired {
         let text = format!("{}\n*These options have expired; the team will follow up with you here.*", offered.prompt);
         update(
             &ctx.http,
@@ -149,7 +228,12 @@ async fn choice(
                 offered.channel
             ),
         };
-        run_logged(&ctx.http, &step).await;
+        if run_logged(&ctx.http, &step).await.is_some() {
+            if let Some(memory) = &shared.memory {
+                let c = Conversation::new(g.id, offered.channel, customer);
+                memory.record(vec![Event::new(c, now_ms(), EventKind::Escalation)]);
+            }
+        }
     }
 }
 
@@ -192,6 +276,15 @@ async fn followup(
         CreateInteractionResponseMessage::new().content(answered).components(disabled_buttons(&ids, chosen)),
     )
     .await;
+    if let Some(memory) = &shared.memory {
+        let c = Conversation::new(g.id, channel, customer);
+        if let Some(Some(followup)) =
+            memory.read("find the follow-up answered", move |s| s.unanswered_followup(c)).await
+        {
+            let answer = if resolved { "resolved" } else { "still needs help" }.to_string();
+            memory.record(vec![Event::new(c, now_ms(), EventKind::FollowupAnswered { followup, answer })]);
+        }
+    }
     if resolved {
         note_on_nudge(shared, &ctx.http, g, channel, customer, "Follow-up", "The customer says it is resolved.").await;
         return;
@@ -268,6 +361,44 @@ async fn run_logged(http: &Http, step: &Step) -> Option<u64> {
     }
 }
 
+/// A nudge keel posted before it restarted, from the database's reference
+/// and the clicked message itself (which is the nudge); remembered again so
+/// later escalations edit it.
+async fn nudge_from_store(
+    shared: &Shared,
+    ci: &ComponentInteraction,
+    guild: u64,
+    channel: u64,
+    author: u64,
+) -> Option<NudgeRecord> {
+    let memory = shared.memory.as_ref()?;
+    let stored = memory.read("find a nudge", move |s| s.nudge_message(guild, channel, author)).await??;
+    let message = ci.message.id.get();
+    if stored.message != message {
+        return None; // an older nudge than the latest: its buttons are stale
+    }
+    let e = ci.message.embeds.first()?;
+    let embed = Embed {
+        title: e.title.clone().unwrap_or_default(),
+        description: e.description.clone().unwrap_or_default(),
+        fields: e.fields.iter().map(|f| (f.name.clone(), f.value.clone())).collect(),
+        colour: e.colour.map_or(0, |c| c.0),
+    };
+    let say = {
+        let script = embed.fields.iter().find_map(|f| f.0.strip_prefix("Script: ").map(str::to_string));
+        let mut engine = lock(&shared.engine);
+        let issue = engine.issue_label(channel, author);
+        let user = format!("<@{author}>");
+        let vars = Vars { user: &user, issue: &issue, channel: "" };
+        let pack = engine.analyzer().pack();
+        script.and_then(|name| pack.script(&name)).map_or(String::new(), |s| s.say.render(&vars))
+    };
+    let earlier = EarlierNudge { message, posted_ms: stored.posted_ms, level: stored.level };
+    let record = NudgeRecord { earlier, about_message: stored.about.unwrap_or(message), say, embed };
+    shared.remember_nudge((guild, channel, author), record.clone());
+    Some(record)
+}
+
 /// A moderator clicked a button on a nudge.
 #[allow(clippy::too_many_arguments)]
 async fn nudge(
@@ -280,17 +411,21 @@ async fn nudge(
     author: u64,
 ) {
     let key = (g.id, channel, author);
-    let Some(record) = lock(&shared.nudges).get(&key).cloned() else {
-        return reply_ephemeral(
-            &ctx.http,
-            ci,
-            "keel no longer tracks this conversation (it restarted or the nudge is old).",
-        )
-        .await;
+    let in_memory = lock(&shared.nudges).get(&key).cloned();
+    let record = match in_memory {
+        Some(r) => Some(r),
+        None => nudge_from_store(shared, ci, g.id, channel, author).await,
+    };
+    let Some(record) = record else {
+        return reply_ephemeral(&ctx.http, ci, "keel no longer knows this conversation (the nudge is too old).").await;
     };
     let clicker = ci.user.id.get();
+    let conversation = Conversation::new(g.id, channel, author);
     match action {
         NudgeAction::Claim => {
+            if let Some(memory) = &shared.memory {
+                memory.record(vec![Event::new(conversation, now_ms(), EventKind::Claim { moderator: clicker })]);
+            }
             lock(&shared.claims).insert(key, clicker);
             let mut e = record.embed.clone();
             e.fields.retain(|f| f.0 != "Claimed by");
@@ -352,6 +487,9 @@ async fn nudge(
             run_logged(&ctx.http, &step).await;
         }
         NudgeAction::FalseAlarm => {
+            if let Some(memory) = &shared.memory {
+                memory.record(vec![Event::new(conversation, now_ms(), EventKind::FalseAlarm { by: clicker })]);
+            }
             lock(&shared.engine).forgive(channel, author);
             let mut e = record.embed.clone();
             e.title = format!("False alarm — {}", e.title);
@@ -402,6 +540,10 @@ async fn offer_set(
     let step = Step::OfferChoices { channel, customer: author, set: set.clone(), prompt: prompt.clone(), labels };
     if let Some(id) = run_logged(&ctx.http, &step).await {
         let expire_ms = lock(&shared.engine).policy().choices.expire_secs as i64 * 1000;
+        if let Some(memory) = &shared.memory {
+            let kind = EventKind::ChoiceOffered { set: set.clone(), message: id, expires_ms: now_ms() + expire_ms };
+            memory.record(vec![Event::new(Conversation::new(g.id, channel, author), now_ms(), kind)]);
+        }
         let offered = OfferedChoice {
             guild: g.id,
             channel,

@@ -6,12 +6,14 @@
 //! [`execute`] carries them out. Nothing here decides *whether* a
 //! conversation is heating up; that is the core's job.
 
+pub mod chart;
 pub mod commands;
 pub mod components;
 pub mod execute;
 pub mod handler;
 pub mod interactions;
 pub mod members;
+pub mod memory;
 pub mod plan;
 pub mod reload;
 pub mod run;

@@ -2,6 +2,7 @@
 
 use crate::bot::commands;
 use crate::bot::handler::Handler;
+use crate::bot::memory::Memory;
 use crate::bot::reload;
 use crate::bot::state::Shared;
 use crate::config::{load_all, CommandScope, ConfigError};
@@ -28,6 +29,10 @@ pub enum BotError {
     /// The client failed.
     #[error("Discord client error: {0}")]
     Client(String),
+    /// keel's database could not be opened (the message names the file);
+    /// a file that is not keel's is never written to.
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// The intents keel needs. Message Content is privileged: enable it in the
@@ -47,15 +52,21 @@ pub struct Running {
     pub task: JoinHandle<Result<(), BotError>>,
     reloader: JoinHandle<()>,
     sweeper: JoinHandle<()>,
+    purger: JoinHandle<()>,
 }
 
 impl Running {
-    /// Stops the bot and waits for it.
+    /// Stops the bot and waits for it, then writes what is queued for the
+    /// database and closes it.
     pub async fn stop(self) {
         self.reloader.abort();
         self.sweeper.abort();
+        self.purger.abort();
         self.shard_manager.shutdown_all().await;
         let _ = self.task.await;
+        if let Some(memory) = &self.shared.memory {
+            memory.close().await;
+        }
     }
 }
 
@@ -98,7 +109,12 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     }
     let http = http.build();
     let engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
-    let shared = Arc::new(Shared::new(config_path, loaded.config, engine));
+    // Open the database before connecting: a bad file stops keel here, untouched.
+    let memory = Memory::open(&loaded.config.storage.path)?;
+    tracing::info!(path = %loaded.config.storage.path.display(), "opened keel's database");
+    let shared = Shared::new(config_path, loaded.config, engine).with_memory(memory);
+    restore(&shared).await;
+    let shared = Arc::new(shared);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::commands(),
@@ -124,6 +140,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     let shard_manager = client.shard_manager.clone();
     let reloader = tokio::spawn(reload::watch(shared.clone(), client.http.clone()));
     let sweeper = tokio::spawn(crate::bot::sweeper::watch(shared.clone(), client.http.clone()));
+    let purger = tokio::spawn(crate::bot::memory::purge_daily(shared.clone()));
     let task = tokio::spawn(async move {
         client.start().await.map_err(|e| match e {
             serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication) => {
@@ -132,7 +149,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
             e => BotError::Client(e.to_string()),
         })
     });
-    Ok(Running { shared, shard_manager, task, reloader, sweeper })
+    Ok(Running { shared, shard_manager, task, reloader, sweeper, purger })
 }
 
 /// Runs the bot until Ctrl-C or a fatal error. The token is read from the
@@ -149,8 +166,34 @@ pub async fn run(config_path: Option<PathBuf>) -> Result<(), BotError> {
             shard_manager.shutdown_all().await;
         }
     });
-    match running.task.await {
+    let Running { shared, task, reloader, sweeper, purger, .. } = running;
+    let result = match task.await {
         Ok(result) => result,
         Err(e) => Err(BotError::Client(e.to_string())),
+    };
+    reloader.abort();
+    sweeper.abort();
+    purger.abort();
+    if let Some(memory) = &shared.memory {
+        memory.close().await;
+    }
+    result
+}
+
+/// Loads what must be live again after a restart: choice buttons still
+/// waiting for an answer (so they work and expire on time), rendered anew
+/// from the phrase pack by the set's name.
+async fn restore(shared: &Shared) {
+    let Some(memory) = &shared.memory else { return };
+    let now = crate::bot::memory::now_ms();
+    let Some(open) = memory.read("read open choices", move |s| s.open_choices(now)).await else { return };
+    let n = open.len();
+    for offer in open {
+        if let Some(offered) = crate::bot::interactions::offered_from_store(shared, &offer) {
+            shared.remember_choice(offer.message, offered);
+        }
+    }
+    if n > 0 {
+        tracing::info!(choices = n, "restored open choice buttons");
     }
 }

@@ -4,9 +4,11 @@
 //! an `.await`; a lock poisoned by a panicking handler is recovered, so one
 //! bad event cannot wedge the bot.
 
+use crate::bot::memory::Memory;
 use crate::bot::plan::{EarlierNudge, Embed};
 use crate::config::{Config, GuildConfig};
 use crate::core::engine::Engine;
+use crate::store::{Conversation, Event, EventKind};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -88,6 +90,8 @@ pub struct Shared {
     pub claims: Mutex<HashMap<ConversationKey, u64>>,
     /// When set (by a benchmark), the time each MESSAGE_CREATE reached the handler.
     pub receipts: Mutex<Option<HashMap<u64, std::time::Instant>>>,
+    /// keel's database, when open (always in `keel run`; tests may go without).
+    pub memory: Option<Memory>,
 }
 
 /// Locks a mutex, recovering it if a panicking handler poisoned it.
@@ -110,7 +114,13 @@ impl Shared {
             choices: Mutex::new(HashMap::new()),
             claims: Mutex::new(HashMap::new()),
             followups: Mutex::new(Vec::new()),
+            memory: None,
         }
+    }
+
+    /// The same state, remembering in `memory`.
+    pub fn with_memory(self, memory: Memory) -> Shared {
+        Shared { memory: Some(memory), ..self }
     }
 
     /// The configuration in force.
@@ -154,8 +164,16 @@ impl Shared {
         choices.insert(message, offered);
     }
 
-    /// Schedules a follow-up, replacing an earlier one for the same customer and channel.
+    /// Schedules a follow-up: in the database when there is one (so it
+    /// survives a restart; the sweeper reads it back when due), else in
+    /// memory, replacing an earlier one for the same customer and channel.
     pub fn schedule_followup(&self, f: FollowUp) {
+        if let Some(memory) = &self.memory {
+            let conversation = Conversation::new(f.guild, f.channel, f.customer);
+            let at_ms = crate::bot::memory::now_ms();
+            memory.record(vec![Event::new(conversation, at_ms, EventKind::FollowupScheduled { due_ms: f.due_ms })]);
+            return;
+        }
         let mut all = lock(&self.followups);
         all.retain(|o| !(o.guild == f.guild && o.channel == f.channel && o.customer == f.customer));
         if all.len() < MAX_NUDGES {

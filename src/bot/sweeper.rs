@@ -1,5 +1,5 @@
 //! Time-based chores of the live bot: choice buttons that expire, and
-//! follow-ups that fall due.
+//! follow-ups that fall due (kept in the database, so they survive a restart).
 //!
 //! Offered choices stop working after `[choices] expire_secs`; the sweeper
 //! disables their buttons, says so under the question, and notes it on the
@@ -62,6 +62,30 @@ async fn expire(shared: &Shared, http: &Http, message: u64, c: OfferedChoice) {
     }
 }
 
+/// The follow-ups due at `now_ms`, each claimed before it is returned, so
+/// it is sent at most once: from the database when there is one (late ones
+/// from before a restart included, two due together for one conversation
+/// asked once), else from memory.
+pub async fn due_followups(shared: &Shared, now_ms: i64) -> Vec<FollowUp> {
+    let Some(memory) = &shared.memory else { return shared.take_due_followups(now_ms) };
+    let claimed = memory
+        .read("claim due follow-ups", move |s| {
+            let mut out: Vec<FollowUp> = Vec::new();
+            for f in s.pending_followups(now_ms)? {
+                let c = f.conversation;
+                // Claimed before sending: a crash after this loses the question, never repeats it.
+                if s.mark_followup_fired(f.id, now_ms)?
+                    && !out.iter().any(|o| (o.guild, o.channel, o.customer) == (c.guild, c.channel, c.member))
+                {
+                    out.push(FollowUp { guild: c.guild, channel: c.channel, customer: c.member, due_ms: f.due_ms });
+                }
+            }
+            Ok(out)
+        })
+        .await;
+    claimed.unwrap_or_default()
+}
+
 /// Sweeps until the process ends.
 pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
     loop {
@@ -70,7 +94,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
         for (message, c) in take_expired(&shared, now) {
             expire(&shared, &http, message, c).await;
         }
-        for f in shared.take_due_followups(now) {
+        for f in due_followups(&shared, now).await {
             let step = Step::FollowUp { channel: f.channel, customer: f.customer, text: followup_text(&shared, &f) };
             if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = execute::run(&http, &step).await {
                 tracing::warn!(error = %e, channel = f.channel, "cannot ask for a follow-up");

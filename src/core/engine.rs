@@ -95,6 +95,12 @@ impl Engine {
         self.tracker.forgive(channel, author)
     }
 
+    /// Seeds a customer's conversation with strikes remembered from before a
+    /// restart (see [`Tracker::seed_strikes`]); false when it is already tracked.
+    pub fn seed_strikes(&mut self, now_ms: i64, channel: u64, author: u64, times_ms: &[i64]) -> bool {
+        self.tracker.seed_strikes(now_ms, channel, author, times_ms)
+    }
+
     /// What `{issue}` is in a customer's conversation.
     pub fn issue_label(&mut self, channel: u64, author: u64) -> String {
         let topic = self.tracker.memo_mut(channel, author).and_then(|m| m.topic);

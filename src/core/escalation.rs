@@ -16,6 +16,15 @@
 //!   [`Tracker::memory_per_conversation`]); times are `u32` ticks of 100 ms
 //!   since the first observation, recent scores are quantized to `u8`.
 //!
+//! # Strikes after a restart
+//!
+//! The tracker lives in memory; strikes are also stored by the bot. When a
+//! conversation is first seen, the bot reads the member's strikes within the
+//! strike window and hands them to [`Tracker::seed_strikes`], so the boundary
+//! ladder continues (one earlier strike plus a new one is tier 2) instead of
+//! starting over. The rest of a conversation's state (heat, cooldowns) is
+//! deliberately not restored: it decays within minutes anyway.
+//!
 //! # Formulas
 //!
 //! With `d = heat × 2^(−Δt / half_life_secs)` the heat decayed since the

@@ -196,7 +196,8 @@ fn insert(conn: &Connection, e: &Event, opener_follows: bool) -> rusqlite::Resul
                 params![case_id, e.at_ms],
             )?;
         }
-        EventKind::Pardon { .. } => {
+        // A false alarm clears strikes as a pardon does (the live tracker forgets them both ways).
+        EventKind::Pardon { .. } | EventKind::FalseAlarm { .. } => {
             conn.execute(
                 "UPDATE strikes SET pardoned_ms = ?3 WHERE guild = ?1 AND member = ?2 AND pardoned_ms IS NULL AND at_ms <= ?3",
                 params![to_sql(c.guild), to_sql(c.member), e.at_ms],
@@ -343,6 +344,19 @@ impl Store {
     pub fn mark_followup_fired(&mut self, followup: i64, at_ms: i64) -> Result<bool> {
         let e = Event::new(Conversation::new(0, 0, 0), at_ms, EventKind::FollowupFired { followup });
         Ok(self.record(&e)?.is_some())
+    }
+
+    /// The latest follow-up sent in a conversation and not yet answered:
+    /// the one whose buttons a customer is clicking.
+    pub fn unanswered_followup(&self, c: Conversation) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM followups WHERE guild = ?1 AND channel = ?2 AND member = ?3
+                 AND fired_ms IS NOT NULL AND answered_ms IS NULL ORDER BY fired_ms DESC, id DESC LIMIT 1",
+            )?
+            .query_row(params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member)], |r| r.get(0))
+            .optional()?)
     }
 
     /// The choice buttons offered on `message`, if any.

@@ -95,7 +95,8 @@ pub enum EventKind {
     },
     /// Human moderators were called.
     Escalation,
-    /// A moderator said the alarm was false.
+    /// A moderator said the alarm was false; like a pardon, the member's
+    /// strikes so far stop counting.
     FalseAlarm {
         /// Who.
         by: u64,

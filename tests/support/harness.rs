@@ -132,6 +132,17 @@ impl Harness {
         self.dir.path().join("bot.toml")
     }
 
+    /// Stops the bot (closing its database) and starts a new one on the
+    /// same bot.toml, database and fake Discord.
+    pub async fn restart(self) -> Harness {
+        let Harness { fake, bot, dir, .. } = self;
+        bot.stop().await;
+        let bot = launch(Some(dir.path().join("bot.toml")), "fake-token").await.expect("bot starts again");
+        let guild = fake.world().guild_id;
+        wait_until(|| keel::bot::state::lock(&bot.shared.guilds_ready).contains(&guild)).await;
+        Harness { fake, bot, dir, sent: 0 }
+    }
+
     /// Stops the bot and the fake.
     pub async fn stop(self) {
         self.bot.stop().await;

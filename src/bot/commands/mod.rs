@@ -8,14 +8,17 @@
 //! role, Administrator, or ownership; anyone else gets an ephemeral refusal.
 
 pub mod logic;
+pub mod records;
 
 use crate::bot::execute;
 use crate::bot::members::{protection, MemberFacts};
+use crate::bot::plan::Step;
 use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
 use crate::config::{load_all, GuildConfig};
 use crate::core::policy::Action;
+use crate::store::{Conversation, Event, EventKind};
 use logic::Reply;
-use serenity::all::{GuildChannel, Member};
+use serenity::all::{CreateAttachment, GuildChannel, Member};
 use std::sync::Arc;
 
 /// State shared with every command.
@@ -63,7 +66,7 @@ async fn is_moderator(ctx: Ctx<'_>) -> Result<bool, CommandError> {
 }
 
 /// Sends the reply ephemerally, then carries out its steps.
-async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<Option<u64>>, CommandError> {
+async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<execute::Outcome>, CommandError> {
     let msg = poise::CreateReply::default()
         .content(reply.text)
         .ephemeral(true)
@@ -71,15 +74,20 @@ async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<Option<u64>>, CommandE
     ctx.send(msg).await?;
     let mut ids = Vec::new();
     for step in &reply.steps {
-        ids.push(match execute::run(ctx.http(), step).await {
-            execute::Outcome::Done(id) => id,
-            execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) => {
-                tracing::warn!(error = %e, "command could not {}", execute::describe(step));
-                None
-            }
-        });
+        let outcome = execute::run(ctx.http(), step).await;
+        if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = &outcome {
+            tracing::warn!(error = %e, "command could not {}", execute::describe(step));
+        }
+        ids.push(outcome);
     }
     Ok(ids)
+}
+
+/// Records an event in a member's conversation here, when keel has a database.
+fn record(ctx: &Ctx<'_>, channel: u64, member: u64, kind: EventKind) {
+    let (Some(memory), Some(guild)) = (&ctx.data().memory, ctx.guild_id()) else { return };
+    let conversation = Conversation::new(guild.get(), channel, member);
+    memory.record(vec![Event::new(conversation, now_ms(), kind)]);
 }
 
 fn now_ms() -> i64 {
@@ -101,7 +109,19 @@ fn channel_name(ctx: &Ctx<'_>) -> String {
     guild_only,
     default_member_permissions = "MODERATE_MEMBERS",
     check = "is_moderator",
-    subcommands("status", "deescalate", "script", "offer", "boundary", "pardon", "resolve", "reload", "check")
+    subcommands(
+        "status",
+        "deescalate",
+        "script",
+        "offer",
+        "boundary",
+        "pardon",
+        "resolve",
+        "case",
+        "report",
+        "reload",
+        "check"
+    )
 )]
 async fn keel(_ctx: Ctx<'_>) -> Result<(), CommandError> {
     Ok(())
@@ -188,10 +208,13 @@ async fn offer(
     let customer = member.user.id.get();
     let (reply, action) = logic::offer(ctx.data(), channel, customer, &set, &channel_name(&ctx));
     let ids = answer(ctx, reply).await?;
-    if let (Some(Some(id)), Some(Action::OfferChoices { set, prompt, options })) = (ids.first(), action) {
+    if let (Some(execute::Outcome::Done(Some(id))), Some(Action::OfferChoices { set, prompt, options })) =
+        (ids.first(), action)
+    {
         let expire_ms = lock(&ctx.data().engine).policy().choices.expire_secs as i64 * 1000;
-        let offered =
-            OfferedChoice { guild: g.id, channel, customer, set, prompt, options, expires_ms: now_ms() + expire_ms };
+        let expires_ms = now_ms() + expire_ms;
+        record(&ctx, channel, customer, EventKind::ChoiceOffered { set: set.clone(), message: *id, expires_ms });
+        let offered = OfferedChoice { guild: g.id, channel, customer, set, prompt, options, expires_ms };
         ctx.data().remember_choice(*id, offered);
     }
     Ok(())
@@ -226,9 +249,22 @@ async fn boundary(
             protection(&g, &facts, bot_top).map(|p| p.describe())
         })
     };
-    let reply =
-        logic::boundary(ctx.data(), &g, ctx.channel_id().get(), member.user.id.get(), tier.unwrap_or(1), protected);
-    answer(ctx, reply).await?;
+    let (channel, customer, tier) = (ctx.channel_id().get(), member.user.id.get(), tier.unwrap_or(1).clamp(1, 3));
+    let reply = logic::boundary(ctx.data(), &g, channel, customer, tier, protected);
+    let steps = reply.steps.clone();
+    let ids = answer(ctx, reply).await?;
+    for (step, outcome) in steps.iter().zip(ids) {
+        let kind = match (step, outcome) {
+            (_, execute::Outcome::Forbidden(_) | execute::Outcome::Failed(_)) => continue,
+            (Step::Say { .. }, _) => EventKind::Boundary { tier },
+            (Step::Timeout { .. }, _) => {
+                EventKind::Timeout { seconds: lock(&ctx.data().engine).policy().boundaries.timeout_secs }
+            }
+            (Step::Escalate { .. }, _) => EventKind::Escalation,
+            _ => continue,
+        };
+        record(&ctx, channel, customer, kind);
+    }
     Ok(())
 }
 
@@ -236,7 +272,10 @@ async fn boundary(
 #[poise::command(slash_command, guild_only)]
 async fn pardon(ctx: Ctx<'_>, #[description = "The member"] member: Member) -> Result<(), CommandError> {
     let g = guild(&ctx)?;
-    answer(ctx, logic::pardon(ctx.data(), &g, ctx.channel_id().get(), member.user.id.get())).await?;
+    let (channel, customer) = (ctx.channel_id().get(), member.user.id.get());
+    // Stored strikes are pardoned too, so they do not come back after a restart.
+    record(&ctx, channel, customer, EventKind::Pardon { by: ctx.author().id.get() });
+    answer(ctx, logic::pardon(ctx.data(), &g, channel, customer)).await?;
     Ok(())
 }
 
@@ -252,6 +291,7 @@ async fn resolve(
     let channel = ctx.channel_id().get();
     let customer = member.user.id.get();
     lock(&ctx.data().engine).forgive(channel, customer);
+    record(&ctx, channel, customer, EventKind::Resolution { by: Some(ctx.author().id.get()) });
     let config = ctx.data().config().followups.clone();
     let delay_secs = follow_up_in.map_or(config.delay_secs, |m| m * 60);
     let mut text = format!("Marked <@{customer}>'s conversation in <#{channel}> as resolved.");
@@ -269,6 +309,81 @@ async fn resolve(
     let moderator = format!("<@{}>", ctx.author().id);
     crate::bot::interactions::note_on_nudge(ctx.data(), ctx.http(), &g, channel, customer, "Resolved by", &moderator)
         .await;
+    Ok(())
+}
+
+/// A member's latest case: summary and timeline, with the export as JSON and Markdown files.
+#[poise::command(slash_command, guild_only)]
+async fn case(ctx: Ctx<'_>, #[description = "The member"] member: Member) -> Result<(), CommandError> {
+    let g = guild(&ctx)?;
+    let customer = member.user.id.get();
+    let Some(memory) = &ctx.data().memory else {
+        answer(ctx, Reply { text: "keel has no database open.".into(), steps: vec![] }).await?;
+        return Ok(());
+    };
+    // Discord allows three seconds for an answer: defer (ephemerally) while
+    // the writer catches up and the case is read.
+    ctx.defer_ephemeral().await?;
+    memory.flush(std::time::Duration::from_secs(2)).await;
+    let found = memory.read("read a case", move |s| s.case(g.id, customer)).await;
+    let reply = poise::CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(serenity::all::CreateAllowedMentions::new().empty_users().empty_roles());
+    let reply = match found {
+        None => reply.content("keel's database could not be read; see the log."),
+        Some(None) => reply.content(format!("keel has no case for <@{customer}> in this server.")),
+        Some(Some(c)) => {
+            let name = format!("keel-case-{}", c.summary.id);
+            reply
+                .content(records::case_text(&c))
+                .attachment(CreateAttachment::bytes(records::case_json(&c), format!("{name}.json")))
+                .attachment(CreateAttachment::bytes(records::case_markdown(&c).into_bytes(), format!("{name}.md")))
+        }
+    };
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// What happened here over the last days and what worked, with a chart.
+#[poise::command(slash_command, guild_only)]
+async fn report(
+    ctx: Ctx<'_>,
+    #[description = "Days to cover (default 7)"]
+    #[min = 1]
+    #[max = 366]
+    days: Option<u32>,
+) -> Result<(), CommandError> {
+    let g = guild(&ctx)?;
+    let days = days.unwrap_or(7).clamp(1, 366);
+    let Some(memory) = &ctx.data().memory else {
+        answer(ctx, Reply { text: "keel has no database open.".into(), steps: vec![] }).await?;
+        return Ok(());
+    };
+    ctx.defer_ephemeral().await?;
+    let since_ms = now_ms().saturating_sub(i64::from(days) * crate::store::report::DAY_MS);
+    let found = memory.read("make a report", move |s| s.report(Some(g.id), since_ms)).await;
+    let reply = poise::CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(serenity::all::CreateAllowedMentions::new().empty_users().empty_roles());
+    let reply = match found {
+        None => reply.content("keel's database could not be read; see the log."),
+        Some(r) => {
+            let chart = {
+                let days_data = r.days.clone();
+                tokio::task::spawn_blocking(move || crate::bot::chart::days_png(&days_data, since_ms, days)).await
+            };
+            match chart.unwrap_or_else(|e| Err(e.to_string())) {
+                Ok(png) => reply
+                    .content(records::report_text(&r, days, crate::bot::chart::LEGEND))
+                    .attachment(CreateAttachment::bytes(png, "keel-report.png")),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot draw the report's chart");
+                    reply.content(records::report_text(&r, days, "(The chart could not be drawn; see the log.)"))
+                }
+            }
+        }
+    };
+    ctx.send(reply).await?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use super::*;
 mod heat;
 mod memory;
 mod participants;
+mod seed;
 
 const SEC: i64 = 1000;
 const CH: u64 = 1;

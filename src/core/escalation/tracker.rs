@@ -198,6 +198,56 @@ impl Tracker {
         out
     }
 
+    /// True when an author's conversation is tracked and not idle at `now_ms`.
+    pub fn is_tracked(&self, channel: u64, author: u64, now_ms: i64) -> bool {
+        let Some(base) = self.base_ms else { return false };
+        self.authors.peek(&(channel, author)).is_some_and(|a| !self.params.idle(a.heat.last, ticks(base, now_ms)))
+    }
+
+    /// Seeds an author's conversation with strikes remembered elsewhere (a
+    /// database, after a restart), so the boundary ladder continues where it
+    /// was: call it when a conversation is first seen, before its message is
+    /// observed. Strikes at `times_ms` older than `strike_window_secs` before
+    /// `now_ms`, or later than `now_ms`, are ignored; at most the newest
+    /// eight are kept, as for observed ones.
+    ///
+    /// Does nothing and returns false when the conversation is already
+    /// tracked (its own strikes are the truth), so seeding twice is harmless.
+    /// Otherwise starts the conversation at `now_ms`, calm, with those
+    /// strikes, and returns true. The first call also fixes the tracker's
+    /// clock to start one strike window before `now_ms`, so strikes seeded
+    /// later are kept at their exact times; a strike older than the clock's
+    /// start (possible only when a customer message was observed before any
+    /// seeding) counts as made at that start.
+    ///
+    /// ```
+    /// use keel::core::escalation::{EscalationConfig, Observation, Tracker};
+    ///
+    /// let mut tracker = Tracker::new(EscalationConfig::default());
+    /// let now = 10_000_000;
+    /// assert!(tracker.seed_strikes(now, 1, 7, &[now - 60_000, now - 30_000]));
+    /// let abusive = Observation { score: 0.9, abusive: true, ..Observation::default() };
+    /// assert_eq!(tracker.observe_customer(now, 1, 7, &abusive).strikes, 3);
+    /// ```
+    pub fn seed_strikes(&mut self, now_ms: i64, channel: u64, author: u64, times_ms: &[i64]) -> bool {
+        let window_ms = i64::try_from(self.config.strike_window_secs).unwrap_or(i64::MAX).saturating_mul(1000);
+        let base = *self.base_ms.get_or_insert(now_ms.saturating_sub(window_ms));
+        let now = ticks(base, now_ms);
+        if self.is_tracked(channel, author, now_ms) {
+            return false;
+        }
+        let p = self.params;
+        let a = entry(&mut self.authors, (channel, author), now, &p, |a| a.heat.last);
+        *a = AuthorConv::default();
+        a.heat.last = now;
+        let mut times: Vec<i64> = times_ms.iter().copied().filter(|&t| t <= now_ms && now_ms - t < window_ms).collect();
+        times.sort_unstable();
+        for t in times {
+            a.strikes.push(ticks(base, t), p.strike_window);
+        }
+        true
+    }
+
     /// The policy's memo for an author's conversation, if tracked.
     pub fn memo_mut(&mut self, channel: u64, author: u64) -> Option<&mut ActionMemo> {
         self.authors.peek_mut(&(channel, author)).map(|c| &mut c.memo)

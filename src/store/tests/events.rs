@@ -185,6 +185,9 @@ fn strikes_count_across_reopen_and_stop_at_a_pardon() {
     assert!(s.strikes(1, 100, 0).unwrap().is_empty(), "pardon survives reopen");
     s.add_strike(&Strike { conversation: conv(0), at_ms: 5_000 }).unwrap();
     assert_eq!(s.strikes(1, 100, 0).unwrap().len(), 1, "new strikes count after a pardon");
+    // A false alarm clears strikes too, as it does in the live tracker.
+    s.record(&ev(conv(0), 6_000, EventKind::FalseAlarm { by: 9 })).unwrap();
+    assert!(s.strikes(1, 100, 0).unwrap().is_empty(), "a false alarm's strikes do not count");
 }
 
 #[test]
@@ -217,6 +220,24 @@ fn a_followup_fires_once_even_across_reopen() {
     assert_eq!(kinds, ["nudge", "resolution", "followup_scheduled", "followup_fired"]);
     assert_eq!(case.summary.closed_ms, Some(2_000));
     assert_eq!(s.cases(1, 100, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn the_answered_followup_is_the_latest_sent_and_unanswered() {
+    let t = temp();
+    let mut s = open(&t);
+    s.record(&ev(conv(0), 1_000, nudge(5, Level::Tense))).unwrap();
+    let first = s.schedule_followup(conv(0), 1_000, 2_000).unwrap();
+    let second = s.schedule_followup(conv(0), 1_500, 3_000).unwrap();
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), None, "none sent yet");
+    s.mark_followup_fired(first, 2_000).unwrap();
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(first));
+    s.mark_followup_fired(second, 3_000).unwrap();
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(second), "the latest sent");
+    let answer = EventKind::FollowupAnswered { followup: second, answer: "resolved".into() };
+    s.record(&ev(conv(0), 4_000, answer)).unwrap();
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(first));
+    assert_eq!(s.unanswered_followup(conv(1)).unwrap(), None, "another conversation");
 }
 
 #[test]

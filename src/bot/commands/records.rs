@@ -1,0 +1,170 @@
+//! What `/keel case` and `/keel report` show, as text: a case's summary
+//! and timeline for Discord, the same as a Markdown file, and the report.
+//! No poise or serenity types, so it is testable without Discord.
+
+use crate::bot::text::{truncate, CONTENT_MAX};
+use crate::store::{Case, EventKind, Report, TimelineEntry};
+use std::fmt::Write as _;
+use time::OffsetDateTime;
+
+/// A UTC date and time (`2026-11-22 10:04:05`) for Unix ms.
+pub fn datetime(ms: i64) -> String {
+    match OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
+        Ok(t) => format!("{} {:02}:{:02}:{:02}", t.date(), t.hour(), t.minute(), t.second()),
+        Err(_) => ms.to_string(),
+    }
+}
+
+/// One timeline entry in a few words, with mentions for people.
+pub fn describe(kind: &EventKind) -> String {
+    match kind {
+        EventKind::Scored { score, level, channel_level, signals } => {
+            let mut s = format!("message scored {score:.2}: {level} (channel {channel_level})");
+            if !signals.is_empty() {
+                let names: Vec<String> = signals.iter().map(|g| format!("{}: {}", g.category, g.phrase)).collect();
+                let _ = write!(s, " — {}", names.join(", "));
+            }
+            s
+        }
+        EventKind::Nudge { script, level, .. } => format!("moderators nudged ({level}, script {script})"),
+        EventKind::Claim { moderator } => format!("claimed by <@{moderator}>"),
+        EventKind::ChoiceOffered { set, .. } => format!("choices offered: {set}"),
+        EventKind::ChoiceChosen { choice, .. } => format!("customer chose: {choice}"),
+        EventKind::Boundary { tier } => format!("boundary, tier {tier}"),
+        EventKind::Timeout { seconds } => format!("timed out for {seconds} s"),
+        EventKind::Escalation => "moderators called in".into(),
+        EventKind::FalseAlarm { by } => format!("marked a false alarm by <@{by}>"),
+        EventKind::Pardon { by } => format!("pardoned by <@{by}>"),
+        EventKind::Resolution { by: Some(by) } => format!("resolved by <@{by}>"),
+        EventKind::Resolution { by: None } => "resolved".into(),
+        EventKind::FollowupScheduled { due_ms } => format!("follow-up scheduled for {} UTC", datetime(*due_ms)),
+        EventKind::FollowupFired { .. } => "follow-up asked".into(),
+        EventKind::FollowupAnswered { answer, .. } => format!("follow-up answered: {answer}"),
+    }
+}
+
+fn line(e: &TimelineEntry) -> String {
+    let mut s = format!("{} {}", datetime(e.at_ms), describe(&e.kind));
+    if let Some(x) = &e.excerpt {
+        let _ = write!(s, " — \u{201c}{}\u{201d}", x.replace('\n', " "));
+    }
+    s
+}
+
+fn heading(case: &Case) -> String {
+    let s = &case.summary;
+    let state = match s.closed_ms {
+        Some(t) => format!("resolved {} UTC", datetime(t)),
+        None => "open".to_string(),
+    };
+    format!(
+        "Case #{} for <@{}> in <#{}>: opened {} UTC, {state}; peak level {}; {} event(s).",
+        s.id,
+        s.conversation.member,
+        s.conversation.channel,
+        datetime(s.opened_ms),
+        s.peak_level,
+        s.events
+    )
+}
+
+/// The ephemeral answer: the summary and as much of the timeline (newest
+/// kept) as fits in one message; the attachments have all of it.
+pub fn case_text(case: &Case) -> String {
+    let head = format!("{}\nTimeline (UTC; the attached files have all of it):\n", heading(case));
+    let lines: Vec<String> = case.timeline.iter().map(line).collect();
+    // Keep the newest lines that fit, with room for the code fence.
+    let budget = CONTENT_MAX.saturating_sub(head.len() + 40);
+    let mut used = 0;
+    let mut kept = 0;
+    for l in lines.iter().rev() {
+        if used + l.len() + 1 > budget {
+            break;
+        }
+        used += l.len() + 1;
+        kept += 1;
+    }
+    let mut text = head;
+    text.push_str("```\n");
+    if kept < lines.len() {
+        let _ = writeln!(text, "… {} earlier", lines.len() - kept);
+    }
+    for l in &lines[lines.len() - kept..] {
+        text.push_str(l);
+        text.push('\n');
+    }
+    text.push_str("```");
+    truncate(&text, CONTENT_MAX)
+}
+
+/// The case as a Markdown file.
+pub fn case_markdown(case: &Case) -> String {
+    let mut md = format!("# keel case #{}\n\n{}\n\n## Timeline (UTC)\n\n", case.summary.id, heading(case));
+    for e in &case.timeline {
+        let _ = writeln!(md, "- {}", line(e));
+    }
+    md
+}
+
+/// The case as pretty JSON.
+pub fn case_json(case: &Case) -> Vec<u8> {
+    serde_json::to_vec_pretty(case).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}").into_bytes())
+}
+
+/// `/keel report`: the text of `keel report` in a code block, the chart's legend after it.
+pub fn report_text(r: &Report, days: u32, legend: &str) -> String {
+    let mut body = Vec::new();
+    let _ = crate::cli::report::render(r, days, &mut body);
+    let body = String::from_utf8_lossy(&body);
+    let room = CONTENT_MAX.saturating_sub(legend.len() + 12);
+    format!("```\n{}\n```\n{legend}", truncate(body.trim_end(), room))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Level;
+    use crate::store::{CaseSummary, Conversation};
+
+    fn case(n: usize) -> Case {
+        let timeline = (0..n)
+            .map(|i| TimelineEntry {
+                id: i as i64,
+                at_ms: 1_700_000_000_000 + i as i64 * 1000,
+                about: Some(5),
+                kind: if i % 2 == 0 { EventKind::Boundary { tier: 1 } } else { EventKind::Timeout { seconds: 600 } },
+                excerpt: (i == 0).then(|| "you idiot".to_string()),
+            })
+            .collect();
+        Case {
+            summary: CaseSummary {
+                id: 7,
+                conversation: Conversation::new(1, 2, 3),
+                opened_ms: 1_700_000_000_000,
+                last_ms: 1_700_000_000_000,
+                closed_ms: None,
+                peak_level: Level::Abusive,
+                events: n as u64,
+            },
+            timeline,
+        }
+    }
+
+    #[test]
+    fn case_views() {
+        let short = case(2);
+        let text = case_text(&short);
+        assert!(text.starts_with("Case #7 for <@3> in <#2>: opened 2023-11-14 22:13:20 UTC, open"), "{text}");
+        assert!(text.contains("boundary, tier 1 — \u{201c}you idiot\u{201d}") && text.contains("timed out for 600 s"));
+        let md = case_markdown(&short);
+        assert!(md.starts_with("# keel case #7") && md.matches("\n- ").count() == 2, "{md}");
+        let json: serde_json::Value = serde_json::from_slice(&case_json(&short)).expect("json");
+        assert_eq!(json["timeline"][1]["kind"], "timeout", "{json}");
+        // A long timeline keeps the newest lines and says how many are left out.
+        let long = case(500);
+        let text = case_text(&long);
+        assert!(text.chars().count() <= CONTENT_MAX, "{}", text.len());
+        assert!(text.contains("earlier") && text.ends_with("```"), "{text}");
+        assert_eq!(case_markdown(&long).matches("\n- ").count(), 500);
+    }
+}
