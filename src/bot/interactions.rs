@@ -7,6 +7,7 @@
 
 use crate::bot::components::{Component, NudgeAction};
 use crate::bot::execute::{self, disabled_buttons, embed, nudge_buttons};
+use crate::bot::memory::now_ms;
 use crate::bot::plan::Step;
 use crate::bot::plan::{EarlierNudge, Embed};
 use crate::bot::state::{lock, FollowUp, NudgeRecord, OfferedChoice, Shared};
@@ -22,10 +23,6 @@ use serenity::all::{
 
 /// What a stale or foreign button gets.
 pub const STALE: &str = "These buttons are no longer active. A moderator can help you from here.";
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
 
 async fn reply_ephemeral(http: &Http, ci: &ComponentInteraction, text: &str) {
     let msg = CreateInteractionResponseMessage::new()

@@ -10,15 +10,12 @@ use crate::bot::components::Component;
 use crate::bot::execute;
 use crate::bot::execute::disabled_buttons;
 use crate::bot::interactions::note_on_nudge;
+use crate::bot::memory::now_ms;
 use crate::bot::plan::Step;
 use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
 use serenity::all::{ChannelId, CreateAllowedMentions, EditMessage, Http, MessageId};
 use std::sync::Arc;
 use std::time::Duration;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
 
 /// How often the sweeper looks: a button is never live, and a follow-up
 /// never late, by much more than this.

@@ -12,6 +12,7 @@ pub mod records;
 
 use crate::bot::execute;
 use crate::bot::members::{protection, MemberFacts};
+use crate::bot::memory::now_ms;
 use crate::bot::plan::Step;
 use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
 use crate::config::{load_all, GuildConfig};
@@ -88,10 +89,6 @@ fn record(ctx: &Ctx<'_>, channel: u64, member: u64, kind: EventKind) {
     let (Some(memory), Some(guild)) = (&ctx.data().memory, ctx.guild_id()) else { return };
     let conversation = Conversation::new(guild.get(), channel, member);
     memory.record(vec![Event::new(conversation, now_ms(), kind)]);
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// The channel's display name (`#support`), for `{channel}`.
