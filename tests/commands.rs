@@ -145,3 +145,28 @@ async fn resolve_schedules_a_follow_up_and_still_needing_help_nudges_again() {
     assert!(nudge.path.contains(&h.channel("mod-log").to_string()), "{}", nudge.path);
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_ups_can_be_asked_by_direct_message() {
+    let mut h = Harness::start_with(World::support_server(), "[followups]\ndelay_secs = 1\ndm = true\n").await;
+    h.say("support", "alice", "my package tracking hasn't moved, this is ridiculous, third time asking").await;
+    keel(&h, "mo", "support", "resolve", vec![("member", 6, user(&h, "alice"))]).await;
+    let dm = support::fake_discord::payloads::dm_channel_id(h.user("alice"));
+    let question = h
+        .fake
+        .wait_for(|r| r.method == "POST" && r.path == format!("/channels/{dm}/messages"), WAIT)
+        .await
+        .expect("the follow-up is asked by DM");
+    assert!(question.body.to_string().contains("keel:f:yes"), "{}", question.body);
+    assert!(h.effects().iter().any(|r| r.path == "/users/@me/channels"), "a DM channel was opened");
+    // Answering in the DM works although a DM has no guild.
+    let message = h.fake.messages_in(dm).into_iter().last().expect("the DM");
+    let id: u64 = message["id"].as_str().and_then(|s| s.parse().ok()).expect("id");
+    let yes = format!("keel:f:yes:{}:{}", h.channel("support"), h.user("alice"));
+    let (iid, token) = h.fake.click(id, h.user("alice"), &yes, None).await;
+    let path = format!("/interactions/{iid}/{token}/callback");
+    let answer = h.fake.wait_for(|r| r.method == "POST" && r.path == path, WAIT).await.expect("answered");
+    assert_eq!(answer.body["type"], 7, "{}", answer.body);
+    assert!(answer.body.to_string().contains("Glad it's sorted"), "{}", answer.body);
+    h.stop().await;
+}

@@ -133,7 +133,7 @@ async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
                 .allowed_mentions(CreateAllowedMentions::new().users([UserId::new(*customer)]).empty_roles());
             Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
         }
-        Step::FollowUp { channel, customer, text } => {
+        Step::FollowUp { channel, dm, customer, text } => {
             let buttons =
                 [(true, "Yes, thanks", ButtonStyle::Success), (false, "I still need help", ButtonStyle::Secondary)]
                     .into_iter()
@@ -146,6 +146,16 @@ async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
                 .content(text)
                 .components(vec![CreateActionRow::Buttons(buttons)])
                 .allowed_mentions(CreateAllowedMentions::new().users([UserId::new(*customer)]).empty_roles());
+            if *dm {
+                // Members can close their DMs; then the question goes to the channel.
+                match UserId::new(*customer).create_dm_channel(http).await {
+                    Ok(private) => match private.id.send_message(http, m.clone()).await {
+                        Ok(sent) => return Ok(Some(sent.id.get())),
+                        Err(e) => tracing::info!(error = %e, "follow-up DM refused; asking in the channel"),
+                    },
+                    Err(e) => tracing::info!(error = %e, "cannot open a DM; asking in the channel"),
+                }
+            }
             Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
         }
         Step::Say { channel, text, mention } => {

@@ -52,10 +52,17 @@ fn is_team(g: &GuildConfig, ci: &ComponentInteraction, owner: Option<u64>) -> bo
 
 /// Handles a component interaction.
 pub async fn handle(shared: &Shared, ctx: &Context, ci: &ComponentInteraction) {
-    let Some(guild) = ci.guild_id.and_then(|g| shared.guild(g.get())) else {
+    let component = Component::parse(&ci.data.custom_id);
+    let guild = match (ci.guild_id, &component) {
+        (Some(g), _) => shared.guild(g.get()),
+        // A follow-up asked by DM: the guild is the one that holds the conversation's channel.
+        (None, Some(Component::FollowUp { channel, .. })) => guild_of_channel(shared, ctx, *channel),
+        (None, _) => None,
+    };
+    let Some(guild) = guild else {
         return reply_ephemeral(&ctx.http, ci, STALE).await;
     };
-    match Component::parse(&ci.data.custom_id) {
+    match component {
         Some(Component::Choice { set, option, customer }) => {
             choice(shared, ctx, ci, &guild, &set, option, customer).await
         }
@@ -130,6 +137,21 @@ async fn choose_stored(shared: &Shared, message: u64, member: u64, set: &str, op
         Some(Chosen::NotYours | Chosen::AlreadyChosen { .. }) => Stored::Refused,
         None => Stored::NoAnswer,
     }
+}
+
+/// The configured guild whose cache holds `channel` (a channel or a thread).
+fn guild_of_channel(shared: &Shared, ctx: &Context, channel: u64) -> Option<GuildConfig> {
+    let id = serenity::all::ChannelId::new(channel);
+    shared
+        .config()
+        .guilds
+        .iter()
+        .find(|g| {
+            ctx.cache
+                .guild(g.id)
+                .is_some_and(|guild| guild.channels.contains_key(&id) || guild.threads.iter().any(|t| t.id == id))
+        })
+        .cloned()
 }
 
 /// A customer picked an option.

@@ -59,8 +59,10 @@ pub enum Step {
     },
     /// Ask a customer whether things are sorted, with "Yes, thanks" / "I still need help".
     FollowUp {
-        /// The channel.
+        /// The conversation's channel (asked there unless `dm`).
         channel: u64,
+        /// Ask by direct message instead (falling back to the channel when DMs are closed).
+        dm: bool,
         /// The customer, the only one pinged.
         customer: u64,
         /// The question.

@@ -92,7 +92,9 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
             expire(&shared, &http, message, c).await;
         }
         for f in due_followups(&shared, now).await {
-            let step = Step::FollowUp { channel: f.channel, customer: f.customer, text: followup_text(&shared, &f) };
+            let dm = shared.config().followups.dm;
+            let step =
+                Step::FollowUp { channel: f.channel, dm, customer: f.customer, text: followup_text(&shared, &f) };
             if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = execute::run(&http, &step).await {
                 tracing::warn!(error = %e, channel = f.channel, "cannot ask for a follow-up");
             }

@@ -68,11 +68,13 @@ pub struct FollowUpConfig {
     pub enabled: bool,
     /// How long after a resolution or a choice keel asks, in seconds.
     pub delay_secs: u64,
+    /// Ask by direct message instead of in the channel (the channel when DMs are closed).
+    pub dm: bool,
 }
 
 impl Default for FollowUpConfig {
     fn default() -> Self {
-        FollowUpConfig { enabled: true, delay_secs: 24 * 3600 }
+        FollowUpConfig { enabled: true, delay_secs: 24 * 3600, dm: false }
     }
 }
 

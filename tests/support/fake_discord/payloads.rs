@@ -448,6 +448,28 @@ pub fn member_permissions(world: &World, member: &FakeMember) -> String {
 ///
 /// serenity 0.12.5 requires `attachment_size_limit`, `locale`, `entitlements` and `message`.
 pub fn component_interaction(world: &World, spec: &ClickSpec<'_>) -> Value {
+    if let Some(recipient) = dm_recipient(world, spec.channel_id) {
+        // A click in a DM: no guild, no member; the user is given directly.
+        let data = json!({ "custom_id": spec.custom_id, "component_type": 2 });
+        return json!({
+            "id": id(spec.id),
+            "application_id": id(world.application_id),
+            "type": 3,
+            "data": data,
+            "channel_id": id(spec.channel_id),
+            "channel": { "id": id(spec.channel_id), "type": 1 },
+            "user": user(recipient),
+            "token": spec.token,
+            "version": 1,
+            "message": spec.message,
+            "app_permissions": "1099511627775",
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": { "1": id(recipient.user_id) },
+            "context": 1,
+            "attachment_size_limit": 26214400,
+        });
+    }
     let clicker = world.member_by_id(spec.user_id);
     let mut member = clicker.map(|m| self::member(m, None)).unwrap_or(Value::Null);
     if let (Some(m), Some(obj)) = (clicker, member.as_object_mut()) {
@@ -554,5 +576,26 @@ pub fn command_interaction(world: &World, spec: &SlashSpec<'_>) -> Value {
         "authorizing_integration_owners": { "0": id(world.guild_id) },
         "context": 0,
         "attachment_size_limit": 26214400,
+    })
+}
+
+/// The id of the DM channel between the bot and a user (deterministic, never a guild channel's).
+pub fn dm_channel_id(user_id: u64) -> u64 {
+    user_id + 5_000
+}
+
+/// The user a DM channel id belongs to, if it is one.
+pub fn dm_recipient(world: &World, channel_id: u64) -> Option<&FakeMember> {
+    channel_id.checked_sub(5_000).and_then(|u| world.member_by_id(u))
+}
+
+/// `POST /users/@me/channels`: the DM channel with a member (type 1, DM).
+pub fn dm_channel(member: &FakeMember) -> Value {
+    json!({
+        "id": id(dm_channel_id(member.user_id)),
+        "type": 1,
+        "last_message_id": null,
+        "recipients": [user(member)],
+        "flags": 0,
     })
 }

@@ -96,6 +96,13 @@ fn answer(shared: &Shared, method: &str, path: &str, body: &Value) -> (u16, Valu
             }),
         ),
         ("GET", ["users", "@me"]) => (200, payloads::current_user(world)),
+        ("POST", ["users", "@me", "channels"]) => {
+            let recipient = body.get("recipient_id").and_then(Value::as_str).and_then(snowflake);
+            match recipient.and_then(|u| world.member_by_id(u)) {
+                Some(m) => (200, payloads::dm_channel(m)),
+                None => not_found("Unknown User", 10013),
+            }
+        }
         ("GET", ["users", u]) => match snowflake(u) {
             Some(u) => (200, payloads::user_by_id(world, u)),
             None => not_found("Unknown User", 10013),
@@ -148,7 +155,10 @@ fn answer(shared: &Shared, method: &str, path: &str, body: &Value) -> (u16, Valu
             Some(channel) => (200, payloads::channel(channel, world, true)),
             None => not_found("Unknown Channel", UNKNOWN_CHANNEL),
         },
-        (_, ["channels", c, ..]) if snowflake(c).and_then(|c| world.channel_by_id(c)).is_none() => {
+        (_, ["channels", c, ..])
+            if snowflake(c).and_then(|c| world.channel_by_id(c)).is_none()
+                && snowflake(c).and_then(|c| payloads::dm_recipient(world, c)).is_none() =>
+        {
             not_found("Unknown Channel", UNKNOWN_CHANNEL)
         }
         ("POST", ["channels", c, "messages"]) => {
