@@ -442,7 +442,9 @@ impl Matcher {
                 if ci == cj {
                     !same_span || wj > wi || (wj == wi && j < i)
                 } else {
-                    ki != CategoryKind::Hostile && kj == CategoryKind::Hostile
+                    // A longer hostile phrase is the more specific reading: "sick of"
+                    // (frustration) is not also "sick" (an attack).
+                    kj == CategoryKind::Hostile && (ki != CategoryKind::Hostile || !same_span)
                 }
             };
             let by_earlier = earlier_reach >= hi.end && (0..i).any(|j| keep[j] && shadows(j, &out[j]));

@@ -14,7 +14,12 @@ phrases = ["fuck*", "shit", "*hole", "ass", "bullshit"]
 [[category]]
 name = "frustration"
 weight = 0.1
-phrases = ["waste of my time", "third time"]
+phrases = ["waste of my time", "third time", "sick of"]
+
+[[category]]
+name = "attack"
+weight = 0.5
+phrases = ["sick"]
 
 [[category]]
 name = "thanks"
@@ -89,6 +94,13 @@ fn table() {
             expected: &["thanks for nothing"],
         },
         Case { name: "deescalating alone", input: "thanks!", expected: &["thanks"] },
+        // REGRESSION: "sick of waiting" is frustration, not also an attack.
+        Case {
+            name: "longer hostile reading wins across categories",
+            input: "sick of waiting",
+            expected: &["sick of"],
+        },
+        Case { name: "short phrase alone still counts", input: "you are sick", expected: &["sick"] },
         Case {
             name: "topic",
             input: "the tracking is late",
