@@ -191,3 +191,22 @@ async fn unused_choices_expire_and_the_nudge_says_so() {
         .expect("the nudge says the choices expired");
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offer_choices_from_a_nudge_posts_the_picked_set() {
+    let h = frustrated_customer().await;
+    let nudge = with_buttons(&h, "mod-log");
+    let offer = button_ids(&nudge).into_iter().find(|i| i.contains(":offer:")).expect("offer button");
+    let menu = click(&h, message_id(&nudge), "mo", &offer, None).await;
+    assert!(ephemeral(&menu), "{}", menu.body);
+    let select = menu.body["data"]["components"][0]["components"][0]["custom_id"].as_str().expect("a menu").to_string();
+    let before = h.writes_to("support").len();
+    let picked = click(&h, message_id(&nudge), "mo", &select, Some(vec!["bug-workaround".into()])).await;
+    assert_eq!(picked.body["type"], 7, "{}", picked.body);
+    assert!(picked.body.to_string().contains("bug-workaround"), "{}", picked.body);
+    let alice = h.user("alice").to_string();
+    support::harness::wait_until(|| h.writes_to("support").len() > before).await;
+    let post = h.writes_to("support").into_iter().last().expect("the choices");
+    assert_eq!(post.body["allowed_mentions"]["users"], serde_json::json!([alice]), "{}", post.body);
+    h.stop().await;
+}

@@ -537,26 +537,12 @@ async fn offer_set(
         return reply_ephemeral(&ctx.http, ci, STALE).await;
     };
     let Some(name) = values.first() else { return reply_ephemeral(&ctx.http, ci, STALE).await };
-    let action = {
-        let mut engine = lock(&shared.engine);
-        let issue = engine.issue_label(channel, author);
-        let user = format!("<@{author}>");
-        let vars = Vars { user: &user, issue: &issue, channel: "" };
-        engine.analyzer().pack().choice_sets.iter().find(|s| &s.name == name).map(|s| render_choices(s, &vars))
-    };
-    let Some(Action::OfferChoices { set, prompt, options }) = action else {
+    let (reply, action) = crate::bot::commands::logic::offer(shared, channel, author, name, "");
+    let (Some(Action::OfferChoices { set, prompt, options }), Some(step)) = (action, reply.steps.into_iter().next())
+    else {
         return reply_ephemeral(&ctx.http, ci, "That choice set no longer exists.").await;
     };
-    update(
-        &ctx.http,
-        ci,
-        CreateInteractionResponseMessage::new()
-            .content(format!("Offered `{set}` to <@{author}>."))
-            .components(Vec::new()),
-    )
-    .await;
-    let labels = options.iter().map(|o| o.0.clone()).collect();
-    let step = Step::OfferChoices { channel, customer: author, set: set.clone(), prompt: prompt.clone(), labels };
+    update(&ctx.http, ci, CreateInteractionResponseMessage::new().content(reply.text).components(Vec::new())).await;
     if let Some(id) = run_logged(&ctx.http, &step).await {
         let expire_ms = lock(&shared.engine).policy().choices.expire_secs as i64 * 1000;
         if let Some(memory) = &shared.memory {
