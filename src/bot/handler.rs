@@ -53,11 +53,6 @@ fn unix_ms(t: Timestamp) -> i64 {
     t.timestamp_millis()
 }
 
-/// True when the category is severe in the pack in force.
-fn engine_pack_severe(shared: &Shared, category: usize) -> bool {
-    lock(&shared.engine).analyzer().pack().categories.get(category).is_some_and(|c| c.severe)
-}
-
 /// Reads what keel needs from the cache; `None` when the channel is not
 /// watched or the guild is not cached yet.
 fn facts(ctx: &Context, g: &GuildConfig, m: &Incoming<'_>) -> Option<Facts> {
@@ -182,11 +177,7 @@ impl Handler {
             earlier,
             edited: m.edited,
             claimed_by: nudge_key.and_then(|k| lock(&self.shared.claims).get(&k).copied()),
-            severe: decision
-                .analysis
-                .signals
-                .iter()
-                .any(|sig| sig.weight > 0.0 && engine_pack_severe(&self.shared, sig.category)),
+            severe: decision.analysis.severe,
         };
         let mut steps = plan(&situation, &decision.actions);
         if m.edited && !decision.analysis.hostile {

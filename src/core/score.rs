@@ -76,6 +76,8 @@ pub struct Analysis {
     pub hostile: bool,
     /// The message counts as abuse: a severe category, or hostile and aimed at a person.
     pub abusive: bool,
+    /// A severe category (threats, slurs) counted in this message.
+    pub severe: bool,
     /// The highest `jump_to_tier` of the categories that counted (0 when none).
     pub jump_to_tier: u8,
     /// De-escalating markers, 0–1.
@@ -345,6 +347,7 @@ impl Analyzer {
         a.score = score.clamp(0.0, 1.0);
         a.hostile = a.score >= settings.hostile_threshold;
         a.abusive = severe || (a.hostile && aimed);
+        a.severe = severe;
         a.jump_to_tier = jump;
         a.cooling = cooling;
         a.cue = cue.clamp(-MAX_CUE, MAX_CUE);
