@@ -281,3 +281,29 @@ async fn a_foreign_database_file_stops_keel_untouched() {
     assert_eq!(fake.connections(), 0, "keel did not connect");
     fake.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_followup_replaces_the_pending_one() {
+    let h = Harness::start(World::support_server()).await;
+    let (guild, channel, bob) = (h.world().guild_id, h.channel("support"), h.user("bob"));
+    let now = keel::bot::memory::now_ms();
+    // Two resolutions in a row: the second one's follow-up is the one asked.
+    for due_ms in [now + 1_000, now + 2_000] {
+        h.bot.shared.schedule_followup(keel::bot::state::FollowUp { guild, channel, customer: bob, due_ms });
+    }
+    let support = format!("/channels/{channel}/messages");
+    let asks = |h: &Harness| {
+        h.fake.writes().into_iter().filter(|r| r.is("POST", &support) && r.body.to_string().contains("keel:f:")).count()
+    };
+    let deadline = Instant::now() + WAIT;
+    while asks(&h) == 0 {
+        assert!(Instant::now() < deadline, "the follow-up never fired");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Both due times have passed, with two sweeps to spare.
+    while keel::bot::memory::now_ms() < now + 2_000 + 2 * keel::bot::sweeper::INTERVAL.as_millis() as i64 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(asks(&h), 1, "asked once: {:#?}", h.fake.writes());
+    h.stop().await;
+}

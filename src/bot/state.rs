@@ -164,9 +164,9 @@ impl Shared {
         choices.insert(message, offered);
     }
 
-    /// Schedules a follow-up: in the database when there is one (so it
-    /// survives a restart; the sweeper reads it back when due), else in
-    /// memory, replacing an earlier one for the same customer and channel.
+    /// Schedules a follow-up, replacing one not yet asked for the same
+    /// customer and channel: in the database when there is one (so it
+    /// survives a restart; the sweeper reads it back when due), else in memory.
     pub fn schedule_followup(&self, f: FollowUp) {
         if let Some(memory) = &self.memory {
             let conversation = Conversation::new(f.guild, f.channel, f.customer);

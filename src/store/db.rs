@@ -185,6 +185,13 @@ fn insert(conn: &Connection, e: &Event, opener_follows: bool) -> rusqlite::Resul
             )?;
         }
         EventKind::FollowupScheduled { due_ms } => {
+            // The newest follow-up replaces those still pending in the
+            // conversation (as the bot without a database does): the
+            // customer is asked once, when the latest resolution says.
+            conn.prepare_cached(
+                "DELETE FROM followups WHERE guild = ?1 AND channel = ?2 AND member = ?3 AND fired_ms IS NULL",
+            )?
+            .execute(params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member)])?;
             conn.execute(
                 "INSERT INTO followups (id, case_id, guild, channel, member, scheduled_ms, due_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![id, case_id, to_sql(c.guild), to_sql(c.channel), to_sql(c.member), e.at_ms, due_ms],
@@ -312,7 +319,9 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Schedules a follow-up in a conversation's case; returns its id.
+    /// Schedules a follow-up in a conversation's case; returns its id. It
+    /// replaces the conversation's follow-ups that have not been sent yet
+    /// (their `followup_scheduled` events stay in the timeline).
     pub fn schedule_followup(&mut self, conversation: Conversation, at_ms: i64, due_ms: i64) -> Result<i64> {
         let e = Event::new(conversation, at_ms, EventKind::FollowupScheduled { due_ms });
         let id = self.record(&e)?;

@@ -112,7 +112,8 @@ pub enum EventKind {
         by: Option<u64>,
     },
     /// A follow-up was scheduled; recorded in the follow-ups table as well,
-    /// under the id of this event.
+    /// under the id of this event, replacing the conversation's follow-ups
+    /// not yet sent (the newest one is the one asked).
     FollowupScheduled {
         /// When it is due (Unix ms).
         due_ms: i64,

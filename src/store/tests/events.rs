@@ -228,16 +228,43 @@ fn the_answered_followup_is_the_latest_sent_and_unanswered() {
     let mut s = open(&t);
     s.record(&ev(conv(0), 1_000, nudge(5, Level::Tense))).unwrap();
     let first = s.schedule_followup(conv(0), 1_000, 2_000).unwrap();
-    let second = s.schedule_followup(conv(0), 1_500, 3_000).unwrap();
     assert_eq!(s.unanswered_followup(conv(0)).unwrap(), None, "none sent yet");
     s.mark_followup_fired(first, 2_000).unwrap();
     assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(first));
+    let second = s.schedule_followup(conv(0), 2_500, 3_000).unwrap();
     s.mark_followup_fired(second, 3_000).unwrap();
     assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(second), "the latest sent");
     let answer = EventKind::FollowupAnswered { followup: second, answer: "resolved".into() };
     s.record(&ev(conv(0), 4_000, answer)).unwrap();
     assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(first));
     assert_eq!(s.unanswered_followup(conv(1)).unwrap(), None, "another conversation");
+}
+
+#[test]
+fn a_newer_followup_replaces_the_pending_ones_of_its_conversation() {
+    let t = temp();
+    let mut s = open(&t);
+    s.record(&ev(conv(0), 1_000, nudge(5, Level::Tense))).unwrap();
+    let sent = s.schedule_followup(conv(0), 1_000, 2_000).unwrap();
+    assert!(s.mark_followup_fired(sent, 2_000).unwrap());
+    let older = s.schedule_followup(conv(0), 3_000, 10_000).unwrap();
+    let other = s.schedule_followup(conv(1), 3_000, 10_000).unwrap();
+    // Scheduled later, due later: only this one is asked.
+    let newest = s.schedule_followup(conv(0), 4_000, 20_000).unwrap();
+    let due = |s: &crate::store::Store, at: i64| -> Vec<i64> {
+        s.pending_followups(at).unwrap().iter().map(|f| f.id).collect()
+    };
+    assert_eq!(due(&s, 15_000), [other], "the replaced one is not asked; another conversation's is");
+    assert_eq!(due(&s, 20_000), [other, newest]);
+    assert!(!s.mark_followup_fired(older, 20_000).unwrap(), "the replaced one cannot fire");
+    // A follow-up already sent stays: its buttons still find it.
+    assert_eq!(s.unanswered_followup(conv(0)).unwrap(), Some(sent));
+    // Due sooner than the one it replaces: the newest still wins.
+    let sooner = s.schedule_followup(conv(0), 5_000, 6_000).unwrap();
+    assert_eq!(due(&s, 30_000), [sooner, other]);
+    // Every scheduling stays in the timeline.
+    let kinds: Vec<&str> = s.case(1, 100).unwrap().unwrap().timeline.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "followup_scheduled").count(), 4);
 }
 
 #[test]
