@@ -282,6 +282,77 @@ async fn a_foreign_database_file_stops_keel_untouched() {
     fake.stop().await;
 }
 
+/// The nudge keel posted in #mod-log, and its "I'm on it" button.
+fn nudge_and_claim(h: &Harness) -> (u64, String) {
+    let bot = h.world().bot_id.to_string();
+    let nudge = h
+        .fake
+        .messages_in(h.channel("mod-log"))
+        .into_iter()
+        .find(|m| m["author"]["id"] == Value::String(bot.clone()) && m["components"].to_string().contains(":claim:"))
+        .unwrap_or_else(|| panic!("no nudge with buttons: {:#?}", h.fake.writes()));
+    let claim = nudge["components"][0]["components"]
+        .as_array()
+        .expect("buttons")
+        .iter()
+        .filter_map(|b| b["custom_id"].as_str())
+        .find(|id| id.contains(":claim:"))
+        .expect("claim button")
+        .to_string();
+    (nudge["id"].as_str().and_then(|s| s.parse().ok()).expect("id"), claim)
+}
+
+/// Nudges (posted or edited) in #mod-log from the `from`-th write on: whether each pings `who`.
+fn nudges_since(h: &Harness, from: usize, who: u64) -> Vec<bool> {
+    h.writes_to("mod-log")
+        .into_iter()
+        .skip(from)
+        .filter(|r| r.body["embeds"].as_array().is_some_and(|e| !e.is_empty()))
+        .map(|r| r.body["allowed_mentions"]["users"] == json!([who.to_string()]))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_outlives_a_restart_and_ends_with_the_case() {
+    let mut h = Harness::start(World::support_server()).await;
+    for t in FRUSTRATED {
+        h.say("support", "alice", t).await;
+    }
+    let (nudge, claim) = nudge_and_claim(&h);
+    let (id, token) = h.fake.click(nudge, h.user("mo"), &claim, None).await;
+    let path = format!("/interactions/{id}/{token}/callback");
+    h.fake.wait_for(|r| r.method == "POST" && r.path == path, WAIT).await.expect("the claim is answered");
+    let mo = h.user("mo");
+
+    // After a restart, the next nudge about alice still pings mo.
+    let mut h = h.restart().await;
+    let from = h.writes_to("mod-log").len();
+    h.say("support", "alice", ABUSIVE[0]).await;
+    let later = nudges_since(&h, from, mo);
+    assert!(!later.is_empty() && later.iter().all(|p| *p), "nudges after the restart ping the claimer: {later:?}");
+
+    // Resolving the case drops the claim, now and after another restart.
+    let resolved = keel(
+        &h,
+        "mo",
+        "support",
+        "resolve",
+        vec![("member", 6, json!(h.user("alice").to_string())), ("follow_up_in", 4, json!(0))],
+    )
+    .await;
+    assert!(resolved.body.to_string().contains("resolved"), "{}", resolved.body);
+    let from = h.writes_to("mod-log").len();
+    h.say("support", "alice", ABUSIVE[1]).await;
+    let later = nudges_since(&h, from, mo);
+    assert!(!later.is_empty() && later.iter().all(|p| !*p), "no ping after the resolution: {later:?}");
+    let mut h = h.restart().await;
+    let from = h.writes_to("mod-log").len();
+    h.say("support", "alice", ABUSIVE[2]).await;
+    let later = nudges_since(&h, from, mo);
+    assert!(!later.is_empty() && later.iter().all(|p| !*p), "no ping after a restart either: {later:?}");
+    h.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_newer_followup_replaces_the_pending_one() {
     let h = Harness::start(World::support_server()).await;

@@ -4,7 +4,7 @@ use crate::bot::commands;
 use crate::bot::handler::Handler;
 use crate::bot::memory::Memory;
 use crate::bot::reload;
-use crate::bot::state::Shared;
+use crate::bot::state::{lock, Shared};
 use crate::config::{load_all, CommandScope, ConfigError};
 use crate::core::engine::Engine;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, ShardManager};
@@ -182,18 +182,31 @@ pub async fn run(config_path: Option<PathBuf>) -> Result<(), BotError> {
 
 /// Loads what must be live again after a restart: choice buttons still
 /// waiting for an answer (so they work and expire on time), rendered anew
-/// from the phrase pack by the set's name.
+/// from the phrase pack by the set's name; and the claims on open cases (so
+/// later nudges ping whoever took the conversation).
 async fn restore(shared: &Shared) {
     let Some(memory) = &shared.memory else { return };
     let now = crate::bot::memory::now_ms();
-    let Some(open) = memory.read("read open choices", move |s| s.open_choices(now)).await else { return };
-    let n = open.len();
-    for offer in open {
-        if let Some(offered) = crate::bot::interactions::offered_from_store(shared, &offer) {
-            shared.remember_choice(offer.message, offered);
+    if let Some(open) = memory.read("read open choices", move |s| s.open_choices(now)).await {
+        let n = open.len();
+        for offer in open {
+            if let Some(offered) = crate::bot::interactions::offered_from_store(shared, &offer) {
+                shared.remember_choice(offer.message, offered);
+            }
+        }
+        if n > 0 {
+            tracing::info!(choices = n, "restored open choice buttons");
         }
     }
-    if n > 0 {
-        tracing::info!(choices = n, "restored open choice buttons");
+    if let Some(claims) = memory.read("read claims", |s| s.open_claims()).await {
+        let n = claims.len();
+        let mut map = lock(&shared.claims);
+        for c in claims {
+            let key = (c.conversation.guild, c.conversation.channel, c.conversation.member);
+            map.insert(key, c.moderator);
+        }
+        if n > 0 {
+            tracing::info!(claims = n, "restored claims on open cases");
+        }
     }
 }

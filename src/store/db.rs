@@ -8,8 +8,8 @@
 
 use crate::store::codec::{self, from_sql, to_sql, Columns, COLUMNS};
 use crate::store::model::{
-    Case, CaseSummary, ChoiceOffer, Chosen, Conversation, Event, EventKind, Followup, NudgeRef, Purged, Signal, Strike,
-    TimelineEntry,
+    Case, CaseSummary, ChoiceOffer, Chosen, Conversation, Event, EventKind, Followup, NudgeRef, OpenClaim, Purged,
+    Signal, Strike, TimelineEntry,
 };
 use crate::store::schema;
 use crate::store::writer::Write;
@@ -436,6 +436,23 @@ impl Store {
             level: codec::level(level.unwrap_or(0)),
             about: about.map(from_sql),
         }))
+    }
+
+    /// The claims in force on open cases: each open case's latest claim,
+    /// unless a pardon came after it (a pardon starts the conversation over,
+    /// and a resolution closes the case, so neither keeps a claim).
+    pub fn open_claims(&self) -> Result<Vec<OpenClaim>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.guild, c.channel, c.member, e.actor, e.at_ms FROM cases c JOIN events e ON e.case_id = c.id
+             WHERE c.closed_ms IS NULL AND e.kind = 'claim' AND e.actor IS NOT NULL
+               AND e.id = (SELECT id FROM events WHERE case_id = c.id AND kind IN ('claim', 'pardon')
+                           ORDER BY at_ms DESC, id DESC LIMIT 1)
+             ORDER BY e.at_ms, e.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OpenClaim { conversation: conversation(r, 0)?, moderator: from_sql(r.get(3)?), at_ms: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A member's latest case in a guild (in any channel), with its timeline.

@@ -8,7 +8,8 @@
 //!   its conversation's case (opening the case when keel nudges, offers
 //!   choices or sets a boundary), and the reads the bot and `keel report`
 //!   need ([`Store::case`], [`Store::strikes`], [`Store::pending_followups`],
-//!   [`Store::nudge_message`], [`Store::choice`], [`Store::report`]).
+//!   [`Store::nudge_message`], [`Store::choice`], [`Store::open_claims`],
+//!   [`Store::report`]).
 //! * [`StoreWriter`] — the bot's writes, off the async runtime: a dedicated
 //!   thread owns a connection and drains a bounded queue, retrying when the
 //!   disk is full or the database locked.
@@ -24,8 +25,8 @@ pub mod writer;
 
 pub use db::Store;
 pub use model::{
-    Case, CaseSummary, ChoiceOffer, Chosen, Conversation, Event, EventKind, Followup, NudgeRef, Purged, Signal, Strike,
-    TimelineEntry,
+    Case, CaseSummary, ChoiceOffer, Chosen, Conversation, Event, EventKind, Followup, NudgeRef, OpenClaim, Purged,
+    Signal, Strike, TimelineEntry,
 };
 pub use report::Report;
 pub use writer::{StoreWriter, Write, WriterError, WriterOptions, WriterStats};

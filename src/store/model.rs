@@ -309,6 +309,18 @@ pub struct NudgeRef {
     pub about: Option<u64>,
 }
 
+/// A moderator's claim on an open case, so a restarted bot keeps pinging
+/// whoever took the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OpenClaim {
+    /// The conversation claimed.
+    pub conversation: Conversation,
+    /// Who claimed it.
+    pub moderator: u64,
+    /// When (Unix ms).
+    pub at_ms: i64,
+}
+
 /// What a retention purge removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Purged {

@@ -288,6 +288,8 @@ async fn resolve(
     let channel = ctx.channel_id().get();
     let customer = member.user.id.get();
     lock(&ctx.data().engine).forgive(channel, customer);
+    // The case closes: a later one starts unclaimed (as after a restart, which restores claims of open cases only).
+    lock(&ctx.data().claims).remove(&(g.id, channel, customer));
     record(&ctx, channel, customer, EventKind::Resolution { by: Some(ctx.author().id.get()) });
     let config = ctx.data().config().followups.clone();
     let delay_secs = follow_up_in.map_or(config.delay_secs, |m| m * 60);

@@ -268,6 +268,38 @@ fn a_newer_followup_replaces_the_pending_ones_of_its_conversation() {
 }
 
 #[test]
+fn claims_on_open_cases_are_found_again() {
+    let t = temp();
+    let mut s = open(&t);
+    let claim = |moderator| EventKind::Claim { moderator };
+    let channel = Conversation::new(1, 10, Conversation::CHANNEL);
+    for c in [conv(0), conv(1), conv(2), conv(3), channel] {
+        s.record(&ev(c, 1_000, nudge(5, Level::Tense))).unwrap();
+    }
+    // conv(0): claimed twice; the latest claim counts.
+    s.record(&ev(conv(0), 2_000, claim(900))).unwrap();
+    s.record(&ev(conv(0), 3_000, claim(901))).unwrap();
+    // conv(1): claimed, then resolved: the case is closed.
+    s.record(&ev(conv(1), 2_000, claim(900))).unwrap();
+    s.record(&ev(conv(1), 3_000, EventKind::Resolution { by: Some(900) })).unwrap();
+    // conv(2): claimed, then pardoned; conv(3): pardoned, then claimed again.
+    s.record(&ev(conv(2), 2_000, claim(902))).unwrap();
+    s.record(&ev(conv(2), 3_000, EventKind::Pardon { by: 902 })).unwrap();
+    s.record(&ev(conv(3), 2_000, EventKind::Pardon { by: 903 })).unwrap();
+    s.record(&ev(conv(3), 3_000, claim(903))).unwrap();
+    // The channel's conversation as a whole.
+    s.record(&ev(channel, 4_000, claim(904))).unwrap();
+    // conv(4): no case at all before the claim (it opens one; it counts).
+    s.record(&ev(conv(4), 5_000, claim(905))).unwrap();
+    let claims: Vec<(u64, u64, i64)> =
+        s.open_claims().unwrap().iter().map(|c| (c.conversation.member, c.moderator, c.at_ms)).collect();
+    assert_eq!(claims, [(100, 901, 3_000), (103, 903, 3_000), (0, 904, 4_000), (104, 905, 5_000)]);
+    // A nudge after the resolution opens a new case: the old claim stays behind.
+    s.record(&ev(conv(1), 6_000, nudge(6, Level::Heated))).unwrap();
+    assert!(s.open_claims().unwrap().iter().all(|c| c.conversation != conv(1)));
+}
+
+#[test]
 fn choices_are_found_again_and_checked() {
     let t = temp();
     {
