@@ -23,7 +23,9 @@ use crate::core::engine::Decision;
 use crate::core::policy::Action;
 use crate::core::Level;
 use crate::pack::Pack;
-use crate::store::{Conversation, Event, EventKind, Signal, Store, StoreError, StoreWriter, Write, WriterOptions};
+use crate::store::{
+    Conversation, Event, EventKind, Signal, Store, StoreError, StoreWriter, Write, WriterError, WriterOptions,
+};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,15 +51,15 @@ impl Memory {
         Ok(Memory { writer: Mutex::new(Some(Arc::new(writer))), reader: Arc::new(Mutex::new(reader)) })
     }
 
-    /// Queues a write without waiting; a refusal (queue full, closed) is logged.
+    /// Queues a write without waiting. A full queue drops it (the writer
+    /// counts it and logs once per burst); a closed writer's refusal is logged.
     pub fn send(&self, write: impl Into<Write>) {
         let write = write.into();
         match lock(&self.writer).as_ref() {
-            Some(w) => {
-                if let Err(e) = w.send(write) {
-                    tracing::error!(error = %e, "a write to keel's database was not accepted");
-                }
-            }
+            Some(w) => match w.send(write) {
+                Ok(_) | Err(WriterError::Full { .. }) => {}
+                Err(e) => tracing::error!(error = %e, "a write to keel's database was not accepted"),
+            },
             None => tracing::warn!(write = ?write, "keel's database is closed; a write was not stored"),
         }
     }
@@ -121,10 +123,13 @@ impl Memory {
                 tracing::error!(
                     abandoned = stats.abandoned,
                     queued = stats.queued,
+                    refused_while_full = stats.refused,
                     "keel's database: writes lost at shutdown"
                 )
             }
-            Ok(Some(stats)) => tracing::info!(writes = stats.committed, "keel's database closed"),
+            Ok(Some(stats)) => {
+                tracing::info!(writes = stats.committed, refused_while_full = stats.refused, "keel's database closed")
+            }
             _ => tracing::error!("closing keel's database failed"),
         }
     }

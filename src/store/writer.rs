@@ -11,8 +11,11 @@
 //! error, read-only file) is retried whole, with backoff from 10 ms doubling
 //! to 2 s, until it commits; meanwhile new writes queue up to the capacity,
 //! and beyond it [`send`](StoreWriter::send) refuses with
-//! [`WriterError::Full`] (the caller logs; nothing it was told was accepted
-//! is dropped). A batch that fails otherwise is retried one write at a time,
+//! [`WriterError::Full`] at once (never waiting; nothing it was told was
+//! accepted is dropped). Refusals are counted ([`WriterStats::refused`]) and
+//! logged once per burst, not once per write: when the queue first fills,
+//! and when it has drained to half its capacity again, with the number
+//! refused meanwhile. A batch that fails otherwise is retried one write at a time,
 //! and only a write that fails on its own for a non-transient reason (a bug)
 //! is logged and dropped. On [`close`](StoreWriter::close), retrying stops
 //! after [`WriterOptions::shutdown_grace`]; what is still unwritten then is
@@ -92,6 +95,10 @@ pub struct WriterStats {
     pub dropped: u64,
     /// Writes given up at shutdown while the database kept failing.
     pub abandoned: u64,
+    /// Writes refused because the queue was full (never stored).
+    pub refused: u64,
+    /// Times the queue filled up: each such burst of refusals is logged once.
+    pub full_bursts: u64,
     /// The last failure, if the latest attempt failed.
     pub failing: Option<String>,
 }
@@ -102,6 +109,63 @@ struct Queue {
     closed: bool,
     stopped: bool,
     stats: WriterStats,
+    /// Refused in the current burst, while the queue is (or was just) full.
+    refusing: Option<u64>,
+}
+
+/// What a send has to say in the log, said after the queue's lock is released.
+enum Report {
+    Nothing,
+    /// The queue just filled: the first refusal of a burst.
+    Filled,
+    /// The queue drained after a burst of this many refusals.
+    Drained(u64),
+}
+
+impl Queue {
+    /// Counts a refusal; reports only the first of a burst.
+    fn refuse(&mut self) -> Report {
+        self.stats.refused += 1;
+        match &mut self.refusing {
+            Some(n) => {
+                *n += 1;
+                Report::Nothing
+            }
+            None => {
+                self.refusing = Some(1);
+                self.stats.full_bursts += 1;
+                Report::Filled
+            }
+        }
+    }
+
+    /// After an accepted write: a burst ends once the queue is down to half
+    /// its capacity (not at the first free slot, so a queue hovering at full
+    /// is one burst, not one per batch).
+    fn accepted(&mut self, capacity: usize) -> Report {
+        match self.refusing {
+            Some(n) if self.items.len() <= capacity / 2 => {
+                self.refusing = None;
+                Report::Drained(n)
+            }
+            _ => Report::Nothing,
+        }
+    }
+}
+
+impl Report {
+    fn log(self, capacity: usize) {
+        match self {
+            Report::Nothing => {}
+            Report::Filled => tracing::error!(
+                capacity,
+                "keel's database is not keeping up: its write queue is full, and writes are dropped (and counted) until it drains"
+            ),
+            Report::Drained(refused) => {
+                tracing::warn!(refused, capacity, "keel's write queue drained: writes are accepted again")
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -146,20 +210,28 @@ impl StoreWriter {
     }
 
     /// Queues a write without waiting for the disk; returns its sequence
-    /// number (see [`WriterStats::committed`]).
+    /// number (see [`WriterStats::committed`]). A full queue refuses at once
+    /// with [`WriterError::Full`]; the refusal is counted and the writer
+    /// logs it once per burst, so the caller need not.
     pub fn send(&self, write: impl Into<Write>) -> Result<u64, WriterError> {
+        let capacity = self.shared.options.capacity;
         let mut q = self.shared.lock();
         if q.closed {
             return Err(WriterError::Closed);
         }
-        if q.items.len() >= self.shared.options.capacity {
-            return Err(WriterError::Full { capacity: self.shared.options.capacity });
+        if q.items.len() >= capacity {
+            let report = q.refuse();
+            drop(q);
+            report.log(capacity);
+            return Err(WriterError::Full { capacity });
         }
         q.items.push_back(write.into());
         q.stats.accepted += 1;
         let seq = q.stats.accepted;
+        let report = q.accepted(capacity);
         drop(q);
         self.shared.wake.notify_one();
+        report.log(capacity);
         Ok(seq)
     }
 

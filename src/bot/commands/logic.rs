@@ -9,6 +9,7 @@ use crate::config::GuildConfig;
 use crate::core::policy::{choose_script, render_choices, render_script, Action};
 use crate::core::template::Vars;
 use crate::core::Level;
+use crate::store::WriterStats;
 
 /// A command's result.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,8 +31,43 @@ fn vars_for(shared: &Shared, channel: u64, member: u64) -> (String, String) {
     (format!("<@{member}>"), issue)
 }
 
-/// `/keel status [channel]`: the conversations tracked in a channel.
+/// `/keel status [channel]`: the conversations tracked in a channel, and
+/// what is wrong with keel's database, if anything.
 pub fn status(shared: &Shared, g: &GuildConfig, channel: u64) -> Reply {
+    let database = memory_status(shared.memory.as_ref().and_then(|m| m.stats()).as_ref());
+    let mut reply = conversations(shared, g, channel);
+    if let Some(line) = database {
+        reply.text = truncate(&format!("{line}\n{}", reply.text), CONTENT_MAX);
+    }
+    reply
+}
+
+/// What moderators should know about keel's database (from its writer's
+/// counters): `None` when all is well or there is no database.
+pub fn memory_status(stats: Option<&WriterStats>) -> Option<String> {
+    let s = stats?;
+    let mut parts = Vec::new();
+    if let Some(e) = &s.failing {
+        parts.push(format!(
+            "cannot write right now ({}); {} write(s) wait and are retried",
+            truncate(e, 200),
+            s.accepted.saturating_sub(s.committed)
+        ));
+    }
+    if s.refused > 0 {
+        parts.push(format!(
+            "{} write(s) dropped since start because the write queue was full ({} time(s))",
+            s.refused, s.full_bursts
+        ));
+    }
+    if s.dropped > 0 {
+        parts.push(format!("{} write(s) refused by the database (see the log)", s.dropped));
+    }
+    (!parts.is_empty()).then(|| format!("**keel's database:** {}.", parts.join("; ")))
+}
+
+/// The conversations tracked in a channel, most heated first.
+fn conversations(shared: &Shared, g: &GuildConfig, channel: u64) -> Reply {
     let mut convs = lock(&shared.engine).tracker().conversations_in(channel);
     convs.sort_by(|a, b| b.level.cmp(&a.level).then(b.heat.total_cmp(&a.heat)));
     if convs.is_empty() {
@@ -206,4 +242,51 @@ pub fn boundary(
         _ => {}
     }
     reply
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_tells_what_is_wrong_with_the_database() {
+        struct Case {
+            name: &'static str,
+            stats: Option<WriterStats>,
+            says: &'static [&'static str],
+        }
+        let ok = WriterStats { accepted: 10, committed: 10, ..WriterStats::default() };
+        let cases = [
+            Case { name: "no database", stats: None, says: &[] },
+            Case { name: "all written", stats: Some(ok.clone()), says: &[] },
+            Case {
+                name: "locked",
+                stats: Some(WriterStats { accepted: 25, failing: Some("database is locked".into()), ..ok.clone() }),
+                says: &["cannot write right now (database is locked); 15 write(s) wait"],
+            },
+            Case {
+                name: "refused while full, twice",
+                stats: Some(WriterStats { refused: 1_234, full_bursts: 2, ..ok.clone() }),
+                says: &["1234 write(s) dropped since start because the write queue was full (2 time(s))"],
+            },
+            Case {
+                name: "everything at once",
+                stats: Some(WriterStats {
+                    failing: Some("database or disk is full".into()),
+                    refused: 7,
+                    full_bursts: 1,
+                    dropped: 1,
+                    ..ok
+                }),
+                says: &["disk is full", "7 write(s) dropped", "1 write(s) refused by the database"],
+            },
+        ];
+        for case in cases {
+            let said = memory_status(case.stats.as_ref());
+            assert_eq!(said.is_some(), !case.says.is_empty(), "{}: {said:?}", case.name);
+            for want in case.says {
+                assert!(said.as_deref().is_some_and(|s| s.contains(want)), "{}: {want} not in {said:?}", case.name);
+            }
+        }
+    }
 }

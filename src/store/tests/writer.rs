@@ -95,6 +95,75 @@ fn a_full_queue_refuses_instead_of_blocking() {
     assert_eq!(count(&t.path, "events"), accepted);
 }
 
+/// Log lines written while a test runs, for checking what was reported.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn with(&self, needle: &str) -> Vec<String> {
+        let text = String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned();
+        text.lines().filter(|l| l.contains(needle)).map(str::to_string).collect()
+    }
+
+    fn lines_with(&self, needle: &str) -> usize {
+        self.with(needle).len()
+    }
+}
+
+#[test]
+fn a_full_queue_counts_refusals_and_reports_each_burst_once() {
+    let log = Captured::default();
+    let for_log = log.clone();
+    let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || for_log.clone()).finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let t = temp();
+        let store = open(&t);
+        store.set_busy_timeout(Duration::from_millis(5)).unwrap();
+        let w = StoreWriter::spawn(store, WriterOptions { capacity: 4, batch: 1, ..WriterOptions::default() });
+        let blocker = rusqlite::Connection::open(&t.path).unwrap();
+        let mut stored = 0;
+        for burst in 1..=2u64 {
+            blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+            let mut refused = 0;
+            for i in 0..200 {
+                match w.send(ev(conv(0), i, EventKind::Escalation)) {
+                    Ok(_) => stored += 1,
+                    Err(WriterError::Full { capacity: 4 }) => refused += 1,
+                    Err(e) => panic!("{e}"),
+                }
+            }
+            // At most the queue and the batch being retried were accepted; every other send was refused at once.
+            assert!(refused >= 200 - 5, "burst {burst}: {refused} refused");
+            let stats = w.stats();
+            assert_eq!(stats.full_bursts, burst, "{stats:?}");
+            assert_eq!(log.lines_with("write queue is full"), burst as usize, "one report per burst, not per write");
+            assert_eq!(log.lines_with("writes are accepted again"), burst as usize - 1);
+            blocker.execute_batch("COMMIT").unwrap();
+            w.flush();
+            // The first write after the queue drained ends the burst, with the count.
+            w.send(ev(conv(0), 1_000, EventKind::Escalation)).unwrap();
+            stored += 1;
+            assert_eq!(log.lines_with("writes are accepted again"), burst as usize);
+            let drained = log.with("writes are accepted again");
+            assert!(drained[burst as usize - 1].contains(&format!("refused={refused}")), "the count: {drained:?}");
+        }
+        w.flush();
+        let stats = w.stats();
+        assert_eq!((stats.accepted, stats.refused + stats.accepted), (stored, 400 + 2));
+        assert_eq!(count(&t.path, "events"), stored as i64, "what was accepted is stored");
+    });
+}
+
 #[test]
 fn close_writes_what_is_queued_and_refuses_later_sends() {
     let t = temp();
