@@ -152,6 +152,22 @@ fn boundary_replies(fake: &FakeDiscord) -> Vec<(u64, Instant)> {
         .collect()
 }
 
+/// The messages the boundaries stored for `members` were about.
+fn stored_boundaries(store: &keel::store::Store, guild: u64, members: &[u64]) -> Vec<u64> {
+    let mut stored = Vec::new();
+    for m in members {
+        for c in store.cases(guild, *m, 100).expect("cases") {
+            let case = store.case_by_id(c.id).expect("case").expect("exists");
+            for e in case.timeline {
+                if let keel::store::EventKind::Boundary { .. } = e.kind {
+                    stored.push(e.about.expect("a boundary is about a message"));
+                }
+            }
+        }
+    }
+    stored
+}
+
 fn spawn_keel(config: &std::path::Path) -> std::process::Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_keel"))
         .args(["run", "--config"])
@@ -209,18 +225,8 @@ async fn sigkill_in_a_burst_loses_only_uncommitted_batches() {
     // The database opens, and every boundary executed a second before the
     // kill is there: its batch was committed long before.
     let store = keel::store::Store::open(&db).expect("the database opens after a SIGKILL");
-    let guild = fake.world().guild_id;
-    let mut stored = Vec::new();
-    for m in members.iter().chain(&newcomers) {
-        for c in store.cases(guild, *m, 100).expect("cases") {
-            let case = store.case_by_id(c.id).expect("case").expect("exists");
-            for e in case.timeline {
-                if let keel::store::EventKind::Boundary { .. } = e.kind {
-                    stored.push(e.about.expect("a boundary is about a message"));
-                }
-            }
-        }
-    }
+    let all: Vec<u64> = members.iter().chain(&newcomers).copied().collect();
+    let stored = stored_boundaries(&store, fake.world().guild_id, &all);
     let settled: Vec<u64> = executed
         .iter()
         .filter(|(_, at)| killed_at.duration_since(*at) >= Duration::from_secs(1))
@@ -376,5 +382,62 @@ async fn a_newer_followup_replaces_the_pending_one() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(asks(&h), 1, "asked once: {:#?}", h.fake.writes());
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_database_does_not_stop_keel_and_the_writes_land_after() {
+    let mut h = Harness::start(World::support_server()).await;
+    let db = h.dir.path().join("keel.db");
+    // Another program holds the database's write lock while customers write.
+    let blocker = rusqlite::Connection::open(&db).expect("open the database");
+    blocker.execute_batch("BEGIN EXCLUSIVE").expect("lock it");
+    let mut sent = Vec::new();
+    for (i, who) in ["alice", "bob", "alice", "bob"].iter().enumerate() {
+        let channel = if i % 2 == 0 { "support" } else { "billing" };
+        sent.push(h.say(channel, who, ABUSIVE[i % ABUSIVE.len()]).await);
+    }
+    // keel answered every message on Discord meanwhile.
+    let answered: Vec<u64> = boundary_replies(&h.fake).iter().map(|r| r.0).collect();
+    for id in &sent {
+        assert!(answered.contains(id), "no boundary reply to {id}: {:#?}", h.effects());
+    }
+    let shared = h.bot.shared.clone();
+    let memory = shared.memory.as_ref().expect("keel has its database");
+    // The writer keeps trying (each attempt waits out SQLite's busy timeout first).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while memory.stats().expect("open").failing.is_none() {
+        assert!(Instant::now() < deadline, "the writer never met the lock");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stats = memory.stats().expect("open");
+    assert!(stats.committed < stats.accepted, "writes wait: {stats:?}");
+    assert!(stats.failing.as_deref().is_some_and(|e| e.contains("locked")), "{stats:?}");
+    // Moderators can see it.
+    let status = keel(&h, "mo", "support", "status", vec![]).await;
+    let text = status.body["data"]["content"].as_str().unwrap_or("").to_string();
+    assert!(text.contains("cannot write right now") && text.contains("locked"), "{text}");
+    // Nothing of it is stored yet.
+    let (guild, customers) = (h.world().guild_id, [h.user("alice"), h.user("bob")]);
+    let stored = || {
+        let store = keel::store::Store::open_read_only(&db).expect("read the database");
+        stored_boundaries(&store, guild, &customers)
+    };
+    assert!(stored().is_empty(), "nothing is written while locked");
+
+    // The lock is released: everything lands, nothing is lost.
+    blocker.execute_batch("COMMIT").expect("unlock");
+    assert!(memory.flush(Duration::from_secs(30)).await, "the queued writes are written");
+    let stats = memory.stats().expect("open");
+    assert_eq!((stats.committed, stats.dropped, stats.refused, stats.failing), (stats.accepted, 0, 0, None));
+    let all = stored();
+    for id in &sent {
+        assert!(all.contains(id), "the boundary on {id} is stored: {all:?}");
+    }
+    // And keel goes on: a later message is judged and stored as usual.
+    h.say("support", "bob", ABUSIVE[2]).await;
+    assert!(memory.flush(WAIT).await);
+    let after = memory.stats().expect("open");
+    assert!(after.accepted > stats.accepted && after.committed == after.accepted, "{after:?}");
     h.stop().await;
 }
