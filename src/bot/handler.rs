@@ -8,6 +8,7 @@
 use crate::bot::execute::{self, Outcome};
 use crate::bot::members::{protection, role_of, MemberFacts, Protected};
 use crate::bot::memory::{self, Judged};
+use crate::bot::order::Turn;
 use crate::bot::plan::{plan, EarlierNudge, Situation, Step};
 use crate::bot::state::{lock, ConversationKey, NudgeRecord, OfferedChoice, Shared};
 use crate::bot::text::sparkline;
@@ -87,8 +88,9 @@ fn facts(ctx: &Context, g: &GuildConfig, m: &Incoming<'_>) -> Option<Facts> {
 }
 
 impl Handler {
-    /// Judges one message and acts on the decision.
-    async fn judge(&self, ctx: &Context, m: Incoming<'_>) {
+    /// Judges one message and acts on the decision. `turn` is the message's
+    /// place in its channel's order: held until the engine has decided.
+    async fn judge(&self, ctx: &Context, m: Incoming<'_>, turn: Option<Turn>) {
         let Some(g) = self.shared.guild(m.guild.get()) else { return };
         let Some(f) = facts(ctx, &g, &m) else { return };
         let author_name = format!("<@{}>", m.author.id);
@@ -132,6 +134,11 @@ impl Handler {
             let recent = engine.tracker().recent_scores(m.channel.get(), m.author.id.get());
             (d, recent, engine.policy().nudge.cooldown_secs as i64 * 1000)
         };
+        if let Some(judged) = lock(&self.shared.judged).as_mut() {
+            judged.push((m.channel.get(), m.message));
+        }
+        // Judged: the channel's next message may be judged while this one's actions run.
+        drop(turn);
         tracing::debug!(
             guild = m.guild.get(),
             channel = m.channel.get(),
@@ -345,7 +352,8 @@ impl EventHandler for Handler {
         if let Some(receipts) = lock(&self.shared.receipts).as_mut() {
             receipts.insert(msg.id.get(), std::time::Instant::now());
         }
-        self.on_message(&ctx, &msg).await;
+        let turn = self.shared.order.turn(msg.channel_id.get(), msg.id.get(), false).await;
+        self.on_message(&ctx, &msg, turn).await;
         self.shared.handled();
     }
 
@@ -356,7 +364,8 @@ impl EventHandler for Handler {
         _new: Option<Message>,
         event: MessageUpdateEvent,
     ) {
-        self.on_update(&ctx, &event).await;
+        let turn = self.shared.order.turn(event.channel_id.get(), event.id.get(), true).await;
+        self.on_update(&ctx, &event, turn).await;
         self.shared.handled();
     }
 
@@ -371,13 +380,15 @@ impl EventHandler for Handler {
         }
     }
 
-    async fn ready(&self, _ctx: Context, ready: Ready) {
+    async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+        // From now on, this shard's messages get their place in line as they arrive.
+        ctx.shard.add_collector(self.shared.order.collector(ctx.shard_id.0));
     }
 }
 
 impl Handler {
-    async fn on_message(&self, ctx: &Context, msg: &Message) {
+    async fn on_message(&self, ctx: &Context, msg: &Message, turn: Option<Turn>) {
         let Some(guild) = msg.guild_id else { return };
         if msg.author.bot || msg.webhook_id.is_some() {
             return;
@@ -393,10 +404,10 @@ impl Handler {
             at: msg.timestamp,
             edited: false,
         };
-        self.judge(ctx, incoming).await;
+        self.judge(ctx, incoming, turn).await;
     }
 
-    async fn on_update(&self, ctx: &Context, event: &MessageUpdateEvent) {
+    async fn on_update(&self, ctx: &Context, event: &MessageUpdateEvent, turn: Option<Turn>) {
         let (Some(guild), Some(author), Some(text)) = (event.guild_id, event.author.as_ref(), event.content.as_deref())
         else {
             return;
@@ -418,6 +429,6 @@ impl Handler {
             at: event.edited_timestamp.unwrap_or_else(Timestamp::now),
             edited: true,
         };
-        self.judge(ctx, incoming).await;
+        self.judge(ctx, incoming, turn).await;
     }
 }

@@ -14,6 +14,7 @@ pub mod handler;
 pub mod interactions;
 pub mod members;
 pub mod memory;
+pub mod order;
 pub mod plan;
 pub mod reload;
 pub mod run;

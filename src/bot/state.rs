@@ -90,6 +90,10 @@ pub struct Shared {
     pub claims: Mutex<HashMap<ConversationKey, u64>>,
     /// When set (by a benchmark), the time each MESSAGE_CREATE reached the handler.
     pub receipts: Mutex<Option<HashMap<u64, std::time::Instant>>>,
+    /// When set (by a test), the (channel, message) of each message judged, in the order judged.
+    pub judged: Mutex<Option<Vec<(u64, u64)>>>,
+    /// Each channel's messages judged in the order Discord sent them.
+    pub order: Arc<crate::bot::order::Order>,
     /// keel's database, when open (always in `keel run`; tests may go without).
     pub memory: Option<Memory>,
 }
@@ -111,6 +115,8 @@ impl Shared {
             guilds_ready: Mutex::new(HashSet::new()),
             events_handled: AtomicU64::new(0),
             receipts: Mutex::new(None),
+            judged: Mutex::new(None),
+            order: Arc::default(),
             choices: Mutex::new(HashMap::new()),
             claims: Mutex::new(HashMap::new()),
             followups: Mutex::new(Vec::new()),

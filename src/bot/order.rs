@@ -1,0 +1,243 @@
+//! Judging each channel's messages in the order Discord sent them.
+//!
+//! serenity hands every gateway event to the handler in a task of its own,
+//! so two messages sent microseconds apart may be judged in either order
+//! (tokio even tends to run the task spawned last first). The order is
+//! known at one place only: serenity's shard runner feeds every event to
+//! its *collectors* synchronously and in gateway order, before it spawns
+//! the handlers. keel registers one collector per shard (on READY) that
+//! gives each guild message, created or edited, a ticket in its channel's
+//! line; the handler waits for its ticket's turn before judging and passes
+//! the turn on once the engine has decided ([`Turn`] does it when dropped,
+//! also on an early return or a panic). Only judgment is serialized, per
+//! channel: the Discord actions that follow run concurrently, and other
+//! channels never wait.
+//!
+//! Degrades, never wedges: a message without a ticket (it arrived before
+//! the collector was registered) is judged at once, and a turn that does
+//! not come within [`MAX_WAIT`] (a handler that never ran) is taken anyway,
+//! logged, and the line moves past the missing tickets.
+
+use crate::bot::state::lock;
+use serenity::all::Event;
+use serenity::gateway::CollectorCallback;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// How long a message waits for the messages before it in its channel
+/// before it is judged anyway.
+pub const MAX_WAIT: Duration = Duration::from_secs(5);
+
+/// A message's place: (message ID, is an edit).
+type Key = (u64, bool);
+
+/// One channel's line of tickets.
+#[derive(Debug, Default)]
+struct Line {
+    /// The last ticket given out (tickets start at 1).
+    issued: u64,
+    /// Every ticket up to this one has been judged (or skipped).
+    served: u64,
+    /// Tickets judged ahead of their turn (after a skip), above `served`.
+    done: BTreeSet<u64>,
+    /// Tickets given out and not yet claimed by a handler, by message.
+    tickets: HashMap<Key, Vec<u64>>,
+    /// Handlers waiting for their turn, by ticket.
+    waiting: HashMap<u64, oneshot::Sender<()>>,
+}
+
+impl Line {
+    fn idle(&self) -> bool {
+        self.issued == self.served && self.tickets.is_empty() && self.waiting.is_empty()
+    }
+
+    /// Marks `ticket` judged and wakes the next in line, if it is waiting.
+    fn finish(&mut self, ticket: u64) {
+        if ticket > self.served {
+            self.done.insert(ticket);
+        }
+        while self.done.remove(&(self.served + 1)) {
+            self.served += 1;
+        }
+        if let Some(next) = self.waiting.remove(&(self.served + 1)) {
+            let _ = next.send(());
+        }
+    }
+}
+
+/// The lines of every channel, shared by the collector and the handlers.
+#[derive(Debug)]
+pub struct Order {
+    lines: Mutex<HashMap<u64, Line>>,
+    /// The latest collector registered on each shard; older ones retire.
+    generations: Mutex<HashMap<u32, u64>>,
+    /// How long a turn is waited for ([`MAX_WAIT`] unless a test says otherwise).
+    max_wait: Duration,
+}
+
+impl Default for Order {
+    fn default() -> Self {
+        Order::with_max_wait(MAX_WAIT)
+    }
+}
+
+/// The right to judge a message now; passes the turn on when dropped.
+#[derive(Debug)]
+pub struct Turn {
+    order: Arc<Order>,
+    channel: u64,
+    ticket: u64,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let mut lines = lock(&self.order.lines);
+        if let Some(line) = lines.get_mut(&self.channel) {
+            line.finish(self.ticket);
+            if line.idle() {
+                lines.remove(&self.channel);
+            }
+        }
+    }
+}
+
+impl Order {
+    /// Lines whose turns are waited for at most `max_wait`.
+    pub fn with_max_wait(max_wait: Duration) -> Order {
+        Order { lines: Mutex::default(), generations: Mutex::default(), max_wait }
+    }
+
+    /// Gives a guild message event a ticket in its channel's line (called by
+    /// the collector, in gateway order).
+    pub fn issue(&self, channel: u64, message: u64, edited: bool) {
+        let mut lines = lock(&self.lines);
+        let line = lines.entry(channel).or_default();
+        line.issued += 1;
+        let ticket = line.issued;
+        line.tickets.entry((message, edited)).or_default().push(ticket);
+    }
+
+    /// The collector for one shard: tickets for every guild message created
+    /// or edited. Registering a new one on a shard retires the previous.
+    pub fn collector(self: &Arc<Self>, shard: u32) -> CollectorCallback {
+        let generation = {
+            let mut generations = lock(&self.generations);
+            let g = generations.entry(shard).or_insert(0);
+            *g += 1;
+            *g
+        };
+        let order = self.clone();
+        CollectorCallback(Box::new(move |event: &Event| {
+            if lock(&order.generations).get(&shard) != Some(&generation) {
+                return false;
+            }
+            match event {
+                Event::MessageCreate(e) if e.message.guild_id.is_some() => {
+                    order.issue(e.message.channel_id.get(), e.message.id.get(), false)
+                }
+                Event::MessageUpdate(e) if e.guild_id.is_some() => order.issue(e.channel_id.get(), e.id.get(), true),
+                _ => {}
+            }
+            true
+        }))
+    }
+
+    /// True once a collector hands out tickets (on some shard).
+    pub fn is_listening(&self) -> bool {
+        !lock(&self.generations).is_empty()
+    }
+
+    /// Waits until the messages given tickets before this one in its
+    /// channel are judged; `None` (judge at once) when it has no ticket.
+    pub async fn turn(self: &Arc<Self>, channel: u64, message: u64, edited: bool) -> Option<Turn> {
+        let (ticket, wait) = {
+            let mut lines = lock(&self.lines);
+            let line = lines.get_mut(&channel)?;
+            let tickets = line.tickets.get_mut(&(message, edited))?;
+            let ticket = tickets.remove(0);
+            if tickets.is_empty() {
+                line.tickets.remove(&(message, edited));
+            }
+            if ticket <= line.served + 1 {
+                (ticket, None)
+            } else {
+                let (tx, rx) = oneshot::channel();
+                line.waiting.insert(ticket, tx);
+                (ticket, Some(rx))
+            }
+        };
+        if let Some(rx) = wait {
+            if tokio::time::timeout(self.max_wait, rx).await.is_err() {
+                tracing::warn!(channel, message, "judging a message without waiting further for earlier ones");
+                let mut lines = lock(&self.lines);
+                if let Some(line) = lines.get_mut(&channel) {
+                    line.waiting.remove(&ticket);
+                    line.served = line.served.max(ticket - 1);
+                    line.done.retain(|t| *t > line.served);
+                }
+            }
+        }
+        Some(Turn { order: self.clone(), channel, ticket })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn turns_follow_the_tickets_whatever_order_handlers_arrive_in() {
+        let order = Arc::new(Order::default());
+        for m in 1..=50 {
+            order.issue(7, m, false);
+        }
+        let judged = Arc::new(Mutex::new(Vec::new()));
+        // Handlers start in reverse order.
+        let mut tasks = Vec::new();
+        for m in (1..=50u64).rev() {
+            let (order, judged) = (order.clone(), judged.clone());
+            tasks.push(tokio::spawn(async move {
+                let turn = order.turn(7, m, false).await;
+                assert!(turn.is_some());
+                lock(&judged).push(m);
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(*lock(&judged), (1..=50).collect::<Vec<u64>>());
+        assert!(lock(&order.lines).is_empty(), "an idle channel is forgotten");
+    }
+
+    #[tokio::test]
+    async fn a_message_without_a_ticket_is_judged_at_once() {
+        let order = Arc::new(Order::default());
+        assert!(order.turn(7, 1, false).await.is_none());
+        order.issue(7, 1, false);
+        assert!(order.turn(7, 1, true).await.is_none(), "an edit has its own ticket");
+        assert!(order.turn(7, 1, false).await.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_missing_handler_holds_the_line_only_for_a_while() {
+        let order = Arc::new(Order::with_max_wait(Duration::from_millis(50)));
+        for m in 1..=3 {
+            order.issue(7, m, false);
+        }
+        // Message 1's handler never comes; 2 waits, then goes; 3 follows 2.
+        let second = order.turn(7, 2, false).await.expect("a ticket");
+        let third = {
+            let order = order.clone();
+            tokio::spawn(async move { order.turn(7, 3, false).await.map(|t| t.ticket) })
+        };
+        tokio::task::yield_now().await;
+        assert!(!third.is_finished());
+        drop(second);
+        assert_eq!(third.await.unwrap(), Some(3));
+        // The late one is judged at once when it comes.
+        assert!(order.turn(7, 1, false).await.is_some());
+        assert!(lock(&order.lines).is_empty());
+    }
+}
