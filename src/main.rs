@@ -2,7 +2,8 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use keel::config::load_all;
+use keel::config::{load_all, ReaderState};
+use keel::core::context::ContextReader;
 use keel::core::engine::Engine;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -55,6 +56,9 @@ enum Command {
         /// Also print this many false alarms and misses.
         #[arg(long, default_value_t = 0)]
         errors: usize,
+        /// Judge by the phrase pack alone, without the context reader.
+        #[arg(long)]
+        phrases_only: bool,
         /// The labeled file.
         file: PathBuf,
     },
@@ -98,6 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Replay { config, file } => {
             let loaded = load_all(config.as_deref())?;
             let mut engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
+            engine.set_reader(reader(&loaded.config)?);
             let input = open_input(file.as_deref())?;
             let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let summary = match keel::cli::replay::replay(&mut engine, input, out, std::io::stderr().lock()) {
@@ -124,14 +129,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 text.join(" ")
             };
             let mut out = std::io::stdout().lock();
-            keel::cli::explain::explain(&loaded.analyzer, &text, &mut out)?;
+            let reader = reader(&loaded.config)?;
+            keel::cli::explain::explain(&loaded.analyzer, reader.as_deref(), &text, &mut out)?;
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { config, errors, file } => {
+        Command::Eval { config, errors, phrases_only, file } => {
             let loaded = load_all(config.as_deref())?;
             let input = open_input(Some(&file))?;
-            keel::cli::eval::eval(&loaded.analyzer, input, std::io::stdout().lock(), errors)?;
+            let reader = if phrases_only { None } else { reader(&loaded.config)? };
+            keel::cli::eval::eval(&loaded.analyzer, reader.as_deref(), input, std::io::stdout().lock(), errors)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { db, days, guild } => {
@@ -140,6 +147,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
             keel::cli::report::report(&db, days, guild, now_ms, std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The context reader bot.toml asks for: `None` when it is turned off, or
+/// (with a note on stderr) when its files are missing and it is not required.
+fn reader(config: &keel::config::Config) -> anyhow::Result<Option<Arc<ContextReader>>> {
+    match config.context.load()? {
+        ReaderState::On(r) => Ok(Some(r)),
+        ReaderState::Disabled => Ok(None),
+        ReaderState::Unavailable(e) => {
+            eprintln!("note: context reader off, judging by phrases alone: {e}");
+            Ok(None)
         }
     }
 }

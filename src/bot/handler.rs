@@ -13,6 +13,7 @@ use crate::bot::plan::{plan, EarlierNudge, Situation, Step};
 use crate::bot::state::{lock, ConversationKey, NudgeRecord, OfferedChoice, Shared};
 use crate::bot::text::sparkline;
 use crate::config::GuildConfig;
+use crate::core::context::wants_reading;
 use crate::core::engine::{Decision, Message as CoreMessage};
 use crate::core::policy::{Action, NudgeScope};
 use crate::core::Role;
@@ -88,6 +89,34 @@ fn facts(ctx: &Context, g: &GuildConfig, m: &Incoming<'_>) -> Option<Facts> {
 }
 
 impl Handler {
+    /// The context reader's reading of a customer's message, when there is a
+    /// reader and the phrases alone do not already find the message hostile.
+    async fn read(&self, text: &str) -> Option<f32> {
+        let (reader, analyzer) = {
+            let engine = lock(&self.shared.engine);
+            (engine.reader().cloned()?, engine.analyzer().clone())
+        };
+        let text = text.to_owned();
+        let task = tokio::task::spawn_blocking(move || {
+            let a = analyzer.analyze(&text, 0.0);
+            if !wants_reading(Role::Customer, &a) {
+                return Ok(None);
+            }
+            reader.read(a.normalized.text()).map(Some)
+        });
+        match task.await {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "context reader failed; judged by phrases alone");
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "context reader task failed; judged by phrases alone");
+                None
+            }
+        }
+    }
+
     /// Judges one message and acts on the decision. `turn` is the message's
     /// place in its channel's order: held until the engine has decided.
     async fn judge(&self, ctx: &Context, m: Incoming<'_>, turn: Option<Turn>) {
@@ -117,6 +146,9 @@ impl Handler {
             }
             _ => None,
         };
+        // The context reader takes milliseconds: it reads off the engine's
+        // lock, on a blocking thread, and only what the phrases leave open.
+        let reading = if customer { self.read(m.text).await } else { None };
         let (decision, recent, cooldown_ms) = {
             let mut engine = lock(&self.shared.engine);
             if let Some(strikes) = seed {
@@ -130,7 +162,8 @@ impl Handler {
                     );
                 }
             }
-            let d: Decision = engine.process(&core);
+            let mut d = Decision::default();
+            engine.process_read_into(&core, reading, &mut d);
             let recent = engine.tracker().recent_scores(m.channel.get(), m.author.id.get());
             (d, recent, engine.policy().nudge.cooldown_secs as i64 * 1000)
         };

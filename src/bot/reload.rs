@@ -46,6 +46,9 @@ pub fn fingerprint(config_path: Option<&Path>, config: &Config) -> Fingerprint {
 pub fn reload(shared: &Shared) -> Result<(), Vec<String>> {
     let loaded = load_all(shared.config_path.as_deref())
         .map_err(|e| e.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
+    if loaded.config.context != shared.config().context {
+        tracing::warn!("[context] changed: the context reader's files and settings apply at the next restart");
+    }
     {
         let mut engine = lock(&shared.engine);
         engine.set_analyzer(Arc::new(loaded.analyzer));

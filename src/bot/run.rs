@@ -5,7 +5,7 @@ use crate::bot::handler::Handler;
 use crate::bot::memory::Memory;
 use crate::bot::reload;
 use crate::bot::state::{lock, Shared};
-use crate::config::{load_all, CommandScope, ConfigError};
+use crate::config::{load_all, CommandScope, ConfigError, ReaderState};
 use crate::core::engine::Engine;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, ShardManager};
 use std::path::PathBuf;
@@ -33,6 +33,10 @@ pub enum BotError {
     /// a file that is not keel's is never written to.
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+    /// The context reader is required (`[context] required = true`) but
+    /// could not be loaded; the message names the file.
+    #[error("context reader: {0}")]
+    Reader(#[from] crate::core::context::ContextError),
 }
 
 /// The intents keel needs. Message Content is privileged: enable it in the
@@ -108,7 +112,15 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
         http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
     }
     let http = http.build();
-    let engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
+    let mut engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
+    match loaded.config.context.load()? {
+        ReaderState::On(reader) => {
+            tracing::info!(adapter = %loaded.config.context.files.adapter.display(), "context reader on");
+            engine.set_reader(Some(reader));
+        }
+        ReaderState::Disabled => tracing::info!("context reader off ([context] enabled = false)"),
+        ReaderState::Unavailable(e) => tracing::warn!("context reader off, judging by phrases alone: {e}"),
+    }
     // Open the database before connecting: a bad file stops keel here, untouched.
     let memory = Memory::open(&loaded.config.storage.path)?;
     tracing::info!(path = %loaded.config.storage.path.display(), "opened keel's database");

@@ -1,6 +1,6 @@
 //! `keel check`: validate bot.toml and every phrase file.
 
-use crate::config::load_all;
+use crate::config::{load_all, ReaderState};
 use crate::pack::{CategoryKind, EntryPattern};
 use std::io::Write;
 use std::path::Path;
@@ -38,6 +38,24 @@ pub fn check(config: Option<&Path>, mut out: impl Write, mut err: impl Write) ->
                 pack.choice_sets.len(),
                 pack.settings.hostile_threshold
             )?;
+            let files = &loaded.config.context.files;
+            match loaded.config.context.load() {
+                Ok(ReaderState::On(_)) => writeln!(
+                    out,
+                    "    context reader on: {} with {}",
+                    files.model_dir.display(),
+                    files.adapter.display()
+                )?,
+                Ok(ReaderState::Disabled) => writeln!(out, "    context reader off ([context] enabled = false)")?,
+                Ok(ReaderState::Unavailable(e)) => {
+                    writeln!(out, "    context reader off, judging by phrases alone: {e}")?;
+                }
+                Err(e) => {
+                    writeln!(err, "{e}")?;
+                    writeln!(err, "1 problem(s) found")?;
+                    return Ok(false);
+                }
+            }
             Ok(true)
         }
         Err(e) => {

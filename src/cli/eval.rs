@@ -2,6 +2,7 @@
 //! labeled messages (JSON Lines with `text` and `label`, 1 = offensive),
 //! each message scored on its own.
 
+use crate::core::context::ContextReader;
 use crate::core::score::{Analysis, Analyzer, Scratch};
 use serde::Deserialize;
 use std::io::{BufRead, Write};
@@ -65,9 +66,11 @@ impl Confusion {
 }
 
 /// Scores every labeled line of `input`; writes a report to `out` and, with
-/// `show_errors > 0`, that many misjudged messages of each kind.
+/// `show_errors > 0`, that many misjudged messages of each kind. With a
+/// context reader, each message is judged as the engine judges a customer's.
 pub fn eval(
     analyzer: &Analyzer,
+    reader: Option<&ContextReader>,
     input: impl BufRead,
     mut out: impl Write,
     show_errors: usize,
@@ -84,6 +87,10 @@ pub fn eval(
         }
         let l: Labeled = serde_json::from_str(&line).map_err(|e| EvalError::Line(i + 1, e.to_string()))?;
         analyzer.analyze_into(&l.text, 0.0, &mut a, &mut scratch);
+        if let Some(r) = reader {
+            r.read_into(&mut a, analyzer.pack().settings.hostile_threshold)
+                .map_err(|e| EvalError::Line(i + 1, e.to_string()))?;
+        }
         match (a.hostile, l.label == 1) {
             (true, true) => c.tp += 1,
             (true, false) => {

@@ -1,6 +1,7 @@
 //! `keel explain`: why a message scored as it did.
 
 use crate::cli::round3;
+use crate::core::context::ContextReader;
 use crate::core::score::{Aim, Analyzer};
 use crate::pack::CategoryKind;
 use std::io::Write;
@@ -14,9 +15,16 @@ fn aim_text(aim: Aim) -> &'static str {
 }
 
 /// Writes a human-readable explanation of how `text` scores on its own.
-pub fn explain(analyzer: &Analyzer, text: &str, mut out: impl Write) -> std::io::Result<()> {
+/// With a context reader, also how it read the message and what that did.
+pub fn explain(
+    analyzer: &Analyzer,
+    reader: Option<&ContextReader>,
+    text: &str,
+    mut out: impl Write,
+) -> std::io::Result<()> {
     let pack = analyzer.pack();
-    let a = analyzer.analyze(text, 0.0);
+    let mut a = analyzer.analyze(text, 0.0);
+    let reading = reader.map(|r| r.read_into(&mut a, pack.settings.hostile_threshold));
     writeln!(out, "original:   {text}")?;
     writeln!(out, "normalized: {}", a.normalized.text())?;
     writeln!(
@@ -27,6 +35,18 @@ pub fn explain(analyzer: &Analyzer, text: &str, mut out: impl Write) -> std::io:
         pack.settings.hostile_threshold,
         if a.abusive { "  counts as abuse (a strike)" } else { "" }
     )?;
+    match reading {
+        None => writeln!(out, "reader:     off (phrases alone)")?,
+        Some(Ok(None)) => writeln!(out, "reader:     not needed (the phrases already find it hostile)")?,
+        Some(Ok(Some(p))) => writeln!(
+            out,
+            "reader:     reads it as offensive with probability {:.3}; phrases alone {:.3}{}",
+            p,
+            a.phrase_score,
+            if a.score > a.phrase_score { ", the blend raised the score" } else { ", the score stays" }
+        )?,
+        Some(Err(e)) => writeln!(out, "reader:     failed ({e}); phrases alone")?,
+    }
     if a.surface.shouting > 0.0 || a.surface.punctuation_bursts > 0 {
         writeln!(
             out,

@@ -16,7 +16,9 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+mod context;
 mod storage;
+pub use context::{ContextConfig, RawContext, ReaderState};
 pub use storage::{RawStorage, StorageConfig, MAX_EXCERPT_CHARS};
 
 /// Longest timeout Discord accepts: 28 days.
@@ -147,6 +149,7 @@ struct RawConfig {
     choices: Option<Spanned<ChoicesConfig>>,
     boundaries: Option<Spanned<BoundaryConfig>>,
     storage: Option<Spanned<RawStorage>>,
+    context: Option<Spanned<RawContext>>,
 }
 
 /// A loaded, validated bot.toml.
@@ -166,6 +169,8 @@ pub struct Config {
     pub guilds: Vec<GuildConfig>,
     /// Where keel keeps its memory (`[storage]`).
     pub storage: StorageConfig,
+    /// The context reader (`[context]`).
+    pub context: ContextConfig,
 }
 
 /// Why a configuration could not be loaded.
@@ -196,6 +201,7 @@ impl Config {
             followups: FollowUpConfig::default(),
             guilds: Vec::new(),
             storage: StorageConfig::default(),
+            context: ContextConfig::default(),
         }
     }
 
@@ -248,6 +254,10 @@ impl Config {
             storage::check(&src, &s, &mut problems);
             s.into_inner()
         });
+        let context = raw.context.map(|c| {
+            context::check(&src, &c, &mut problems);
+            c.into_inner()
+        });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -258,6 +268,7 @@ impl Config {
             followups: raw.followups.map(Spanned::into_inner).unwrap_or_default(),
             guilds: raw.guild.into_iter().map(Spanned::into_inner).collect(),
             storage: StorageConfig::resolve(storage.unwrap_or_default(), base),
+            context: ContextConfig::resolve(context.unwrap_or_default(), base),
             engine: EngineConfig {
                 escalation: escalation.unwrap_or_default(),
                 policy: PolicyConfig { nudge, choices, boundaries: boundaries.unwrap_or_default() },

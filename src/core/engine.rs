@@ -4,6 +4,7 @@
 //! compiled pack through an `Arc`, so a reload swaps in a new analyzer
 //! without losing any conversation's state.
 
+use crate::core::context::{wants_reading, ContextReader};
 use crate::core::escalation::{EscalationConfig, Observation, Outcome, Tracker};
 use crate::core::policy::{decide, Action, PolicyConfig, Situation, UNKNOWN_ISSUE};
 use crate::core::score::{Analysis, Analyzer, Scratch};
@@ -56,6 +57,8 @@ pub struct Engine {
     tracker: Tracker,
     policy: PolicyConfig,
     scratch: Scratch,
+    reader: Option<Arc<ContextReader>>,
+    reader_failures: u64,
 }
 
 impl Engine {
@@ -66,7 +69,24 @@ impl Engine {
             tracker: Tracker::new(config.escalation.clone()),
             policy: config.policy.clone(),
             scratch: Scratch::default(),
+            reader: None,
+            reader_failures: 0,
         }
+    }
+
+    /// Reads customers' messages with `reader` from now on (`None`: phrases alone).
+    pub fn set_reader(&mut self, reader: Option<Arc<ContextReader>>) {
+        self.reader = reader;
+    }
+
+    /// The context reader in use, if any.
+    pub fn reader(&self) -> Option<&Arc<ContextReader>> {
+        self.reader.as_ref()
+    }
+
+    /// Messages the reader failed to read (judged by phrases alone).
+    pub fn reader_failures(&self) -> u64 {
+        self.reader_failures
     }
 
     /// The analyzer in force.
@@ -119,10 +139,37 @@ impl Engine {
     }
 
     /// Judges one message, writing the result into `out` (buffers reused).
+    /// With a context reader set, the reader reads it here when
+    /// [`wants_reading`] says so.
     pub fn process_into(&mut self, msg: &Message<'_>, out: &mut Decision) {
+        self.judge(msg, out, None);
+    }
+
+    /// Judges one message with a reading already taken (by the live bot,
+    /// off the engine's lock): `Some(p)` is applied if [`wants_reading`]
+    /// still holds, `None` means judge by phrases alone.
+    pub fn process_read_into(&mut self, msg: &Message<'_>, reading: Option<f32>, out: &mut Decision) {
+        self.judge(msg, out, Some(reading));
+    }
+
+    fn judge(&mut self, msg: &Message<'_>, out: &mut Decision, given: Option<Option<f32>>) {
         out.actions.clear();
         let rate = if msg.role.is_team() { 0.0 } else { self.tracker.message_rate(msg.channel, msg.author, msg.ts_ms) };
         self.analyzer.analyze_into(msg.text, rate, &mut out.analysis, &mut self.scratch);
+        if let Some(reader) = self.reader.clone().filter(|_| !msg.role.is_team()) {
+            let threshold = self.analyzer.pack().settings.hostile_threshold;
+            match given {
+                None => {
+                    if reader.read_into(&mut out.analysis, threshold).is_err() {
+                        self.reader_failures += 1;
+                    }
+                }
+                Some(Some(p)) if wants_reading(msg.role, &out.analysis) => {
+                    reader.blend().apply(&mut out.analysis, p, threshold);
+                }
+                Some(_) => {}
+            }
+        }
         let a = &out.analysis;
         if msg.role.is_team() {
             // Staff never count as customer hostility; their acknowledgements cool.

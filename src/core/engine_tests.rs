@@ -195,3 +195,59 @@ fn several_people_heat_the_channel() {
     }
     assert!(channel >= Level::Heated, "{channel:?}");
 }
+
+fn engine_with_reader(head_bias: f32) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = crate::core::context::tiny::write(
+        dir.path(),
+        &crate::core::context::tiny::TinyAdapter { head_bias, ..Default::default() },
+    );
+    let reader = ContextReader::load(&files).expect("tiny reader");
+    let mut e = engine();
+    e.set_reader(Some(Arc::new(reader)));
+    (dir, e)
+}
+
+#[test]
+fn the_reader_reads_customers_only_and_only_what_the_phrases_leave_open() {
+    let (_dir, mut e) = engine_with_reader(12.0);
+    let d = say(&mut e, 0, 1, Role::Customer, "people like that should not be allowed near a keyboard");
+    assert!(d.analysis.reading.is_some_and(|p| p > 0.99), "{:?}", d.analysis.reading);
+    assert!(d.analysis.hostile && !d.analysis.abusive, "raised, but no strike");
+    let staff = say(&mut e, 1, 2, Role::Staff, "people like that should not be allowed near a keyboard");
+    assert_eq!(staff.analysis.reading, None, "staff are never read");
+    assert!(!staff.analysis.hostile);
+    let hostile = say(&mut e, 2, 3, Role::Customer, "this is fucking useless");
+    assert_eq!(hostile.analysis.reading, None, "already hostile: not read");
+    assert_eq!(e.reader_failures(), 0);
+}
+
+#[test]
+fn a_reading_taken_elsewhere_is_applied_like_one_taken_here() {
+    let (_dir, mut inline) = engine_with_reader(12.0);
+    let (_dir2, mut given) = engine_with_reader(12.0);
+    let msg = Message {
+        ts_ms: 1_000_000,
+        channel: 7,
+        author: 1,
+        role: Role::Customer,
+        text: "people like that should not be allowed near a keyboard",
+        author_name: "maya",
+        channel_name: "#support",
+    };
+    let p = given
+        .reader()
+        .expect("reader")
+        .read(&crate::core::normalize::normalize(msg.text).text().to_owned())
+        .expect("reads");
+    let mut a = Decision::default();
+    let mut b = Decision::default();
+    inline.process_into(&msg, &mut a);
+    given.process_read_into(&msg, Some(p), &mut b);
+    assert_eq!(a.analysis.score, b.analysis.score);
+    assert_eq!(a.outcome.level, b.outcome.level);
+    let mut c = Decision::default();
+    given.process_read_into(&Message { author: 2, ..msg }, None, &mut c);
+    assert_eq!(c.analysis.reading, None, "no reading given: phrases alone");
+    assert_eq!(c.analysis.score, c.analysis.phrase_score);
+}

@@ -70,8 +70,14 @@ pub struct Analysis {
     pub normalized: Normalized,
     /// Every hit of a pack entry, including those that did not count.
     pub signals: Vec<Signal>,
-    /// Hostility in [0, 1].
+    /// Hostility in [0, 1]: the phrase score, raised by the context
+    /// reader's blend when it read the message.
     pub score: f32,
+    /// Hostility in [0, 1] from the phrase pack alone.
+    pub phrase_score: f32,
+    /// The context reader's probability that the message is offensive, when
+    /// it read the message (see [`crate::core::context`]).
+    pub reading: Option<f32>,
     /// The score crosses the pack's hostile threshold.
     pub hostile: bool,
     /// The message counts as abuse: a severe category, or hostile and aimed at a person.
@@ -345,6 +351,8 @@ impl Analyzer {
         let mut score = 1.0 - (1.0 - base) * (1.0 - amplifier.clamp(0.0, 1.0));
         score *= 1.0 - MAX_COOLING_EFFECT * cooling;
         a.score = score.clamp(0.0, 1.0);
+        a.phrase_score = a.score;
+        a.reading = None;
         a.hostile = a.score >= settings.hostile_threshold;
         a.abusive = severe || (a.hostile && aimed);
         a.severe = severe;

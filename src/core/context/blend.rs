@@ -1,0 +1,99 @@
+//! How the reader's probability and the phrase score make one score.
+
+use crate::core::score::Analysis;
+
+/// Weights of a logistic blend, fitted with the adapter on held-out
+/// training messages: `sigmoid(model · logit(p) + lexicon · score + bias)`.
+///
+/// The bias is set so that the pack's default hostile threshold (0.5) is
+/// the best cut on those messages.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Blend {
+    /// Weight of the reader's log-odds.
+    pub model: f32,
+    /// Weight of the phrase score.
+    pub lexicon: f32,
+    /// Constant term.
+    pub bias: f32,
+}
+
+/// Probabilities are clamped this far from 0 and 1 before taking log-odds.
+const EPSILON: f32 = 1e-4;
+
+fn logit(p: f32) -> f32 {
+    let p = p.clamp(EPSILON, 1.0 - EPSILON);
+    (p / (1.0 - p)).ln()
+}
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Blend {
+    /// The blended score of a message with phrase score `lexicon` that the
+    /// reader judged offensive with probability `p`.
+    pub fn combine(&self, lexicon: f32, p: f32) -> f32 {
+        sigmoid(self.model * logit(p) + self.lexicon * lexicon + self.bias)
+    }
+
+    /// Applies a reading to an analysis: the score becomes the larger of the
+    /// phrase score and the blend, and `hostile` follows it. Strikes
+    /// (`abusive`) and severe jumps are left as the phrases set them.
+    pub fn apply(&self, a: &mut Analysis, p: f32, hostile_threshold: f32) {
+        let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+        a.reading = Some(p);
+        a.score = a.phrase_score.max(self.combine(a.phrase_score, p)).clamp(0.0, 1.0);
+        a.hostile = a.score >= hostile_threshold;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BLEND: Blend = Blend { model: 1.0, lexicon: 2.5, bias: -1.0 };
+
+    fn analysis(phrase_score: f32) -> Analysis {
+        Analysis { score: phrase_score, phrase_score, hostile: phrase_score >= 0.5, ..Analysis::default() }
+    }
+
+    #[test]
+    fn a_confident_reading_raises_a_message_with_no_phrase() {
+        let mut a = analysis(0.0);
+        BLEND.apply(&mut a, 0.95, 0.5);
+        assert!(a.hostile, "{}", a.score);
+        assert_eq!(a.reading, Some(0.95));
+        assert!(!a.abusive, "a reading alone never makes a strike");
+    }
+
+    #[test]
+    fn a_low_reading_never_lowers_the_phrase_score() {
+        let mut a = analysis(0.7);
+        BLEND.apply(&mut a, 0.01, 0.5);
+        assert_eq!(a.score, 0.7);
+        assert!(a.hostile);
+    }
+
+    #[test]
+    fn an_unsure_reading_of_a_calm_message_stays_calm() {
+        let mut a = analysis(0.0);
+        BLEND.apply(&mut a, 0.3, 0.5);
+        assert!(!a.hostile);
+        assert!(a.score < 0.3, "{}", a.score);
+    }
+
+    #[test]
+    fn the_blend_rises_with_both_inputs() {
+        assert!(BLEND.combine(0.2, 0.6) > BLEND.combine(0.0, 0.6));
+        assert!(BLEND.combine(0.2, 0.6) > BLEND.combine(0.2, 0.4));
+    }
+
+    #[test]
+    fn nonsense_probabilities_are_safe() {
+        for p in [f32::NAN, f32::INFINITY, -1.0, 2.0] {
+            let mut a = analysis(0.1);
+            BLEND.apply(&mut a, p, 0.5);
+            assert!((0.0..=1.0).contains(&a.score), "{p} gave {}", a.score);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Trains keel's context reader: a low-rank adapter (LoRA) on the base
+sentence model, a one-unit head, and the blend with the phrase score.
+
+    python3 tools/train_reader.py --data ../shared/data/tweeteval-offensive-train.jsonl \
+        --out models/keel-reader.safetensors
+
+Needs torch, transformers and safetensors (pip), the base model fetched by
+tools/fetch-model.sh, and a release build of keel (for the normalized text
+and the phrase scores). CPU is enough: about 10 minutes per epoch on two cores.
+
+Only the file given with --data is read. 15% of it (a fixed, seeded split)
+is held out: the adapter never trains on it; the epoch, the blend and its cut
+are chosen on it. Nothing here looks at any validation file.
+
+The reader sees keel's normalized text (examples/normalize_jsonl), exactly
+as at run time. The blend is a logistic regression on the held-out part:
+    blend = sigmoid(a * logit(p) + b * phrase_score + c)
+and keel's score becomes max(phrase_score, blend). The bias c is shifted so
+that the best cut on the held-out part falls at 0.5, the pack's default
+hostile threshold.
+"""
+import argparse, json, math, os, random, subprocess, sys, tempfile, time
+
+import numpy as np
+import torch
+import torch.nn as nn
+from safetensors.torch import save_file
+from transformers import AutoModel, AutoTokenizer
+
+TARGETS = ["attention.self.query", "attention.self.key", "attention.self.value",
+           "attention.output.dense", "intermediate.dense", "output.dense"]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class LoRA(nn.Module):
+    """y = W x + (alpha / r) * B A x, with W frozen."""
+
+    def __init__(self, base, r, alpha):
+        super().__init__()
+        self.base = base
+        self.scale = alpha / r
+        self.A = nn.Parameter(torch.randn(r, base.in_features) / math.sqrt(base.in_features))
+        self.B = nn.Parameter(torch.zeros(base.out_features, r))
+
+    def forward(self, x):
+        return self.base(x) + (x @ self.A.t() @ self.B.t()) * self.scale
+
+
+def run(cmd, stdin_path=None):
+    with open(stdin_path) if stdin_path else open(os.devnull) as f:
+        return subprocess.run(cmd, stdin=f, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+
+
+def normalized_texts(data_path):
+    out = run(["cargo", "run", "--quiet", "--release", "--example", "normalize_jsonl"], data_path)
+    return [json.loads(l)["text"] for l in out.splitlines()]
+
+
+def phrase_scores(rows):
+    """keel replay with the reader off, one channel and author per message."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = os.path.join(tmp, "bot.toml")
+        with open(cfg, "w") as f:
+            f.write(f'phrases = {json.dumps(os.path.join(ROOT, "phrases"))}\n[context]\nenabled = false\n')
+        src = os.path.join(tmp, "in.jsonl")
+        with open(src, "w") as f:
+            for i, r in enumerate(rows):
+                f.write(json.dumps({"id": str(i), "channel": f"c{i}", "author": f"u{i}", "text": r["text"]}) + "\n")
+        out = run([os.path.join(ROOT, "target/release/keel"), "replay", "--config", cfg, src])
+    return np.array([json.loads(l)["score"] for l in out.splitlines()], dtype=np.float64)
+
+
+def macro_f1(y, pred):
+    f = []
+    for cls in (1, 0):
+        tp = np.sum((pred == cls) & (y == cls)); fp = np.sum((pred == cls) & (y != cls)); fn = np.sum((pred != cls) & (y == cls))
+        p = tp / (tp + fp) if tp + fp else 0.0; r = tp / (tp + fn) if tp + fn else 0.0
+        f.append(2 * p * r / (p + r) if p + r else 0.0)
+    return sum(f) / 2
+
+
+def logit(p):
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def fit_blend(p, phrase, y, threshold=0.5):
+    """Logistic regression of y on [logit(p), phrase] (Newton's method), then
+    the cut of max(phrase, blend) that is best on these messages."""
+    X = np.c_[logit(p), phrase, np.ones_like(phrase)]
+    w = np.zeros(3)
+    for _ in range(50):
+        z = X @ w; s = 1 / (1 + np.exp(-z))
+        g = X.T @ (s - y) + 1e-3 * w
+        H = (X * (s * (1 - s))[:, None]).T @ X + 1e-3 * np.eye(3)
+        w -= np.linalg.solve(H, g)
+    raw = X @ w
+    best = max(((macro_f1(y, ((phrase >= threshold) | (raw >= c)).astype(int)), c)
+                for c in np.arange(-2.0, 2.0, 0.02)), key=lambda t: t[0])
+    return w[0], w[1], w[2] - best[1], best[0]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, help="JSON Lines with text and label (1 = offensive)")
+    ap.add_argument("--model-dir", default=os.path.join(ROOT, "models/all-MiniLM-L6-v2"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "models/keel-reader.safetensors"))
+    ap.add_argument("--rank", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.manual_seed(args.seed); random.seed(args.seed); np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+
+    rows = [json.loads(l) for l in open(args.data) if l.strip()]
+    texts = normalized_texts(args.data)
+    assert len(texts) == len(rows), (len(texts), len(rows))
+    labels = np.array([int(r["label"]) for r in rows])
+    phrase = phrase_scores(rows)
+    print(f"{len(rows)} messages; phrases alone: macro-F1 {macro_f1(labels, (phrase >= 0.5).astype(int)):.4f}", flush=True)
+
+    idx = list(range(len(rows))); random.Random(args.seed).shuffle(idx)
+    n_dev = len(idx) * 15 // 100
+    dev, train = idx[:n_dev], idx[n_dev:]
+
+    tok = AutoTokenizer.from_pretrained(args.model_dir)
+    bert = AutoModel.from_pretrained(args.model_dir)
+    for p in bert.parameters():
+        p.requires_grad = False
+    for layer in bert.encoder.layer:
+        for t in TARGETS:
+            parent = layer
+            *path, last = t.split(".")
+            for part in path:
+                parent = getattr(parent, part)
+            setattr(parent, last, LoRA(getattr(parent, last), args.rank, 2 * args.rank))
+    head = nn.Linear(bert.config.hidden_size, 1)
+
+    def probabilities_logits(batch):
+        enc = tok(batch, padding=True, truncation=True, max_length=128, return_tensors="pt")
+        h = bert(**enc).last_hidden_state
+        m = enc["attention_mask"].unsqueeze(-1).float()
+        v = nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1)
+        return head(v).squeeze(-1)
+
+    def predict(ids):
+        bert.eval(); res = {}
+        with torch.no_grad():
+            order = sorted(ids, key=lambda i: len(texts[i]))
+            for k in range(0, len(order), 64):
+                b = order[k:k + 64]
+                for i, v in zip(b, torch.sigmoid(probabilities_logits([texts[i] for i in b])).tolist()):
+                    res[i] = v
+        return np.array([res[i] for i in ids])
+
+    params = [p for p in bert.parameters() if p.requires_grad] + list(head.parameters())
+    print(f"trainable parameters: {sum(p.numel() for p in params)}", flush=True)
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    steps = args.epochs * math.ceil(len(train) / args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
+    best = None
+    for epoch in range(args.epochs):
+        bert.train(); t0 = time.time(); random.shuffle(train)
+        batches = []
+        for k in range(0, len(train), args.batch * 20):  # similar lengths together: less padding
+            chunk = sorted(train[k:k + args.batch * 20], key=lambda i: len(texts[i]))
+            batches += [chunk[j:j + args.batch] for j in range(0, len(chunk), args.batch)]
+        random.shuffle(batches)
+        for n, b in enumerate(batches, 1):
+            y = torch.tensor([float(labels[i]) for i in b])
+            loss = nn.functional.binary_cross_entropy_with_logits(probabilities_logits([texts[i] for i in b]), y)
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+            if n % 50 == 0:
+                print(f"epoch {epoch} batch {n}/{len(batches)} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
+        p_dev = predict(dev)
+        y_dev = labels[dev]
+        a, b_, c, f_blend = fit_blend(p_dev, phrase[dev], y_dev)
+        f_model = max(macro_f1(y_dev, (p_dev >= t).astype(int)) for t in np.arange(0.1, 0.9, 0.02))
+        print(f"epoch {epoch}: held-out macro-F1 reader alone {f_model:.4f}, phrases+reader {f_blend:.4f} "
+              f"(blend {a:.3f} {b_:.3f} {c:.3f}) {time.time() - t0:.0f}s", flush=True)
+        if best is None or f_blend > best[0]:
+            tensors = {}
+            for i, layer in enumerate(bert.encoder.layer):
+                for t in TARGETS:
+                    mod = layer
+                    for part in t.split("."):
+                        mod = getattr(mod, part)
+                    key = f"encoder.layer.{i}.{t}"
+                    tensors[f"{key}.lora_a"] = mod.A.detach().clone().half()
+                    tensors[f"{key}.lora_b"] = (mod.B.detach() * mod.scale).clone().half()
+            tensors["head.weight"] = head.weight.detach().clone().squeeze(0)
+            tensors["head.bias"] = head.bias.detach().clone()
+            tensors["blend"] = torch.tensor([a, b_, c], dtype=torch.float32)
+            meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "data": os.path.basename(args.data),
+                    "epoch": str(epoch), "held_out_macro_f1": f"{f_blend:.4f}", "rank": str(args.rank)}
+            best = (f_blend, tensors, meta)
+    save_file(best[1], args.out, metadata=best[2])
+    print(f"wrote {args.out}: held-out macro-F1 {best[0]:.4f} (epoch {best[2]['epoch']})")
+
+
+if __name__ == "__main__":
+    main()
