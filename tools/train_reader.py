@@ -16,9 +16,17 @@ are chosen on it. Nothing here looks at any validation file.
 The reader sees keel's normalized text (examples/normalize_jsonl), exactly
 as at run time. The blend is a logistic regression on the held-out part:
     blend = sigmoid(a * logit(p) + b * phrase_score + c)
-and keel's score becomes max(phrase_score, blend). The bias c is shifted so
-that the best cut on the held-out part falls at 0.5, the pack's default
-hostile threshold.
+and a message is hostile when its phrase score or its blend reaches 0.5, the
+pack's default hostile threshold. The bias c is shifted so that 0.5 is the
+cut with the best held-out macro-F1 among the cuts whose held-out precision
+is at most PRECISION_GIVE below the phrases' own: a nudge that cries wolf
+teaches moderators to ignore keel, so the reader may buy recall with only a
+little precision.
+
+After a change to the phrase pack, refit the blend without training again:
+
+    python3 tools/train_reader.py --data ../shared/data/tweeteval-offensive-train.jsonl \
+        --refit models/keel-reader.safetensors
 """
 import argparse, json, math, os, random, subprocess, sys, tempfile, time
 
@@ -30,6 +38,7 @@ from transformers import AutoModel, AutoTokenizer
 
 TARGETS = ["attention.self.query", "attention.self.key", "attention.self.value",
            "attention.output.dense", "intermediate.dense", "output.dense"]
+PRECISION_GIVE = 0.05
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -85,9 +94,16 @@ def logit(p):
     return np.log(p / (1 - p))
 
 
+def precision(y, pred):
+    flagged = np.sum(pred == 1)
+    return np.sum((pred == 1) & (y == 1)) / flagged if flagged else 0.0
+
+
 def fit_blend(p, phrase, y, threshold=0.5):
     """Logistic regression of y on [logit(p), phrase] (Newton's method), then
-    the cut of max(phrase, blend) that is best on these messages."""
+    the cut of "phrase >= threshold or blend >= cut" with the best macro-F1
+    whose precision is at most PRECISION_GIVE below the phrases' own.
+    Returns (a, b, c, macro-F1, precision) with c shifted so the cut is 0.5."""
     X = np.c_[logit(p), phrase, np.ones_like(phrase)]
     w = np.zeros(3)
     for _ in range(50):
@@ -96,9 +112,39 @@ def fit_blend(p, phrase, y, threshold=0.5):
         H = (X * (s * (1 - s))[:, None]).T @ X + 1e-3 * np.eye(3)
         w -= np.linalg.solve(H, g)
     raw = X @ w
-    best = max(((macro_f1(y, ((phrase >= threshold) | (raw >= c)).astype(int)), c)
-                for c in np.arange(-2.0, 2.0, 0.02)), key=lambda t: t[0])
-    return w[0], w[1], w[2] - best[1], best[0]
+    floor = precision(y, (phrase >= threshold).astype(int)) - PRECISION_GIVE
+    scored = []
+    for cut in np.arange(-3.0, 3.0, 0.02):
+        pred = ((phrase >= threshold) | (raw >= cut)).astype(int)
+        scored.append((precision(y, pred) >= floor, macro_f1(y, pred), cut, precision(y, pred)))
+    ok, f1, cut, prec = max(scored)
+    return w[0], w[1], w[2] - cut, f1, prec
+
+
+def merged_probabilities(model_dir, adapter_path, texts, threads):
+    """The reader's probabilities with a saved adapter merged into the base."""
+    from safetensors.torch import load_file
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    bert = AutoModel.from_pretrained(model_dir).eval()
+    adapter = load_file(adapter_path)
+    state = bert.state_dict()
+    for key, a in adapter.items():
+        if key.endswith(".lora_a"):
+            prefix = key[: -len(".lora_a")]
+            state[prefix + ".weight"] = state[prefix + ".weight"] + adapter[prefix + ".lora_b"].float() @ a.float()
+    bert.load_state_dict(state)
+    torch.set_num_threads(threads)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros(len(texts))
+    with torch.no_grad():
+        for k in range(0, len(order), 64):
+            b = order[k:k + 64]
+            enc = tok([texts[i] for i in b], padding=True, truncation=True, max_length=128, return_tensors="pt")
+            h = bert(**enc).last_hidden_state
+            m = enc["attention_mask"].unsqueeze(-1).float()
+            v = nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1)
+            out[b] = torch.sigmoid(v @ adapter["head.weight"].float() + adapter["head.bias"].float()).numpy()
+    return out, adapter
 
 
 def main():
@@ -112,6 +158,7 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--refit", metavar="ADAPTER", help="only refit the blend of this adapter (written in place)")
     args = ap.parse_args()
     torch.manual_seed(args.seed); random.seed(args.seed); np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -126,6 +173,18 @@ def main():
     idx = list(range(len(rows))); random.Random(args.seed).shuffle(idx)
     n_dev = len(idx) * 15 // 100
     dev, train = idx[:n_dev], idx[n_dev:]
+
+    if args.refit:
+        from safetensors import safe_open
+        with safe_open(args.refit, "pt") as f:
+            meta = dict(f.metadata() or {})
+        p_dev, tensors = merged_probabilities(args.model_dir, args.refit, [texts[i] for i in dev], args.threads)
+        a, b_, c, f1, prec = fit_blend(p_dev, phrase[dev], labels[dev])
+        tensors["blend"] = torch.tensor([a, b_, c], dtype=torch.float32)
+        meta.update({"held_out_macro_f1": f"{f1:.4f}", "held_out_precision": f"{prec:.4f}"})
+        save_file(tensors, args.refit, metadata=meta)
+        print(f"refit {args.refit}: blend {a:.3f} {b_:.3f} {c:.3f}; held-out macro-F1 {f1:.4f}, precision {prec:.4f}")
+        return
 
     tok = AutoTokenizer.from_pretrained(args.model_dir)
     bert = AutoModel.from_pretrained(args.model_dir)
@@ -178,10 +237,10 @@ def main():
                 print(f"epoch {epoch} batch {n}/{len(batches)} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
         p_dev = predict(dev)
         y_dev = labels[dev]
-        a, b_, c, f_blend = fit_blend(p_dev, phrase[dev], y_dev)
+        a, b_, c, f_blend, prec = fit_blend(p_dev, phrase[dev], y_dev)
         f_model = max(macro_f1(y_dev, (p_dev >= t).astype(int)) for t in np.arange(0.1, 0.9, 0.02))
         print(f"epoch {epoch}: held-out macro-F1 reader alone {f_model:.4f}, phrases+reader {f_blend:.4f} "
-              f"(blend {a:.3f} {b_:.3f} {c:.3f}) {time.time() - t0:.0f}s", flush=True)
+              f"precision {prec:.4f} (blend {a:.3f} {b_:.3f} {c:.3f}) {time.time() - t0:.0f}s", flush=True)
         if best is None or f_blend > best[0]:
             tensors = {}
             for i, layer in enumerate(bert.encoder.layer):
@@ -196,7 +255,8 @@ def main():
             tensors["head.bias"] = head.bias.detach().clone()
             tensors["blend"] = torch.tensor([a, b_, c], dtype=torch.float32)
             meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "data": os.path.basename(args.data),
-                    "epoch": str(epoch), "held_out_macro_f1": f"{f_blend:.4f}", "rank": str(args.rank)}
+                    "epoch": str(epoch), "held_out_macro_f1": f"{f_blend:.4f}",
+                    "held_out_precision": f"{prec:.4f}", "rank": str(args.rank)}
             best = (f_blend, tensors, meta)
     save_file(best[1], args.out, metadata=best[2])
     print(f"wrote {args.out}: held-out macro-F1 {best[0]:.4f} (epoch {best[2]['epoch']})")

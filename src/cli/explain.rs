@@ -40,10 +40,14 @@ pub fn explain(
         Some(Ok(None)) => writeln!(out, "reader:     not needed (the phrases already find it hostile)")?,
         Some(Ok(Some(p))) => writeln!(
             out,
-            "reader:     reads it as offensive with probability {:.3}; phrases alone {:.3}{}",
+            "reader:     reads it as offensive with probability {:.3} (phrases alone {:.3}){}",
             p,
             a.phrase_score,
-            if a.score > a.phrase_score { ", the blend raised the score" } else { ", the score stays" }
+            if a.score > a.phrase_score {
+                ": confident, so the blend with the phrases raised the score"
+            } else {
+                ": not confident enough to change the score"
+            }
         )?,
         Some(Err(e)) => writeln!(out, "reader:     failed ({e}); phrases alone")?,
     }

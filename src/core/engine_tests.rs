@@ -235,11 +235,7 @@ fn a_reading_taken_elsewhere_is_applied_like_one_taken_here() {
         author_name: "maya",
         channel_name: "#support",
     };
-    let p = given
-        .reader()
-        .expect("reader")
-        .read(&crate::core::normalize::normalize(msg.text).text().to_owned())
-        .expect("reads");
+    let p = given.reader().expect("reader").read(crate::core::normalize::normalize(msg.text).text()).expect("reads");
     let mut a = Decision::default();
     let mut b = Decision::default();
     inline.process_into(&msg, &mut a);

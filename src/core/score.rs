@@ -161,6 +161,9 @@ const THIRD_PERSON: u8 = 2;
 const NEGATION: u8 = 4;
 /// A word makes what follows describe a thing (`this`, `the`).
 const DETERMINER: u8 = 8;
+/// A word opens a clause with its own subject (`i'll`): negations before it
+/// belong to another clause.
+const SUBJECT: u8 = 16;
 /// A word's classes are not looked up yet.
 const UNKNOWN: u8 = 0x80;
 
@@ -181,6 +184,7 @@ impl Grammar {
             (&settings.third_person, THIRD_PERSON),
             (&settings.negations, NEGATION),
             (&settings.determiners, DETERMINER),
+            (&settings.subjects, SUBJECT),
         ] {
             for w in list {
                 *g.classes.entry(w.as_str().into()).or_insert(0) |= class;
@@ -388,9 +392,15 @@ impl Analyzer {
                 *aim = Aim::ThirdPerson;
             }
         };
-        // Words inside the phrase itself ("kill you").
+        // Words inside the phrase itself ("kill you"). A phrase that opens
+        // with its own subject ("i'll find you") is not negated from before.
+        let mut negation_in_reach = true;
         for i in first..last.max(first) {
-            see(class(i), &mut aim);
+            let c = class(i);
+            if i == first && c & SUBJECT != 0 {
+                negation_in_reach = false;
+            }
+            see(c, &mut aim);
         }
         // Words before, within the clause. A determiner right before the
         // phrase means it describes a thing ("this stupid form"), not a person.
@@ -400,7 +410,10 @@ impl Analyzer {
                 break;
             }
             let c = class(i);
-            if c & NEGATION != 0 {
+            if c & SUBJECT != 0 {
+                negation_in_reach = false;
+            }
+            if negation_in_reach && c & NEGATION != 0 {
                 negated = true;
             }
             if k == 0 && c & DETERMINER != 0 {

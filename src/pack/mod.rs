@@ -54,6 +54,9 @@ pub struct Settings {
     pub negations: Vec<String>,
     /// Words that, right before a phrase, show it describes a thing ("this stupid form").
     pub determiners: Vec<String>,
+    /// Subjects that open a clause of their own ("i'll"): a negation before
+    /// them belongs to another clause ("if it isn't back, i'll find you").
+    pub subjects: Vec<String>,
     /// Words before a phrase searched for a target or negation.
     pub target_window: usize,
 }
@@ -74,6 +77,7 @@ impl Default for Settings {
             third_person: words("he she they him her them his their hes shes he's she's they're theyre"),
             negations: words("not never no isn't aren't wasn't weren't don't doesn't didn't won't can't cannot nobody nothing hardly"),
             determiners: words("this that the these those my our its"),
+            subjects: words("i i'll i'm i'd i've we we'll we're we've"),
             target_window: 4,
         }
     }

@@ -69,6 +69,7 @@ pub struct RawSettings {
     pub third_person: Option<Vec<Spanned<String>>>,
     pub negations: Option<Vec<Spanned<String>>>,
     pub determiners: Option<Vec<Spanned<String>>>,
+    pub subjects: Option<Vec<Spanned<String>>>,
     pub target_window: Option<Spanned<i64>>,
 }
 

@@ -36,14 +36,20 @@ impl Blend {
         sigmoid(self.model * logit(p) + self.lexicon * lexicon + self.bias)
     }
 
-    /// Applies a reading to an analysis: the score becomes the larger of the
-    /// phrase score and the blend, and `hostile` follows it. Strikes
-    /// (`abusive`) and severe jumps are left as the phrases set them.
+    /// Applies a reading to an analysis. Only a confident reading counts:
+    /// when the blend crosses the hostile threshold the score becomes the
+    /// blend (if higher) and the message is hostile; an unsure reading
+    /// leaves the phrase score as it was, so calm conversations gather no
+    /// heat from the reader's doubts. Strikes (`abusive`) and severe jumps
+    /// stay as the phrases set them.
     pub fn apply(&self, a: &mut Analysis, p: f32, hostile_threshold: f32) {
         let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
         a.reading = Some(p);
-        a.score = a.phrase_score.max(self.combine(a.phrase_score, p)).clamp(0.0, 1.0);
-        a.hostile = a.score >= hostile_threshold;
+        let blended = self.combine(a.phrase_score, p);
+        if blended >= hostile_threshold && blended > a.phrase_score {
+            a.score = blended.clamp(0.0, 1.0);
+            a.hostile = true;
+        }
     }
 }
 
@@ -75,11 +81,15 @@ mod tests {
     }
 
     #[test]
-    fn an_unsure_reading_of_a_calm_message_stays_calm() {
-        let mut a = analysis(0.0);
-        BLEND.apply(&mut a, 0.3, 0.5);
-        assert!(!a.hostile);
-        assert!(a.score < 0.3, "{}", a.score);
+    fn an_unsure_reading_changes_nothing() {
+        for (phrase, p) in [(0.0, 0.3), (0.2, 0.4), (0.35, 0.3)] {
+            let mut a = analysis(phrase);
+            assert!(BLEND.combine(phrase, p) < 0.5, "the blend is unsure at {phrase}, {p}");
+            BLEND.apply(&mut a, p, 0.5);
+            assert!(!a.hostile);
+            assert_eq!(a.score, phrase, "the phrase score stands");
+            assert_eq!(a.reading, Some(p), "the reading is still reported");
+        }
     }
 
     #[test]

@@ -9,11 +9,13 @@
 //! already folded.
 //!
 //! Its probability is blended with the phrase score in log-odds space
-//! ([`Blend`]) and may only *raise* a message's score: frustration markers,
-//! de-escalating words and severe categories keep the meaning the pack gives
-//! them, and a boundary (a strike) still needs a hostile phrase aimed at a
-//! person. The reader makes keel warn moderators earlier; it never punishes
-//! on its own.
+//! ([`Blend`]), and only a confident blend counts: it may *raise* a
+//! message's score to hostile, never lower it, and an unsure reading
+//! changes nothing (calm conversations gather no heat from the reader's
+//! doubts). Frustration markers, de-escalating words and severe categories
+//! keep the meaning the pack gives them, and a boundary (a strike) still
+//! needs a hostile phrase aimed at a person. The reader makes keel warn
+//! moderators earlier; it never punishes on its own.
 //!
 //! The reader is optional. Without its files keel judges by phrase packs
 //! alone, and says so once.
@@ -31,9 +33,15 @@ use std::path::PathBuf;
 
 /// Whether the context reader should read a message the phrases analysed:
 /// a customer's message with some text that the phrases alone did not
-/// already find hostile (the reader can only raise a score).
+/// already find hostile (the reader can only raise a score), and in which
+/// the allow-list cancelled nothing: where the owner said a look-alike is
+/// benign ("Dick's Sporting Goods", "you guys are crazy fast"), the reader,
+/// which sees the same surface words, does not overrule them.
 pub fn wants_reading(role: Role, analysis: &Analysis) -> bool {
-    !role.is_team() && !analysis.hostile && !analysis.normalized.text().trim().is_empty()
+    !role.is_team()
+        && !analysis.hostile
+        && !analysis.normalized.text().trim().is_empty()
+        && !analysis.signals.iter().any(|s| s.allowed_by.is_some())
 }
 
 /// Why the context reader could not be loaded or could not read a message.

@@ -126,3 +126,16 @@ fn an_unconvinced_reader_changes_nothing_and_hostile_messages_are_not_read() {
     assert_eq!(reader.read_into(&mut b, 0.5).expect("reads"), None, "already hostile: not read");
     assert_eq!(b.reading, None);
 }
+
+#[test]
+fn the_reader_does_not_overrule_the_allow_list() {
+    let (_dir, reader) = load(TinyAdapter { head_bias: 12.0, ..TinyAdapter::default() });
+    let reader = reader.expect("loads");
+    let analyzer = analyzer();
+    for text in ["you guys are crazy fast, ticket solved in 5 mins", "i feel like an idiot, the cable was unplugged"] {
+        let mut a = analyzer.analyze(text, 0.0);
+        assert!(a.signals.iter().any(|s| s.allowed_by.is_some()), "{text}: the allow-list cancels a match");
+        assert_eq!(reader.read_into(&mut a, 0.5).expect("reads"), None, "{text}");
+        assert!(!a.hostile, "{text}");
+    }
+}

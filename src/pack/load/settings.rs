@@ -65,6 +65,7 @@ fn settings(src: &SourceFile<'_>, raw: &RawSettings, out: &mut Vec<Problem>) -> 
         third_person: words(&raw.third_person, &d.third_person),
         negations: words(&raw.negations, &d.negations),
         determiners: words(&raw.determiners, &d.determiners),
+        subjects: words(&raw.subjects, &d.subjects),
         target_window,
     }
 }

@@ -1,0 +1,108 @@
+//! The shipped context reader end to end, through the `keel` binary: the
+//! base model (tools/fetch-model.sh) with models/keel-reader.safetensors.
+//!
+//! Without the base model these tests say so and pass, unless
+//! `KEEL_REQUIRE_READER` is set (as `.ci/run` does after fetching it): then
+//! a missing model fails them.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// True when the reader's files are there; panics if they must be.
+fn reader_present() -> bool {
+    let present = root().join("models/all-MiniLM-L6-v2/model.safetensors").is_file()
+        && root().join("models/keel-reader.safetensors").is_file();
+    if !present {
+        assert!(
+            std::env::var_os("KEEL_REQUIRE_READER").is_none(),
+            "KEEL_REQUIRE_READER is set but the context reader's files are missing: run tools/fetch-model.sh"
+        );
+        eprintln!("context reader not installed (tools/fetch-model.sh): skipped");
+    }
+    present
+}
+
+fn keel(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keel")).args(args).current_dir(root()).output().expect("keel runs")
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn check_reports_the_reader_on() {
+    if !reader_present() {
+        return;
+    }
+    let out = keel(&["check", "--config", "bot.toml"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("context reader on"), "{}", text(&out));
+}
+
+#[test]
+fn explain_shows_the_reading() {
+    if !reader_present() {
+        return;
+    }
+    let out = keel(&["explain", "--config", "bot.toml", "my order still has not arrived, can you check?"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("reader:     reads it as offensive with probability"), "{t}");
+    let out = keel(&["explain", "--config", "bot.toml", "you are a 1d10t"]);
+    assert!(text(&out).contains("not needed (the phrases already find it hostile)"), "{}", text(&out));
+}
+
+/// `keel eval` on the hand-written support set, with and without the reader.
+fn eval(phrases_only: bool) -> (f64, u64) {
+    let mut args = vec!["eval", "--config", "bot.toml", "tests/fixtures/support-messages.jsonl"];
+    if phrases_only {
+        args.push("--phrases-only");
+    }
+    let out = keel(&args);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = String::from_utf8_lossy(&out.stdout).to_string();
+    let field = |prefix: &str, key: &str| -> f64 {
+        let line = t.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix} in {t}"));
+        let at = line.find(key).unwrap_or_else(|| panic!("no {key} in {line}")) + key.len();
+        line[at..].split_whitespace().next().and_then(|v| v.parse().ok()).expect("a number")
+    };
+    (field("macro-F1:", "macro-F1:"), field("tp ", "fp ") as u64)
+}
+
+#[test]
+fn on_support_talk_the_reader_catches_more_without_more_false_alarms_than_it_is_worth() {
+    if !reader_present() {
+        return;
+    }
+    let (f1_phrases, fp_phrases) = eval(true);
+    let (f1_reader, fp_reader) = eval(false);
+    assert!(f1_reader > f1_phrases, "macro-F1 with the reader {f1_reader} <= phrases alone {f1_phrases}");
+    assert!(fp_reader <= fp_phrases + 5, "false alarms {fp_phrases} -> {fp_reader}");
+}
+
+fn replay(file: &str) -> Vec<Value> {
+    let out = keel(&["replay", "--config", "bot.toml", file]);
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect()
+}
+
+#[test]
+fn the_calm_example_stays_calm_and_replay_is_deterministic_with_the_reader() {
+    if !reader_present() {
+        return;
+    }
+    let first = replay("examples/calm.jsonl");
+    for l in &first {
+        assert_eq!(l["level"], "calm", "{l}");
+        assert!(l["actions"].as_array().expect("actions").is_empty(), "{l}");
+    }
+    assert_eq!(first, replay("examples/calm.jsonl"));
+    let escalating = replay("examples/escalating.jsonl");
+    assert_eq!(escalating, replay("examples/escalating.jsonl"));
+}
