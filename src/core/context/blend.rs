@@ -1,6 +1,6 @@
 //! How the reader's probability and the phrase score make one score.
 
-use crate::core::score::Analysis;
+use crate::core::score::{Analysis, MAX_COOLING_EFFECT};
 
 /// Weights of a logistic blend, fitted with the adapter on held-out
 /// training messages: `sigmoid(model · logit(p) + lexicon · score + bias)`.
@@ -40,12 +40,13 @@ impl Blend {
     /// when the blend crosses the hostile threshold the score becomes the
     /// blend (if higher) and the message is hostile; an unsure reading
     /// leaves the phrase score as it was, so calm conversations gather no
-    /// heat from the reader's doubts. Strikes (`abusive`) and severe jumps
-    /// stay as the phrases set them.
+    /// heat from the reader's doubts. De-escalating markers ("sorry for
+    /// snapping") cool the blend as they cool the phrase score. Strikes
+    /// (`abusive`) and severe jumps stay as the phrases set them.
     pub fn apply(&self, a: &mut Analysis, p: f32, hostile_threshold: f32) {
         let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
         a.reading = Some(p);
-        let blended = self.combine(a.phrase_score, p);
+        let blended = self.combine(a.phrase_score, p) * (1.0 - MAX_COOLING_EFFECT * a.cooling.clamp(0.0, 1.0));
         if blended >= hostile_threshold && blended > a.phrase_score {
             a.score = blended.clamp(0.0, 1.0);
             a.hostile = true;
@@ -90,6 +91,16 @@ mod tests {
             assert_eq!(a.score, phrase, "the phrase score stands");
             assert_eq!(a.reading, Some(p), "the reading is still reported");
         }
+    }
+
+    #[test]
+    fn an_apology_cools_the_blend_as_it_cools_the_phrases() {
+        let warm = BLEND.combine(0.0, 0.8);
+        assert!((0.5..0.6).contains(&warm), "{warm}");
+        let mut a = analysis(0.0);
+        a.cooling = 1.0;
+        BLEND.apply(&mut a, 0.8, 0.5);
+        assert!(!a.hostile, "{}", a.score);
     }
 
     #[test]
