@@ -106,3 +106,39 @@ fn the_calm_example_stays_calm_and_replay_is_deterministic_with_the_reader() {
     let escalating = replay("examples/escalating.jsonl");
     assert_eq!(escalating, replay("examples/escalating.jsonl"));
 }
+
+mod support;
+
+use support::fake_discord::World;
+use support::harness::Harness;
+
+/// The live bot reads customers' messages (off the engine's lock) and the
+/// reading raises the conversation's heat; staff messages are not read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_bot_reads_customers_messages() {
+    if !reader_present() {
+        return;
+    }
+    let model_dir = root().join("models/all-MiniLM-L6-v2");
+    let adapter = root().join("models/keel-reader.safetensors");
+    let extra = format!(
+        "[context]\nmodel_dir = {:?}\nadapter = {:?}\nrequired = true\n",
+        model_dir.display().to_string(),
+        adapter.display().to_string()
+    );
+    let mut h = Harness::start_with(World::support_server(), &extra).await;
+    let (support, alice, sam) = (h.channel("support"), h.user("alice"), h.user("sam"));
+    // No listed phrase, but contempt the reader recognises.
+    let line = "you're a glorified FAQ reader";
+    h.say("support", "alice", line).await;
+    h.say("support", "sam", line).await;
+    h.settle().await;
+    let (customer, staff) = {
+        let engine = keel::bot::state::lock(&h.bot.shared.engine);
+        assert!(engine.reader().is_some(), "the reader is loaded");
+        (engine.tracker().recent_scores(support, alice), engine.tracker().recent_scores(support, sam))
+    };
+    assert!(customer.last().is_some_and(|s| *s >= 0.5), "the reading raised the score: {customer:?}");
+    assert!(staff.iter().all(|s| *s == 0.0), "staff are never read: {staff:?}");
+    h.stop().await;
+}

@@ -24,6 +24,7 @@ pub fn explain(
 ) -> std::io::Result<()> {
     let pack = analyzer.pack();
     let mut a = analyzer.analyze(text, 0.0);
+    let allowed = a.signals.iter().any(|s| s.allowed_by.is_some());
     let reading = reader.map(|r| r.read_into(&mut a, pack.settings.hostile_threshold));
     writeln!(out, "original:   {text}")?;
     writeln!(out, "normalized: {}", a.normalized.text())?;
@@ -37,7 +38,11 @@ pub fn explain(
     )?;
     match reading {
         None => writeln!(out, "reader:     off (phrases alone)")?,
-        Some(Ok(None)) => writeln!(out, "reader:     not needed (the phrases already find it hostile)")?,
+        Some(Ok(None)) if a.hostile => writeln!(out, "reader:     not needed (the phrases already find it hostile)")?,
+        Some(Ok(None)) if allowed => {
+            writeln!(out, "reader:     stands down (the allow-list cancelled a match: the owner's word stands)")?
+        }
+        Some(Ok(None)) => writeln!(out, "reader:     nothing to read")?,
         Some(Ok(Some(p))) => writeln!(
             out,
             "reader:     reads it as offensive with probability {:.3} (phrases alone {:.3}){}",
