@@ -8,7 +8,7 @@
 use crate::bot::execute::{self, Outcome};
 use crate::bot::members::{protection, role_of, MemberFacts, Protected};
 use crate::bot::memory::{self, Judged};
-use crate::bot::order::Turn;
+use crate::bot::order::Ticket;
 use crate::bot::plan::{plan, EarlierNudge, Situation, Step};
 use crate::bot::state::{lock, ConversationKey, NudgeRecord, OfferedChoice, Shared};
 use crate::bot::text::sparkline;
@@ -117,9 +117,11 @@ impl Handler {
         }
     }
 
-    /// Judges one message and acts on the decision. `turn` is the message's
-    /// place in its channel's order: held until the engine has decided.
-    async fn judge(&self, ctx: &Context, m: Incoming<'_>, turn: Option<Turn>) {
+    /// Judges one message and acts on the decision. `ticket` is the
+    /// message's place in its channel's order: the work that does not depend
+    /// on order (the stored strikes, the context reader) is done first, then
+    /// the turn is awaited and held until the engine has decided.
+    async fn judge(&self, ctx: &Context, m: Incoming<'_>, ticket: Option<Ticket>) {
         let Some(g) = self.shared.guild(m.guild.get()) else { return };
         let Some(f) = facts(ctx, &g, &m) else { return };
         let author_name = format!("<@{}>", m.author.id);
@@ -149,6 +151,10 @@ impl Handler {
         // The context reader takes milliseconds: it reads off the engine's
         // lock, on a blocking thread, and only what the phrases leave open.
         let reading = if customer { self.read(m.text).await } else { None };
+        let turn = match ticket {
+            Some(t) => Some(t.wait().await),
+            None => None,
+        };
         let (decision, recent, cooldown_ms) = {
             let mut engine = lock(&self.shared.engine);
             if let Some(strikes) = seed {
@@ -385,8 +391,8 @@ impl EventHandler for Handler {
         if let Some(receipts) = lock(&self.shared.receipts).as_mut() {
             receipts.insert(msg.id.get(), std::time::Instant::now());
         }
-        let turn = self.shared.order.turn(msg.channel_id.get(), msg.id.get(), false).await;
-        self.on_message(&ctx, &msg, turn).await;
+        let ticket = self.shared.order.ticket(msg.channel_id.get(), msg.id.get(), false);
+        self.on_message(&ctx, &msg, ticket).await;
         self.shared.handled();
     }
 
@@ -397,8 +403,8 @@ impl EventHandler for Handler {
         _new: Option<Message>,
         event: MessageUpdateEvent,
     ) {
-        let turn = self.shared.order.turn(event.channel_id.get(), event.id.get(), true).await;
-        self.on_update(&ctx, &event, turn).await;
+        let ticket = self.shared.order.ticket(event.channel_id.get(), event.id.get(), true);
+        self.on_update(&ctx, &event, ticket).await;
         self.shared.handled();
     }
 
@@ -421,7 +427,7 @@ impl EventHandler for Handler {
 }
 
 impl Handler {
-    async fn on_message(&self, ctx: &Context, msg: &Message, turn: Option<Turn>) {
+    async fn on_message(&self, ctx: &Context, msg: &Message, ticket: Option<Ticket>) {
         let Some(guild) = msg.guild_id else { return };
         if msg.author.bot || msg.webhook_id.is_some() {
             return;
@@ -437,10 +443,10 @@ impl Handler {
             at: msg.timestamp,
             edited: false,
         };
-        self.judge(ctx, incoming, turn).await;
+        self.judge(ctx, incoming, ticket).await;
     }
 
-    async fn on_update(&self, ctx: &Context, event: &MessageUpdateEvent, turn: Option<Turn>) {
+    async fn on_update(&self, ctx: &Context, event: &MessageUpdateEvent, ticket: Option<Ticket>) {
         let (Some(guild), Some(author), Some(text)) = (event.guild_id, event.author.as_ref(), event.content.as_deref())
         else {
             return;
@@ -462,6 +468,6 @@ impl Handler {
             at: event.edited_timestamp.unwrap_or_else(Timestamp::now),
             edited: true,
         };
-        self.judge(ctx, incoming, turn).await;
+        self.judge(ctx, incoming, ticket).await;
     }
 }

@@ -93,13 +93,7 @@ pub struct Turn {
 
 impl Drop for Turn {
     fn drop(&mut self) {
-        let mut lines = lock(&self.order.lines);
-        if let Some(line) = lines.get_mut(&self.channel) {
-            line.finish(self.ticket);
-            if line.idle() {
-                lines.remove(&self.channel);
-            }
-        }
+        finish(&self.order, self.channel, self.ticket);
     }
 }
 
@@ -149,29 +143,60 @@ impl Order {
         !lock(&self.generations).is_empty()
     }
 
+    /// Claims the message's ticket without waiting: the handler can do the
+    /// work that does not depend on order (reading the database, the
+    /// context reader) before [`Ticket::wait`]. `None` (judge at once) when
+    /// it has no ticket.
+    pub fn ticket(self: &Arc<Self>, channel: u64, message: u64, edited: bool) -> Option<Ticket> {
+        let mut lines = lock(&self.lines);
+        let line = lines.get_mut(&channel)?;
+        let tickets = line.tickets.get_mut(&(message, edited))?;
+        let ticket = tickets.remove(0);
+        if tickets.is_empty() {
+            line.tickets.remove(&(message, edited));
+        }
+        Some(Ticket { order: self.clone(), channel, message, ticket, armed: true })
+    }
+
     /// Waits until the messages given tickets before this one in its
     /// channel are judged; `None` (judge at once) when it has no ticket.
     pub async fn turn(self: &Arc<Self>, channel: u64, message: u64, edited: bool) -> Option<Turn> {
-        let (ticket, wait) = {
-            let mut lines = lock(&self.lines);
-            let line = lines.get_mut(&channel)?;
-            let tickets = line.tickets.get_mut(&(message, edited))?;
-            let ticket = tickets.remove(0);
-            if tickets.is_empty() {
-                line.tickets.remove(&(message, edited));
-            }
-            if ticket <= line.served + 1 {
-                (ticket, None)
-            } else {
-                let (tx, rx) = oneshot::channel();
-                line.waiting.insert(ticket, tx);
-                (ticket, Some(rx))
+        Some(self.ticket(channel, message, edited)?.wait().await)
+    }
+}
+
+/// A message's claimed place in its channel's line. [`Ticket::wait`] turns
+/// it into the [`Turn`]; dropped unused (an early return), it gives its
+/// place up so the line moves on.
+#[derive(Debug)]
+pub struct Ticket {
+    order: Arc<Order>,
+    channel: u64,
+    message: u64,
+    ticket: u64,
+    armed: bool,
+}
+
+impl Ticket {
+    /// Waits until every message before this one in its channel is judged.
+    pub async fn wait(mut self) -> Turn {
+        self.armed = false;
+        let (order, channel, message, ticket) = (self.order.clone(), self.channel, self.message, self.ticket);
+        let wait = {
+            let mut lines = lock(&order.lines);
+            match lines.get_mut(&channel) {
+                Some(line) if ticket > line.served + 1 => {
+                    let (tx, rx) = oneshot::channel();
+                    line.waiting.insert(ticket, tx);
+                    Some(rx)
+                }
+                _ => None,
             }
         };
         if let Some(rx) = wait {
-            if tokio::time::timeout(self.max_wait, rx).await.is_err() {
+            if tokio::time::timeout(order.max_wait, rx).await.is_err() {
                 tracing::warn!(channel, message, "judging a message without waiting further for earlier ones");
-                let mut lines = lock(&self.lines);
+                let mut lines = lock(&order.lines);
                 if let Some(line) = lines.get_mut(&channel) {
                     line.waiting.remove(&ticket);
                     line.served = line.served.max(ticket - 1);
@@ -179,13 +204,55 @@ impl Order {
                 }
             }
         }
-        Some(Turn { order: self.clone(), channel, ticket })
+        Turn { order, channel, ticket }
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if self.armed {
+            finish(&self.order, self.channel, self.ticket);
+        }
+    }
+}
+
+/// Marks `ticket` of `channel` judged, and forgets the line once idle.
+fn finish(order: &Order, channel: u64, ticket: u64) {
+    let mut lines = lock(&order.lines);
+    if let Some(line) = lines.get_mut(&channel) {
+        line.finish(ticket);
+        if line.idle() {
+            lines.remove(&channel);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_before_the_turn_runs_out_of_order_and_an_unused_ticket_gives_its_place_up() {
+        let order = Arc::new(Order::with_max_wait(Duration::from_secs(60)));
+        for m in 1..=3 {
+            order.issue(7, m, false);
+        }
+        let (t1, t2, t3) = (
+            order.ticket(7, 1, false).unwrap(),
+            order.ticket(7, 2, false).unwrap(),
+            order.ticket(7, 3, false).unwrap(),
+        );
+        // The third message's turn waits for the first...
+        let third = tokio::spawn(async move { t3.wait().await });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!third.is_finished(), "message 3 waits for message 1");
+        // ...and the second, dropped unused (an ignored message), holds nothing up.
+        drop(t2);
+        drop(t1.wait().await);
+        let turn = tokio::time::timeout(Duration::from_secs(5), third).await.expect("no wait for the dropped ticket");
+        drop(turn.expect("task"));
+        assert!(lock(&order.lines).is_empty(), "the line is forgotten once idle");
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn turns_follow_the_tickets_whatever_order_handlers_arrive_in() {
