@@ -140,7 +140,9 @@ impl Handler {
         let customer = !f.role.is_team();
         let seed = match &self.shared.memory {
             Some(memory)
-                if customer && !lock(&self.shared.engine).tracker().is_tracked(core.channel, core.author, now_ms) =>
+                if customer
+                    && self.shared.may_have_strikes(g.id, core.author)
+                    && !lock(&self.shared.engine).tracker().is_tracked(core.channel, core.author, now_ms) =>
             {
                 let window_ms = self.shared.config().engine.escalation.strike_window_secs as i64 * 1000;
                 let (guild, author) = (g.id, core.author);
@@ -280,6 +282,7 @@ impl Handler {
         memory.record(memory::judged_events(&judged, decision, signals, executed, &storage, expire_ms));
         if decision.analysis.abusive {
             let conversation = Conversation::new(g.id, m.channel.get(), m.author.id.get());
+            self.shared.note_strike(g.id, m.author.id.get());
             memory.send(Write::Strike(Strike { conversation, at_ms: now_ms }));
         }
     }

@@ -210,6 +210,11 @@ async fn restore(shared: &Shared) {
             tracing::info!(choices = n, "restored open choice buttons");
         }
     }
+    let window_ms = shared.config().engine.escalation.strike_window_secs as i64 * 1000;
+    if let Some(struck) = memory.read("read struck members", move |s| s.struck_members(now - window_ms)).await {
+        tracing::info!(members = struck.len(), "members with strikes in the window");
+        *lock(&shared.struck) = Some(struck.into_iter().collect());
+    }
     if let Some(claims) = memory.read("read claims", |s| s.open_claims()).await {
         let n = claims.len();
         let mut map = lock(&shared.claims);

@@ -96,6 +96,10 @@ pub struct Shared {
     pub order: Arc<crate::bot::order::Order>,
     /// keel's database, when open (always in `keel run`; tests may go without).
     pub memory: Option<Memory>,
+    /// (guild, member) that may have stored strikes: read from the database
+    /// at launch and grown with every strike since. A customer not in it is
+    /// not looked up (`None`: not known yet, always look up).
+    pub struck: Mutex<Option<HashSet<(u64, u64)>>>,
 }
 
 /// Locks a mutex, recovering it if a panicking handler poisoned it.
@@ -121,6 +125,19 @@ impl Shared {
             claims: Mutex::new(HashMap::new()),
             followups: Mutex::new(Vec::new()),
             memory: None,
+            struck: Mutex::new(None),
+        }
+    }
+
+    /// Whether `member` of `guild` may have strikes stored (see [`Shared::struck`]).
+    pub fn may_have_strikes(&self, guild: u64, member: u64) -> bool {
+        lock(&self.struck).as_ref().is_none_or(|s| s.contains(&(guild, member)))
+    }
+
+    /// Notes a strike given to `member` of `guild`.
+    pub fn note_strike(&self, guild: u64, member: u64) {
+        if let Some(s) = lock(&self.struck).as_mut() {
+            s.insert((guild, member));
         }
     }
 

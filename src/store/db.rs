@@ -438,6 +438,16 @@ impl Store {
         }))
     }
 
+    /// Every (guild, member) with a strike not pardoned since `since_ms`.
+    pub fn struck_members(&self, since_ms: i64) -> Result<Vec<(u64, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT guild, member FROM strikes WHERE at_ms >= ?1 AND pardoned_ms IS NULL")?;
+        let rows =
+            stmt.query_map(params![since_ms], |r| Ok((from_sql(r.get::<_, i64>(0)?), from_sql(r.get::<_, i64>(1)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The claims in force on open cases: each open case's latest claim,
     /// unless a pardon came after it (a pardon starts the conversation over,
     /// and a resolution closes the case, so neither keeps a claim).

@@ -170,6 +170,11 @@ fn strikes_count_across_reopen_and_stop_at_a_pardon() {
         s.add_strike(&Strike { conversation: conv(1), at_ms: 2_000 }).unwrap();
     }
     let mut s = open(&t);
+    let mut struck = s.struck_members(0).unwrap();
+    struck.sort();
+    assert_eq!(struck, [(1, 100), (1, 101)], "each struck member once");
+    assert_eq!(s.struck_members(1_500).unwrap().len(), 2, "both have a strike since");
+    assert!(s.struck_members(2_500).unwrap().is_empty(), "none since");
     let strikes = s.strikes(1, 100, 0).unwrap();
     assert_eq!(strikes.iter().map(|x| x.at_ms).collect::<Vec<_>>(), [1_000, 2_000]);
     assert_eq!(s.strikes(1, 100, 1_500).unwrap().len(), 1, "since");
@@ -179,6 +184,7 @@ fn strikes_count_across_reopen_and_stop_at_a_pardon() {
     assert_eq!(s.strikes(1, 100, 0).unwrap().len(), 3);
     s.record(&ev(conv(0), 4_000, EventKind::Pardon { by: 9 })).unwrap();
     assert!(s.strikes(1, 100, 0).unwrap().is_empty(), "pardoned");
+    assert_eq!(s.struck_members(0).unwrap(), [(1, 101)], "a pardoned member is no longer struck");
     assert_eq!(s.strikes(1, 101, 0).unwrap().len(), 1, "others keep theirs");
     drop(s);
     let mut s = open(&t);
