@@ -1,8 +1,9 @@
 //! `keel explain`: why a message scored as it did.
 
 use crate::cli::round3;
-use crate::core::context::ContextReader;
+use crate::core::context::{stands_down, ContextReader};
 use crate::core::score::{Aim, Analyzer};
+use crate::core::Role;
 use crate::pack::CategoryKind;
 use std::io::Write;
 
@@ -24,7 +25,7 @@ pub fn explain(
 ) -> std::io::Result<()> {
     let pack = analyzer.pack();
     let mut a = analyzer.analyze(text, 0.0);
-    let allowed = a.signals.iter().any(|s| s.allowed_by.is_some());
+    let stood_down = stands_down(Role::Customer, &a);
     let reading = reader.map(|r| r.read_into(&mut a, pack.settings.hostile_threshold));
     writeln!(out, "original:   {text}")?;
     writeln!(out, "normalized: {}", a.normalized.text())?;
@@ -38,11 +39,7 @@ pub fn explain(
     )?;
     match reading {
         None => writeln!(out, "reader:     off (phrases alone)")?,
-        Some(Ok(None)) if a.hostile => writeln!(out, "reader:     not needed (the phrases already find it hostile)")?,
-        Some(Ok(None)) if allowed => {
-            writeln!(out, "reader:     stands down (the allow-list cancelled a match: the owner's word stands)")?
-        }
-        Some(Ok(None)) => writeln!(out, "reader:     nothing to read")?,
+        Some(Ok(None)) => writeln!(out, "reader:     {}", stood_down.unwrap_or("not read"))?,
         Some(Ok(Some(p))) => writeln!(
             out,
             "reader:     reads it as offensive with probability {:.3} (phrases alone {:.3}){}",

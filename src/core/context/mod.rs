@@ -38,10 +38,22 @@ use std::path::PathBuf;
 /// benign ("Dick's Sporting Goods", "you guys are crazy fast"), the reader,
 /// which sees the same surface words, does not overrule them.
 pub fn wants_reading(role: Role, analysis: &Analysis) -> bool {
-    !role.is_team()
-        && !analysis.hostile
-        && !analysis.normalized.text().trim().is_empty()
-        && !analysis.signals.iter().any(|s| s.allowed_by.is_some())
+    stands_down(role, analysis).is_none()
+}
+
+/// Why the reader does not read a message, in plain words (`None`: it reads it).
+pub fn stands_down(role: Role, analysis: &Analysis) -> Option<&'static str> {
+    if role.is_team() {
+        Some("staff and moderators are never read")
+    } else if analysis.hostile {
+        Some("not needed (the phrases already find it hostile)")
+    } else if analysis.signals.iter().any(|s| s.allowed_by.is_some()) {
+        Some("stands down (the allow-list cancelled a match: the owner's word stands)")
+    } else if analysis.normalized.text().trim().is_empty() {
+        Some("nothing to read")
+    } else {
+        None
+    }
 }
 
 /// Why the context reader could not be loaded or could not read a message.
