@@ -186,3 +186,32 @@ fn broken_bot_toml_is_reported_precisely() {
     assert!(err.contains("bot.toml:3:"), "{err}");
     assert!(err.contains("tense_att"), "{err}");
 }
+
+/// A customer who relapses into abuse after a boundary climbs the ladder as
+/// bot.toml promises: boundary, then a timeout, then the moderators; and is
+/// never offered choices in answer to abuse (issue 9).
+#[test]
+fn a_relapse_after_a_boundary_reaches_the_timeout_and_the_moderators() {
+    let out = keel(&["replay", "--config", "bot.toml", "tests/fixtures/relapse.jsonl"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = lines(&out);
+    let kinds: Vec<(String, Vec<String>)> =
+        lines.iter().map(|l| (l["id"].as_str().unwrap_or("").to_string(), action_kinds(l))).collect();
+    let of = |id: &str| kinds.iter().find(|k| k.0 == id).map(|k| k.1.clone()).unwrap_or_default();
+    let tier = |id: &str| {
+        lines.iter().find(|l| l["id"] == id).and_then(|l| {
+            l["actions"].as_array()?.iter().find(|a| a["kind"] == "boundary").and_then(|a| a["tier"].as_u64())
+        })
+    };
+    assert_eq!(tier("r2"), Some(1), "the first abuse meets the boundary message: {kinds:?}");
+    // "Are you stupid or just lazy? Answer me, moron." is the second strike.
+    assert_eq!(tier("r4"), Some(2), "{kinds:?}");
+    assert!(of("r4").contains(&"timeout".to_string()), "{kinds:?}");
+    // "And you're still the same useless idiots, ..." is the third.
+    assert_eq!(tier("r5"), Some(3), "{kinds:?}");
+    assert!(of("r5").contains(&"escalate".to_string()), "{kinds:?}");
+    for id in ["r2", "r4", "r5", "r6"] {
+        assert!(!of(id).contains(&"offer_choices".to_string()), "no choices in answer to abuse at {id}: {kinds:?}");
+        assert_eq!(lines.iter().find(|l| l["id"] == id).expect("line")["level"], "abusive", "{id}");
+    }
+}

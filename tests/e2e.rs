@@ -223,3 +223,28 @@ async fn a_rejected_token_stops_with_one_clear_error_that_hides_the_token() {
     assert!(!text.contains(secret), "the token must never be shown: {text}");
     fake.stop().await;
 }
+
+/// A customer who relapses into abuse after a boundary is timed out, then
+/// the moderators are called, as bot.toml's ladder promises (issue 9).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relapse_after_a_boundary_meets_the_timeout_then_the_moderators() {
+    let mut h = Harness::start(World::support_server()).await;
+    h.say("support", "alice", "This is ridiculous, third time asking. Shut up and fix it, idiot.").await;
+    let member_path = format!("/guilds/{}/members/{}", h.world().guild_id, h.user("alice"));
+    let timeouts = |h: &Harness| h.fake.writes().into_iter().filter(|r| r.path == member_path).count();
+    let replies =
+        |h: &Harness| h.writes_to("support").iter().filter(|r| r.body["message_reference"].is_object()).count();
+    assert_eq!((replies(&h), timeouts(&h)), (1, 0), "tier 1: a boundary message only");
+    h.say("support", "alice", "Are you stupid or just lazy? Answer me, moron.").await;
+    assert_eq!((replies(&h), timeouts(&h)), (2, 1), "tier 2: a boundary and a timeout");
+    h.say("support", "alice", "And you're still the same useless idiots, shut up and fix it.").await;
+    let moderators = h.world().role("Moderators").id.to_string();
+    let call = h
+        .writes_to("mod-log")
+        .into_iter()
+        .find(|r| r.body["allowed_mentions"]["roles"] == serde_json::json!([moderators]))
+        .expect("tier 3 calls the moderators");
+    assert!(call.body_str("content").unwrap_or("").contains(&format!("<@&{moderators}>")), "{}", call.body);
+    assert_eq!(replies(&h), 3, "tier 3 also tells the customer");
+    h.stop().await;
+}

@@ -210,3 +210,24 @@ async fn offer_choices_from_a_nudge_posts_the_picked_set() {
     assert_eq!(post.body["allowed_mentions"]["users"], serde_json::json!([alice]), "{}", post.body);
     h.stop().await;
 }
+
+/// A nudge's "offer choices" button refuses while the customer's last
+/// message attacks the team, and says how to offer them anyway (issue 9).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nudge_offers_no_choices_in_answer_to_abuse() {
+    let mut h = frustrated_customer().await;
+    let nudge = with_buttons(&h, "mod-log");
+    let offer = button_ids(&nudge).into_iter().find(|i| i.contains(":offer:")).expect("offer button");
+    let before = h.writes_to("support").len();
+    h.say("support", "alice", "You're all a bunch of stupid idiots and I hope every one of you gets fired.").await;
+    let posted: Vec<Recorded> = h.writes_to("support").into_iter().skip(before).collect();
+    assert!(
+        posted.iter().all(|r| r.body["components"].as_array().is_none_or(|c| c.is_empty())),
+        "no choice buttons in answer to abuse: {posted:#?}"
+    );
+    let refused = click(&h, message_id(&nudge), "mo", &offer, None).await;
+    assert!(ephemeral(&refused), "{}", refused.body);
+    let text = refused.body["data"]["content"].as_str().unwrap_or("");
+    assert!(text.contains("does not offer choices") && text.contains("/keel offer"), "{text}");
+    h.stop().await;
+}

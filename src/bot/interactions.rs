@@ -465,6 +465,10 @@ async fn nudge(
             run_logged(&ctx.http, &Step::Say { channel, text, mention: (author != 0).then_some(author) }).await;
         }
         NudgeAction::OfferChoices => {
+            let refused = lock(&shared.engine).choices_refused(channel, author);
+            if let Some(why) = refused {
+                return reply_ephemeral(&ctx.http, ci, &choices_refused_text(author, why)).await;
+            }
             let sets: Vec<CreateSelectMenuOption> = {
                 let engine = lock(&shared.engine);
                 engine
@@ -524,6 +528,15 @@ async fn nudge(
     }
 }
 
+/// Why a nudge button offers no choices, and how to offer them anyway.
+fn choices_refused_text(author: u64, why: crate::core::policy::ChoicesRefused) -> String {
+    format!(
+        "keel does not offer choices to <@{author}> now: {}. Choices in answer to abuse read as a reward for it; \
+         set the boundary first. To offer them anyway, use `/keel offer`.",
+        why.explain()
+    )
+}
+
 /// A moderator picked a choice set to offer.
 async fn offer_set(
     shared: &Shared,
@@ -537,6 +550,11 @@ async fn offer_set(
         return reply_ephemeral(&ctx.http, ci, STALE).await;
     };
     let Some(name) = values.first() else { return reply_ephemeral(&ctx.http, ci, STALE).await };
+    // The conversation may have turned since the menu was shown.
+    let refused = lock(&shared.engine).choices_refused(channel, author);
+    if let Some(why) = refused {
+        return reply_ephemeral(&ctx.http, ci, &choices_refused_text(author, why)).await;
+    }
     let (reply, action) = crate::bot::commands::logic::offer(shared, channel, author, name, "");
     let (Some(Action::OfferChoices { set, prompt, options }), Some(step)) = (action, reply.steps.into_iter().next())
     else {

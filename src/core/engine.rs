@@ -128,6 +128,13 @@ impl Engine {
         topic.and_then(|t| pack.topics.get(usize::from(t))).map_or(UNKNOWN_ISSUE.to_string(), |t| t.label.clone())
     }
 
+    /// Why choices may not be offered to a customer now, if they may not
+    /// (see [`crate::core::policy::choices_refused`]); an untracked customer may get them.
+    pub fn choices_refused(&self, channel: u64, author: u64) -> Option<crate::core::policy::ChoicesRefused> {
+        let view = self.tracker.conversation(channel, author)?;
+        crate::core::policy::choices_refused(view.level, view.memo.last_attack)
+    }
+
     /// The policy settings in force.
     pub fn policy(&self) -> &PolicyConfig {
         &self.policy

@@ -155,6 +155,9 @@ pub struct ActionMemo {
     pub categories_seen: u64,
     /// The issue topic last recognised (index into the pack's topics).
     pub topic: Option<u16>,
+    /// The customer's last message was an attack on someone
+    /// ([`crate::core::policy::is_attack`]): no choices in answer to it.
+    pub last_attack: bool,
 }
 
 /// A tracked conversation, for status views.

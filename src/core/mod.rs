@@ -4,6 +4,7 @@
 //! Unix milliseconds, so the same input always gives the same output; the
 //! live bot, `keel replay` and `keel explain` all drive this same code.
 
+pub mod aim;
 pub mod context;
 pub mod engine;
 pub mod escalation;

@@ -231,6 +231,47 @@ pub fn reasons(pack: &Pack, analysis: &Analysis, original: &str) -> Vec<String> 
         .collect()
 }
 
+/// True when a message attacks someone: a strike (abuse), or hostile with a
+/// hostile phrase aimed at a person ("you're useless, this is a joke").
+pub fn is_attack(a: &Analysis) -> bool {
+    a.abusive || (a.hostile && a.aimed)
+}
+
+/// Why choices may not be offered to a customer now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoicesRefused {
+    /// The customer's conversation is abusive.
+    Abusive,
+    /// Their last message attacked someone.
+    Attack,
+}
+
+impl ChoicesRefused {
+    /// What a moderator is told when they try from a nudge.
+    pub fn explain(self) -> &'static str {
+        match self {
+            ChoicesRefused::Abusive => "their conversation is abusive",
+            ChoicesRefused::Attack => "their last message attacked someone",
+        }
+    }
+}
+
+/// Whether choices may be offered to a customer whose conversation is at
+/// `level` and whose last message was an attack (`attack`).
+///
+/// Choices give a customer back some control; offered in answer to abuse
+/// they read as a reward for it, and they undercut the boundary that abuse
+/// meets. A moderator may still offer them on purpose with `/keel offer`.
+pub fn choices_refused(level: Level, attack: bool) -> Option<ChoicesRefused> {
+    if level == Level::Abusive {
+        Some(ChoicesRefused::Abusive)
+    } else if attack {
+        Some(ChoicesRefused::Attack)
+    } else {
+        None
+    }
+}
+
 /// Decides the actions for one customer message, updating the memos.
 pub fn decide(
     cfg: &PolicyConfig,
@@ -295,8 +336,9 @@ pub fn decide(
         channel_memo.last_nudge_ms = now;
     }
 
+    memo.last_attack = is_attack(a);
     if cfg.choices.enabled
-        && !a.abusive
+        && choices_refused(o.level, memo.last_attack).is_none()
         && o.level >= cfg.choices.at
         && elapsed(now, memo.last_choices_ms, cfg.choices.cooldown_secs)
     {
@@ -341,3 +383,7 @@ fn choose_choices(pack: &Pack, script: Option<&Script>, topic: Option<usize>) ->
     let generic = || pack.choice_sets.iter().position(|c| c.topics.is_empty());
     from_script.or_else(for_topic).or_else(generic)
 }
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;

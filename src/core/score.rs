@@ -8,31 +8,13 @@
 //! bursts, a burst of messages) amplify the same way, and de-escalating
 //! markers (thanks, apologies) take up to a quarter of the score away.
 
+use crate::core::aim::{mark_words, split_words, unknown_classes, Grammar, HitSpan, Sentence, Word};
 use crate::core::matcher::{FindScratch, Hit, HitOf, Matcher};
 use crate::core::normalize::{normalize_into, Normalized};
 use crate::core::surface::{surface, Surface};
 use crate::pack::{CategoryKind, Pack};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// Who a hit is aimed at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Aim {
-    /// Not at anyone in particular.
-    Nobody,
-    /// At the reader ("you ...") or a mentioned member.
-    SecondPerson,
-    /// At someone else ("he ...", "they ...").
-    ThirdPerson,
-}
-
-impl Aim {
-    /// True when the hit is aimed at a person.
-    pub fn at_person(self) -> bool {
-        !matches!(self, Aim::Nobody)
-    }
-}
+pub use crate::core::aim::Aim;
 
 /// One hit with everything the score made of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +66,9 @@ pub struct Analysis {
     pub abusive: bool,
     /// A severe category (threats, slurs) counted in this message.
     pub severe: bool,
+    /// A hostile phrase that counted was aimed at a person other than the
+    /// writer (however strong: "you're useless" as well as "you idiot").
+    pub aimed: bool,
     /// The highest `jump_to_tier` of the categories that counted (0 when none).
     pub jump_to_tier: u8,
     /// De-escalating markers, 0–1.
@@ -111,129 +96,6 @@ pub struct Analyzer {
     pack: Pack,
     matcher: Matcher,
     grammar: Grammar,
-}
-
-/// FxHash (rustc's hasher): a multiply and a rotate per 8 bytes. The word
-/// lists are the pack's own and the words looked up are short, so SipHash's
-/// protection against chosen collisions buys nothing here and costs most of
-/// the grammar lookups' time.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A word aims a hit at the reader (`you`, or a mention).
-const SECOND_PERSON: u8 = 1;
-/// A word aims a hit at someone else (`he`, `they`).
-const THIRD_PERSON: u8 = 2;
-/// A word negates what follows (`not`, `isn't`).
-const NEGATION: u8 = 4;
-/// A word makes what follows describe a thing (`this`, `the`).
-const DETERMINER: u8 = 8;
-/// A word opens a clause with its own subject (`i'll`): negations before it
-/// belong to another clause.
-const SUBJECT: u8 = 16;
-/// A word's classes are not looked up yet.
-const UNKNOWN: u8 = 0x80;
-
-/// The pack's grammar lists in one table: word to its classes, so a word
-/// is hashed once for all four lists.
-#[derive(Debug, Default)]
-struct Grammar {
-    classes: HashMap<Box<str>, u8, BuildHasherDefault<FxHasher>>,
-    /// Longest listed word: longer words are answered without hashing.
-    max_len: usize,
-}
-
-impl Grammar {
-    fn new(settings: &crate::pack::Settings) -> Grammar {
-        let mut g = Grammar::default();
-        for (list, class) in [
-            (&settings.second_person, SECOND_PERSON),
-            (&settings.third_person, THIRD_PERSON),
-            (&settings.negations, NEGATION),
-            (&settings.determiners, DETERMINER),
-            (&settings.subjects, SUBJECT),
-        ] {
-            for w in list {
-                *g.classes.entry(w.as_str().into()).or_insert(0) |= class;
-                g.max_len = g.max_len.max(w.len());
-            }
-        }
-        g
-    }
-
-    /// The classes of `word`, including the ones its shape gives it
-    /// (a mention is second person, `...n't` a negation).
-    fn classes(&self, word: &str) -> u8 {
-        let listed = if word.len() <= self.max_len { self.classes.get(word).copied().unwrap_or(0) } else { 0 };
-        let mention = if word.starts_with('@') { SECOND_PERSON } else { 0 };
-        let negation = if word.ends_with("n't") { NEGATION } else { 0 };
-        listed | mention | negation
-    }
-}
-
-/// A normalized word: byte range in the normalized text and whether a clause ends right after it.
-#[derive(Debug, Clone, Copy)]
-struct Word {
-    start: usize,
-    end: usize,
-    clause_end: bool,
-}
-
-fn split_words(text: &str, out: &mut Vec<Word>) {
-    out.clear();
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_alphanumeric() || c >= 0x80 || c == b'@' || c == b'*' {
-            let start = i;
-            i += 1;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] >= 0x80 || b[i] == b'*' || b[i] == b'\'') {
-                i += 1;
-            }
-            out.push(Word { start, end: i, clause_end: false });
-        } else {
-            if matches!(c, b'.' | b'!' | b'?' | b';' | b'\n') {
-                if let Some(w) = out.last_mut() {
-                    w.clause_end = true;
-                }
-            }
-            i += 1;
-        }
-    }
 }
 
 impl Analyzer {
@@ -273,9 +135,19 @@ impl Analyzer {
         // Words are only needed for the context of an entry hit.
         if scratch.hits.iter().any(|h| matches!(h.of, HitOf::Entry(_))) {
             split_words(norm, &mut scratch.words);
-            scratch.classes.clear();
-            scratch.classes.resize(scratch.words.len(), UNKNOWN);
+            unknown_classes(&mut scratch.classes, scratch.words.len());
+            scratch.in_hit.clear();
+            scratch.in_hit.resize(scratch.words.len(), false);
+            for h in &scratch.hits {
+                if let HitOf::Entry(e) = h.of {
+                    let kind = self.pack.categories[self.pack.entries[e].category].kind;
+                    if kind == CategoryKind::Hostile && h.allowed_by.is_none() {
+                        mark_words(&scratch.words, &mut scratch.in_hit, h.start, h.end);
+                    }
+                }
+            }
         }
+        let mut sentence = Sentence::new(&self.grammar, norm, &scratch.words, &mut scratch.classes, &scratch.in_hit);
 
         let mut keep_hostile = 1.0f32;
         let mut keep_calm = 1.0f32;
@@ -284,6 +156,7 @@ impl Analyzer {
         let mut jump = 0u8;
         let mut severe = false;
         let mut aimed = false;
+        let mut aimed_any = false;
         let topic_votes = &mut scratch.topic_votes;
         topic_votes.clear();
         for h in &scratch.hits {
@@ -300,7 +173,9 @@ impl Analyzer {
             };
             let e = &self.pack.entries[entry];
             let cat = &self.pack.categories[e.category];
-            let (aim, negated) = self.context(norm, &scratch.words, &mut scratch.classes, h.start, h.end);
+            let vocative = cat.vocative && !e.targeted;
+            let (aim, negated) =
+                sentence.read(HitSpan { start: h.start, end: h.end, vocative }, settings.target_window);
             let mut weight = e.weight;
             if h.allowed_by.is_some() {
                 weight = 0.0;
@@ -324,6 +199,7 @@ impl Analyzer {
                         // Abuse is an attack on a person: one aimed signal strong enough to be
                         // hostile by itself ("your support is useless" is contempt, not abuse).
                         aimed |= aim.at_person() && weight >= settings.hostile_threshold;
+                        aimed_any |= aim.at_person();
                     }
                     CategoryKind::Deescalating => keep_calm *= 1.0 - weight.clamp(0.0, 1.0),
                     CategoryKind::Cue => cue += weight,
@@ -360,75 +236,12 @@ impl Analyzer {
         a.hostile = a.score >= settings.hostile_threshold;
         a.abusive = severe || (a.hostile && aimed);
         a.severe = severe;
+        a.aimed = aimed_any;
         a.jump_to_tier = jump;
         a.cooling = cooling;
         a.cue = cue.clamp(-MAX_CUE, MAX_CUE);
         a.categories = categories;
         a.topic = topic_votes.iter().max_by_key(|v| (v.1, std::cmp::Reverse(v.0))).map(|v| v.0);
-    }
-
-    /// Who a hit at `[start, end)` of the normalized text is aimed at, and
-    /// whether a negation comes just before it (same clause, within the window).
-    ///
-    /// `classes[i]` caches the grammar classes of `words[i]` ([`UNKNOWN`]
-    /// until looked up), so each word is looked up once per message.
-    fn context(&self, norm: &str, words: &[Word], classes: &mut [u8], start: usize, end: usize) -> (Aim, bool) {
-        let window = self.pack.settings.target_window;
-        let first = words.partition_point(|w| w.end <= start);
-        let last = words.partition_point(|w| w.start < end);
-        let mut class = |i: usize| {
-            if classes[i] == UNKNOWN {
-                let w = &words[i];
-                classes[i] = self.grammar.classes(&norm[w.start..w.end]);
-            }
-            classes[i]
-        };
-        let mut aim = Aim::Nobody;
-        let mut negated = false;
-        let see = |c: u8, aim: &mut Aim| {
-            if c & SECOND_PERSON != 0 {
-                *aim = Aim::SecondPerson;
-            } else if *aim == Aim::Nobody && c & THIRD_PERSON != 0 {
-                *aim = Aim::ThirdPerson;
-            }
-        };
-        // Words inside the phrase itself ("kill you"). A phrase that opens
-        // with its own subject ("i'll find you") is not negated from before.
-        let mut negation_in_reach = true;
-        for i in first..last.max(first) {
-            let c = class(i);
-            if i == first && c & SUBJECT != 0 {
-                negation_in_reach = false;
-            }
-            see(c, &mut aim);
-        }
-        // Words before, within the clause. A determiner right before the
-        // phrase means it describes a thing ("this stupid form"), not a person.
-        let mut looking_for_aim = true;
-        for (k, i) in (0..first).rev().take(window).enumerate() {
-            if words[i].clause_end {
-                break;
-            }
-            let c = class(i);
-            if c & SUBJECT != 0 {
-                negation_in_reach = false;
-            }
-            if negation_in_reach && c & NEGATION != 0 {
-                negated = true;
-            }
-            if k == 0 && c & DETERMINER != 0 {
-                looking_for_aim = false;
-            }
-            if looking_for_aim {
-                see(c, &mut aim);
-            }
-        }
-        // The word right after ("screw you").
-        let ends_clause = last > 0 && words.get(last - 1).is_some_and(|w| w.clause_end);
-        if !ends_clause && last < words.len() {
-            see(class(last), &mut aim);
-        }
-        (aim, negated)
     }
 }
 
@@ -438,7 +251,9 @@ pub struct Scratch {
     hits: Vec<Hit>,
     words: Vec<Word>,
     /// Grammar classes of `words`, looked up as needed.
-    classes: Vec<u8>,
+    classes: Vec<u16>,
+    /// Which of `words` lie inside a hostile hit.
+    in_hit: Vec<bool>,
     find: FindScratch,
     /// (topic, hits) for the topics seen in the message.
     topic_votes: Vec<(usize, u32)>,

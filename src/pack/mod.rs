@@ -57,6 +57,18 @@ pub struct Settings {
     /// Subjects that open a clause of their own ("i'll"): a negation before
     /// them belongs to another clause ("if it isn't back, i'll find you").
     pub subjects: Vec<String>,
+    /// Words for the writer ("me", "myself"): an insult aimed at them is not
+    /// aimed at the reader ("he called me an idiot", "I feel like an idiot").
+    pub first_person: Vec<String>,
+    /// Linking verbs ("are", "is"): what follows describes their subject
+    /// ("your whole team is a bunch of clowns").
+    pub copulas: Vec<String>,
+    /// Words that may stand between a subject and an insult without changing
+    /// whom it describes ("you're *still the same* useless idiots").
+    pub fillers: Vec<String>,
+    /// Words for a group of people ("people", "team"): "you people are ..."
+    /// and "your whole team is ..." are aimed at the reader.
+    pub groups: Vec<String>,
     /// Words before a phrase searched for a target or negation.
     pub target_window: usize,
 }
@@ -78,6 +90,17 @@ impl Default for Settings {
             negations: words("not never no isn't aren't wasn't weren't don't doesn't didn't won't can't cannot nobody nothing hardly"),
             determiners: words("this that the these those my our its"),
             subjects: words("i i'll i'm i'd i've we we'll we're we've"),
+            first_person: words("i me myself i'm im i've ive i'd id my mine we us ourselves our ours"),
+            copulas: words("am is are was were be been being r"),
+            fillers: words(
+                "a an the still just all such so really truly totally completely absolutely utterly literally honestly \
+                 seriously clearly obviously genuinely simply always very pretty quite most biggest worst same like \
+                 complete total utter absolute bunch pack load lot group band of nothing but also too both even",
+            ),
+            groups: words(
+                "people guys folks lot all team teams staff crew agents reps devs developers mods moderators admins \
+                 employees workers company whole entire every each one of both",
+            ),
             target_window: 4,
         }
     }
@@ -96,6 +119,9 @@ pub struct Category {
     pub targeted: bool,
     /// A match is abuse by itself.
     pub severe: bool,
+    /// Its untargeted phrases standing alone as the address of a sentence
+    /// ("Answer me, moron.") are aimed at the reader.
+    pub vocative: bool,
     /// A match starts the boundary ladder at least at this tier.
     pub jump_to_tier: Option<u8>,
     /// A negation before a phrase lowers its weight.

@@ -70,6 +70,10 @@ pub struct RawSettings {
     pub negations: Option<Vec<Spanned<String>>>,
     pub determiners: Option<Vec<Spanned<String>>>,
     pub subjects: Option<Vec<Spanned<String>>>,
+    pub first_person: Option<Vec<Spanned<String>>>,
+    pub copulas: Option<Vec<Spanned<String>>>,
+    pub fillers: Option<Vec<Spanned<String>>>,
+    pub groups: Option<Vec<Spanned<String>>>,
     pub target_window: Option<Spanned<i64>>,
 }
 
@@ -98,6 +102,8 @@ pub struct RawCategory {
     pub targeted: bool,
     #[serde(default)]
     pub severe: bool,
+    #[serde(default)]
+    pub vocative: bool,
     pub jump_to_tier: Option<Spanned<i64>>,
     pub negatable: Option<bool>,
     #[serde(default)]

@@ -275,18 +275,12 @@ impl Tracker {
     /// The author conversations tracked in a channel, as of their last
     /// message (heat not decayed to now), most recently active first.
     pub fn conversations_in(&self, channel: u64) -> Vec<ConversationView> {
-        self.authors
-            .iter()
-            .filter(|((c, _), _)| *c == channel)
-            .map(|((_, author), conv)| ConversationView {
-                author: *author,
-                level: conv.heat.level,
-                heat: conv.heat.heat,
-                trend: conv.heat.trend,
-                recent: conv.recent_scores(),
-                memo: conv.memo,
-            })
-            .collect()
+        self.authors.iter().filter(|((c, _), _)| *c == channel).map(|(&(_, author), conv)| view(author, conv)).collect()
+    }
+
+    /// One author's conversation in a channel, as of its last message, if tracked.
+    pub fn conversation(&self, channel: u64, author: u64) -> Option<ConversationView> {
+        self.authors.peek(&(channel, author)).map(|conv| view(author, conv))
     }
 
     /// The policy's memo for a channel's conversation, if tracked.
@@ -403,4 +397,15 @@ const fn entry_bytes<K, V>() -> usize {
     // hashbrown bucket: (key pointer, node pointer) and one control byte.
     let slot = 2 * std::mem::size_of::<usize>() + 1;
     node + slot
+}
+
+fn view(author: u64, conv: &AuthorConv) -> ConversationView {
+    ConversationView {
+        author,
+        level: conv.heat.level,
+        heat: conv.heat.heat,
+        trend: conv.heat.trend,
+        recent: conv.recent_scores(),
+        memo: conv.memo,
+    }
 }

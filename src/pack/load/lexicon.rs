@@ -100,6 +100,7 @@ impl Builder {
             weight,
             targeted: r.targeted,
             severe: r.severe,
+            vocative: r.vocative,
             jump_to_tier,
             negatable: r.negatable.unwrap_or(true),
             description: r.description.clone(),

@@ -66,6 +66,10 @@ fn settings(src: &SourceFile<'_>, raw: &RawSettings, out: &mut Vec<Problem>) -> 
         negations: words(&raw.negations, &d.negations),
         determiners: words(&raw.determiners, &d.determiners),
         subjects: words(&raw.subjects, &d.subjects),
+        first_person: words(&raw.first_person, &d.first_person),
+        copulas: words(&raw.copulas, &d.copulas),
+        fillers: words(&raw.fillers, &d.fillers),
+        groups: words(&raw.groups, &d.groups),
         target_window,
     }
 }
