@@ -275,3 +275,37 @@ pub async fn run(http: &Http, rest: &Rest, step: &Step) -> Outcome {
         Err(e) => Outcome::Failed(e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_fit_discord_and_differ_per_run_and_part() {
+        let step = Step::Notice { channel: 1, content: "hello".into() };
+        let (a, b, c) = (nonce(&step, 'a'), nonce(&step, 'a'), nonce(&step, 'd'));
+        for n in [&a, &b, &c] {
+            assert!(n.len() <= 25 && n.is_ascii(), "{n}");
+        }
+        assert_ne!(a, b, "two runs of an equal step are two messages");
+        assert!(c.ends_with('d') && a.ends_with('a'));
+    }
+
+    #[test]
+    fn a_step_given_up_says_where() {
+        let cases = [
+            (Step::Notice { channel: 7, content: String::new() }, "channel 7"),
+            (Step::Timeout { guild: 1, user: 2, until_unix: 0, reason: String::new() }, "guild 1, member 2"),
+        ];
+        for (step, want) in cases {
+            assert_eq!(place(&step), want);
+        }
+    }
+
+    #[test]
+    fn create_message_answers_give_the_new_id() {
+        assert_eq!(message_id(br#"{"id": "123", "content": "x"}"#), Some(123));
+        assert_eq!(message_id(b"{}"), None);
+        assert_eq!(message_id(b"not json"), None);
+    }
+}
