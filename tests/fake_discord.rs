@@ -5,7 +5,9 @@
 //! 2. a real serenity `Client` connects, gets READY and GUILD_CREATE into its cache, receives
 //!    a MESSAGE_CREATE and answers through REST, which the fake records;
 //! 3. a response override (403) reaches the client as Discord's error;
-//! 4. heartbeats are acknowledged and RECONNECT leads to a working RESUME.
+//! 4. heartbeats are acknowledged and RECONNECT leads to a working RESUME;
+//! 5. scripted answers: Discord's 429 (body and headers) with its bucket kept shut for
+//!    `retry_after`, global limits, N-times overrides, dropped answers, and `enforce_nonce`.
 //!
 //! Set `KEEL_BLESS_FIXTURES=1` to rewrite the fixtures from the current builders.
 
@@ -478,5 +480,113 @@ async fn default_rest_answers_deserialize_in_serenity_http() {
     assert_eq!(unanswered.len(), 2, "only the two deliberate 404s: {unanswered:?}");
     let delete = fake.wait_for(|r| r.method == "DELETE" && r.path.contains("/messages/"), WAIT).await.unwrap();
     assert_eq!(delete.audit_log_reason().as_deref(), Some("cleanup"));
+    fake.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Scripted answers: rate limits, errors, lost answers, nonces
+// ---------------------------------------------------------------------------------------
+
+/// One raw REST call to the fake: status, lowercase headers and JSON body (Null if none).
+async fn raw(fake: &FakeDiscord, method: &str, path: &str, body: Value) -> Result<(u16, Value, Value), String> {
+    let url = format!("{}/api/v10{path}", fake.api_base());
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+    let request = reqwest::Client::new().request(method, url).header("content-type", "application/json");
+    let response = request.body(body.to_string()).send().await.map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let headers: serde_json::Map<String, Value> =
+        response.headers().iter().map(|(k, v)| (k.as_str().to_string(), json!(v.to_str().unwrap_or("")))).collect();
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    Ok((status, Value::Object(headers), serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+#[tokio::test]
+async fn a_rate_limited_route_answers_like_discord_and_stays_shut_for_retry_after() {
+    let fake = FakeDiscord::start(World::support_server()).await;
+    let path = format!("/channels/{}/messages", fake.world().channel("support").id);
+    fake.rate_limit("POST", &path, 1, 0.3, false);
+    let (status, headers, body) = raw(&fake, "POST", &path, json!({ "content": "a" })).await.expect("answer");
+    assert_eq!(status, 429);
+    assert_eq!(body, json!({ "message": "You are being rate limited.", "retry_after": 0.3, "global": false }));
+    assert_eq!(
+        (headers["retry-after"].as_str(), headers["x-ratelimit-reset-after"].as_str()),
+        (Some("1"), Some("0.300"))
+    );
+    assert_eq!(headers["x-ratelimit-scope"], "user");
+    assert!(headers["x-ratelimit-bucket"].is_string() && headers.get("x-ratelimit-global").is_none(), "{headers}");
+    // Still shut: another 429 for the time left. Other routes are open.
+    let (status, _, body) = raw(&fake, "POST", &path, json!({ "content": "b" })).await.expect("answer");
+    assert_eq!(status, 429);
+    assert!(body["retry_after"].as_f64().is_some_and(|r| r > 0.0 && r <= 0.3), "{body}");
+    assert_eq!(raw(&fake, "GET", "/users/@me", Value::Null).await.expect("answer").0, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(raw(&fake, "POST", &path, json!({ "content": "c" })).await.expect("answer").0, 200);
+    let posts: Vec<(u16, Option<String>)> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.is("POST", &path))
+        .map(|r| (r.status, r.body_str("content").map(str::to_string)))
+        .collect();
+    let want = [(429, Some("a")), (429, Some("b")), (200, Some("c"))].map(|(s, c)| (s, c.map(str::to_string)));
+    assert_eq!(posts, want);
+    assert_eq!(fake.messages_in(fake.world().channel("support").id).len(), 1, "only the last one was created");
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn a_global_rate_limit_shuts_every_route() {
+    let fake = FakeDiscord::start(World::support_server()).await;
+    fake.rate_limit("GET", "/users/@me", 1, 0.3, true);
+    let (status, headers, body) = raw(&fake, "GET", "/users/@me", Value::Null).await.expect("answer");
+    assert_eq!((status, &body["global"]), (429, &json!(true)));
+    assert_eq!(
+        (headers["x-ratelimit-global"].as_str(), headers["x-ratelimit-scope"].as_str()),
+        (Some("true"), Some("global"))
+    );
+    let path = format!("/channels/{}/messages", fake.world().channel("support").id);
+    let (status, _, body) = raw(&fake, "POST", &path, json!({ "content": "a" })).await.expect("answer");
+    assert_eq!((status, &body["global"]), (429, &json!(true)), "{body}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(raw(&fake, "POST", &path, json!({ "content": "a" })).await.expect("answer").0, 200);
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn scripted_answers_run_out_and_dropped_answers_still_do_the_work() {
+    let fake = FakeDiscord::start(World::support_server()).await;
+    let member = format!("/guilds/{}/members/{}", fake.world().guild_id, fake.world().member("alice").user_id);
+    fake.respond_times(
+        "PATCH",
+        &member,
+        2,
+        500,
+        json!({ "message": "500: Internal Server Error", "code": 0 }),
+        &[("x-fake", "yes")],
+    );
+    let patch = json!({ "communication_disabled_until": "2030-01-01T00:00:00Z" });
+    let (status, headers, _) = raw(&fake, "PATCH", &member, patch.clone()).await.expect("answer");
+    assert_eq!((status, headers["x-fake"].as_str()), (500, Some("yes")));
+    assert_eq!(raw(&fake, "PATCH", &member, patch.clone()).await.expect("answer").0, 500);
+    assert_eq!(raw(&fake, "PATCH", &member, patch.clone()).await.expect("answer").0, 200, "two times only");
+
+    let path = format!("/channels/{}/messages", fake.world().channel("support").id);
+    fake.drop_answers("POST", &path, 1);
+    let first = json!({ "content": "once", "nonce": "n-1", "enforce_nonce": true });
+    let lost = raw(&fake, "POST", &path, first.clone()).await;
+    assert!(lost.is_err(), "the answer is lost: {lost:?}");
+    let (status, _, again) = raw(&fake, "POST", &path, first).await.expect("answer");
+    assert_eq!((status, again["content"].as_str(), again["nonce"].as_str()), (200, Some("once"), Some("n-1")));
+    let recorded: Vec<(u16, bool)> =
+        fake.requests().iter().filter(|r| r.is("POST", &path)).map(|r| (r.status, r.dropped)).collect();
+    assert_eq!(recorded, [(200, true), (200, false)]);
+    let support = fake.world().channel("support").id;
+    assert_eq!(fake.messages_in(support).len(), 1, "the same nonce returns the earlier message");
+    assert_eq!(fake.messages_in(support)[0]["id"], again["id"]);
+    // Without enforce_nonce (or with another nonce), a message is created each time.
+    raw(&fake, "POST", &path, json!({ "content": "once", "nonce": "n-1" })).await.expect("answer");
+    raw(&fake, "POST", &path, json!({ "content": "once", "nonce": "n-2", "enforce_nonce": true }))
+        .await
+        .expect("answer");
+    assert_eq!(fake.messages_in(support).len(), 3);
     fake.stop().await;
 }

@@ -1,18 +1,22 @@
 //! Carrying out planned steps against Discord's REST API.
 //!
 //! Every message keel sends restricts `allowed_mentions` to exactly whom it
-//! means to ping. Transient failures (5xx, network) are retried a few times
-//! with a short backoff; a missing permission (403) is reported once per
-//! server and kind of step in the moderator channel and in the log, and keel
-//! carries on.
+//! means to ping, and carries a nonce with `enforce_nonce`, so a retry after a
+//! lost answer cannot post it twice. Each step is one or two REST [`Call`]s
+//! sent through [`Rest`], which waits out rate limits and retries 5xx and lost
+//! answers within a bounded time (see [`crate::bot::rest`] for which path
+//! handles what); a missing permission (403) is reported once per server and
+//! kind of step in the moderator channel and in the log, and keel carries on.
 
 use crate::bot::components::{Component, NudgeAction};
 use crate::bot::plan::{Embed, Step};
+use crate::bot::rest::{Call, Rest, RestError};
 use serenity::all::{
     ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateMessage,
-    EditMember, EditMessage, GuildId, Http, MessageId, Timestamp, UserId,
+    EditMember, EditMessage, GuildId, Http, MessageId, Nonce, Timestamp, UserId,
 };
-use std::time::Duration;
+use serenity::http::{LightMethod, Route};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// How a step ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,12 +25,12 @@ pub enum Outcome {
     Done(Option<u64>),
     /// Discord refused for lack of permission (HTTP 403).
     Forbidden(String),
-    /// Failed for another reason, after retries.
+    /// Failed for another reason (a 4xx other than 403, a request that cannot be built).
     Failed(String),
+    /// Rate limits, 5xx or lost answers went on past the bound; already logged (with
+    /// the step and where) and counted in [`Rest::gave_up`].
+    GaveUp(String),
 }
-
-/// Attempts per step for transient failures.
-const ATTEMPTS: u32 = 3;
 
 /// An embed as serenity's builder.
 pub fn embed(e: &Embed) -> CreateEmbed {
@@ -89,7 +93,62 @@ pub fn describe(step: &Step) -> &'static str {
     }
 }
 
-async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
+/// Where a step acts, for the log line when it is given up.
+fn place(step: &Step) -> String {
+    match step {
+        Step::Timeout { guild, user, .. } => format!("guild {guild}, member {user}"),
+        Step::Nudge { channel, .. }
+        | Step::OfferChoices { channel, .. }
+        | Step::FollowUp { channel, .. }
+        | Step::Say { channel, .. }
+        | Step::BoundaryReply { channel, .. }
+        | Step::Escalate { channel, .. }
+        | Step::Delete { channel, .. }
+        | Step::Notice { channel, .. } => format!("channel {channel}"),
+    }
+}
+
+/// The nonce of the messages one [`run`] posts: the same on every retry, so Discord
+/// (`enforce_nonce`) returns the message a lost answer hid instead of posting it again;
+/// different for every `run`, even of an equal step, and for every process (the hash is
+/// keyed randomly). `part` tells apart the messages of one step (a follow-up tried by DM,
+/// then in the channel). At most 25 characters, as Discord allows.
+fn nonce(step: &Step, part: char) -> String {
+    use std::hash::BuildHasher;
+    static KEYS: std::sync::OnceLock<std::hash::RandomState> = std::sync::OnceLock::new();
+    static RUNS: AtomicU32 = AtomicU32::new(0);
+    let hash = KEYS.get_or_init(std::hash::RandomState::new).hash_one(step) & 0x0fff_ffff_ffff_ffff;
+    format!("{hash:015x}{:08x}{part}", RUNS.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The new message's ID from a create-message answer.
+fn message_id(body: &[u8]) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value.get("id")?.as_str()?.parse().ok()
+}
+
+/// Posts `m` in `channel` with `nonce` enforced; returns the new message's ID.
+async fn post(
+    http: &Http,
+    rest: &Rest,
+    channel: u64,
+    m: CreateMessage,
+    nonce: String,
+) -> Result<Option<u64>, RestError> {
+    let m = m.nonce(Nonce::String(nonce)).enforce_nonce(true);
+    let call = Call::new(LightMethod::Post, Route::ChannelMessages { channel_id: ChannelId::new(channel) }).json(&m)?;
+    Ok(message_id(&rest.send(http, &call).await?))
+}
+
+/// Opens (or finds) the DM channel with `user`.
+async fn dm_channel(http: &Http, rest: &Rest, user: u64) -> Result<u64, RestError> {
+    let body = serde_json::json!({ "recipient_id": user.to_string() });
+    let call = Call::new(LightMethod::Post, Route::UserMeDmChannels).json(&body)?;
+    message_id(&rest.send(http, &call).await?).ok_or_else(|| RestError::Build("a DM channel without an id".into()))
+}
+
+async fn attempt(http: &Http, rest: &Rest, step: &Step) -> Result<Option<u64>, RestError> {
+    let nonce = |part| nonce(step, part);
     match step {
         Step::Nudge { channel, edit, embed: e, about, buttons, ping } => {
             let components = if *buttons { nudge_buttons(*about) } else { Vec::new() };
@@ -105,7 +164,7 @@ async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
                         .embed(embed(e))
                         .components(components)
                         .allowed_mentions(mentions);
-                    Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
+                    post(http, rest, *channel, m, nonce('a')).await
                 }
                 Some(id) => {
                     let m = EditMessage::new()
@@ -113,7 +172,9 @@ async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
                         .embed(embed(e))
                         .components(components)
                         .allowed_mentions(mentions);
-                    ChannelId::new(*channel).edit_message(http, MessageId::new(*id), m).await?;
+                    let route =
+                        Route::ChannelMessage { channel_id: ChannelId::new(*channel), message_id: MessageId::new(*id) };
+                    rest.send(http, &Call::new(LightMethod::Patch, route).json(&m)?).await?;
                     Ok(Some(*id))
                 }
             }
@@ -131,7 +192,7 @@ async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
                 .content(prompt)
                 .components(vec![CreateActionRow::Buttons(buttons)])
                 .allowed_mentions(CreateAllowedMentions::new().users([UserId::new(*customer)]).empty_roles());
-            Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
+            post(http, rest, *channel, m, nonce('a')).await
         }
         Step::FollowUp { channel, dm, customer, text } => {
             let buttons =
@@ -148,15 +209,15 @@ async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
                 .allowed_mentions(CreateAllowedMentions::new().users([UserId::new(*customer)]).empty_roles());
             if *dm {
                 // Members can close their DMs; then the question goes to the channel.
-                match UserId::new(*customer).create_dm_channel(http).await {
-                    Ok(private) => match private.id.send_message(http, m.clone()).await {
-                        Ok(sent) => return Ok(Some(sent.id.get())),
+                match dm_channel(http, rest, *customer).await {
+                    Ok(private) => match post(http, rest, private, m.clone(), nonce('d')).await {
+                        Ok(sent) => return Ok(sent),
                         Err(e) => tracing::info!(error = %e, "follow-up DM refused; asking in the channel"),
                     },
                     Err(e) => tracing::info!(error = %e, "cannot open a DM; asking in the channel"),
                 }
             }
-            Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
+            post(http, rest, *channel, m, nonce('a')).await
         }
         Step::Say { channel, text, mention } => {
             let mentions = match mention {
@@ -164,63 +225,87 @@ async fn attempt(http: &Http, step: &Step) -> serenity::Result<Option<u64>> {
                 None => no_pings(),
             };
             let m = CreateMessage::new().content(text).allowed_mentions(mentions);
-            Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
+            post(http, rest, *channel, m, nonce('a')).await
         }
         Step::BoundaryReply { channel, message, user, text } => {
-            let channel = ChannelId::new(*channel);
             let m = CreateMessage::new()
                 .content(text)
-                .reference_message((channel, MessageId::new(*message)))
+                .reference_message((ChannelId::new(*channel), MessageId::new(*message)))
                 .allowed_mentions(
                     CreateAllowedMentions::new().users([UserId::new(*user)]).empty_roles().replied_user(true),
                 );
-            Ok(Some(channel.send_message(http, m).await?.id.get()))
+            post(http, rest, *channel, m, nonce('a')).await
         }
         Step::Timeout { guild, user, until_unix, reason } => {
             let until = Timestamp::from_unix_timestamp(*until_unix).unwrap_or_else(|_| Timestamp::now());
-            let edit = EditMember::new().disable_communication_until_datetime(until).audit_log_reason(reason);
-            GuildId::new(*guild).edit_member(http, UserId::new(*user), edit).await?;
+            let edit = EditMember::new().disable_communication_until_datetime(until);
+            let route = Route::GuildMember { guild_id: GuildId::new(*guild), user_id: UserId::new(*user) };
+            rest.send(http, &Call::new(LightMethod::Patch, route).json(&edit)?.reason(reason)).await?;
             Ok(None)
         }
         Step::Escalate { channel, roles, content } => {
             let mentions =
                 CreateAllowedMentions::new().empty_users().roles(roles.iter().map(|r| serenity::all::RoleId::new(*r)));
             let m = CreateMessage::new().content(content).allowed_mentions(mentions);
-            Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
+            post(http, rest, *channel, m, nonce('a')).await
         }
         Step::Delete { channel, message, reason } => {
-            http.delete_message(ChannelId::new(*channel), MessageId::new(*message), Some(reason)).await?;
+            let route =
+                Route::ChannelMessage { channel_id: ChannelId::new(*channel), message_id: MessageId::new(*message) };
+            rest.send(http, &Call::new(LightMethod::Delete, route).reason(reason)).await?;
             Ok(None)
         }
         Step::Notice { channel, content } => {
             let m = CreateMessage::new().content(content).allowed_mentions(no_pings());
-            Ok(Some(ChannelId::new(*channel).send_message(http, m).await?.id.get()))
+            post(http, rest, *channel, m, nonce('a')).await
         }
     }
 }
 
-fn status(e: &serenity::Error) -> Option<u16> {
-    match e {
-        serenity::Error::Http(h) => h.status_code().map(|s| s.as_u16()),
-        _ => None,
+/// Carries out one step through `rest` (which retries rate limits, 5xx and lost answers,
+/// see [`crate::bot::rest`]). A step given up is logged here, once, with where it acted.
+pub async fn run(http: &Http, rest: &Rest, step: &Step) -> Outcome {
+    match attempt(http, rest, step).await {
+        Ok(id) => Outcome::Done(id),
+        Err(e @ RestError::Forbidden { .. }) => Outcome::Forbidden(e.to_string()),
+        Err(e @ RestError::GaveUp { .. }) => {
+            tracing::warn!(step = describe(step), place = %place(step), error = %e, "gave up; Discord kept saying not now");
+            Outcome::GaveUp(e.to_string())
+        }
+        Err(e) => Outcome::Failed(e.to_string()),
     }
 }
 
-/// Carries out one step, retrying transient failures.
-pub async fn run(http: &Http, step: &Step) -> Outcome {
-    let mut last = String::new();
-    for n in 0..ATTEMPTS {
-        match attempt(http, step).await {
-            Ok(id) => return Outcome::Done(id),
-            Err(e) => match status(&e) {
-                Some(403) => return Outcome::Forbidden(e.to_string()),
-                Some(s) if (400..500).contains(&s) && s != 429 => return Outcome::Failed(e.to_string()),
-                _ => {
-                    last = e.to_string();
-                    tokio::time::sleep(Duration::from_millis(200 * u64::from(n + 1))).await;
-                }
-            },
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_fit_discord_and_differ_per_run_and_part() {
+        let step = Step::Notice { channel: 1, content: "hello".into() };
+        let (a, b, c) = (nonce(&step, 'a'), nonce(&step, 'a'), nonce(&step, 'd'));
+        for n in [&a, &b, &c] {
+            assert!(n.len() <= 25 && n.is_ascii(), "{n}");
+        }
+        assert_ne!(a, b, "two runs of an equal step are two messages");
+        assert!(c.ends_with('d') && a.ends_with('a'));
+    }
+
+    #[test]
+    fn a_step_given_up_says_where() {
+        let cases = [
+            (Step::Notice { channel: 7, content: String::new() }, "channel 7"),
+            (Step::Timeout { guild: 1, user: 2, until_unix: 0, reason: String::new() }, "guild 1, member 2"),
+        ];
+        for (step, want) in cases {
+            assert_eq!(place(&step), want);
         }
     }
-    Outcome::Failed(last)
+
+    #[test]
+    fn create_message_answers_give_the_new_id() {
+        assert_eq!(message_id(br#"{"id": "123", "content": "x"}"#), Some(123));
+        assert_eq!(message_id(b"{}"), None);
+        assert_eq!(message_id(b"not json"), None);
+    }
 }

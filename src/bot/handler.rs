@@ -239,7 +239,7 @@ impl Handler {
             async move {
                 let mut done = Vec::new();
                 for step in steps {
-                    let outcome = execute::run(&ctx.http, &step).await;
+                    let outcome = execute::run(&ctx.http, &self.shared.rest, &step).await;
                     if let Outcome::Done(id) = outcome {
                         done.push((step.clone(), id));
                     }
@@ -378,12 +378,16 @@ impl Handler {
                             "keel could not {what}: Discord answered 403 (missing permission). Check keel's role and channel permissions; keel carries on and will not repeat this note."
                         ),
                     };
-                    if let Outcome::Forbidden(e) | Outcome::Failed(e) = execute::run(http, &note).await {
+                    if let Outcome::Forbidden(e) | Outcome::Failed(e) =
+                        execute::run(http, &self.shared.rest, &note).await
+                    {
                         tracing::warn!(guild = g.id, error = %e, "cannot post in the moderator channel either");
                     }
                 }
             }
             Outcome::Failed(e) => tracing::error!(guild = g.id, error = %e, "could not {}", execute::describe(step)),
+            // Logged and counted where it was given up.
+            Outcome::GaveUp(_) => {}
         }
     }
 }

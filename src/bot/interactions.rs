@@ -247,7 +247,7 @@ async fn choice(
                 offered.channel
             ),
         };
-        if run_logged(&ctx.http, &step).await.is_some() {
+        if run_logged(shared, &ctx.http, &step).await.is_some() {
             if let Some(memory) = &shared.memory {
                 let c = Conversation::new(g.id, offered.channel, customer);
                 memory.record(vec![Event::new(c, now_ms(), EventKind::Escalation)]);
@@ -327,7 +327,7 @@ async fn followup(
         buttons: true,
         ping: claimed,
     };
-    if let Some(id) = run_logged(&ctx.http, &step).await {
+    if let Some(id) = run_logged(shared, &ctx.http, &step).await {
         let say = {
             let mut engine = lock(&shared.engine);
             let issue = engine.issue_label(channel, customer);
@@ -367,12 +367,13 @@ pub async fn note_on_nudge(
             ping: None,
         }
     };
-    run_logged(http, &step).await;
+    run_logged(shared, http, &step).await;
 }
 
-async fn run_logged(http: &Http, step: &Step) -> Option<u64> {
-    match execute::run(http, step).await {
+async fn run_logged(shared: &Shared, http: &Http, step: &Step) -> Option<u64> {
+    match execute::run(http, &shared.rest, step).await {
         execute::Outcome::Done(id) => id,
+        execute::Outcome::GaveUp(_) => None,
         execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) => {
             tracing::warn!(error = %e, "could not {}", execute::describe(step));
             None
@@ -462,7 +463,7 @@ async fn nudge(
         NudgeAction::Acknowledge => {
             reply_ephemeral(&ctx.http, ci, &format!("Posting the acknowledgement in <#{channel}>.")).await;
             let text = format!("{}\n— the support team", record.say);
-            run_logged(&ctx.http, &Step::Say { channel, text, mention: (author != 0).then_some(author) }).await;
+            run_logged(shared, &ctx.http, &Step::Say { channel, text, mention: (author != 0).then_some(author) }).await;
         }
         NudgeAction::OfferChoices => {
             let refused = lock(&shared.engine).choices_refused(channel, author);
@@ -507,7 +508,7 @@ async fn nudge(
                 engine.analyzer().pack().boundaries[0].render(&vars)
             };
             let step = Step::BoundaryReply { channel, message: record.about_message, user: author, text };
-            run_logged(&ctx.http, &step).await;
+            run_logged(shared, &ctx.http, &step).await;
         }
         NudgeAction::FalseAlarm => {
             if let Some(memory) = &shared.memory {
@@ -561,7 +562,7 @@ async fn offer_set(
         return reply_ephemeral(&ctx.http, ci, "That choice set no longer exists.").await;
     };
     update(&ctx.http, ci, CreateInteractionResponseMessage::new().content(reply.text).components(Vec::new())).await;
-    if let Some(id) = run_logged(&ctx.http, &step).await {
+    if let Some(id) = run_logged(shared, &ctx.http, &step).await {
         let expire_ms = lock(&shared.engine).policy().choices.expire_secs as i64 * 1000;
         if let Some(memory) = &shared.memory {
             let kind = EventKind::ChoiceOffered { set: set.clone(), message: id, expires_ms: now_ms() + expire_ms };

@@ -17,6 +17,7 @@ pub mod memory;
 pub mod order;
 pub mod plan;
 pub mod reload;
+pub mod rest;
 pub mod run;
 pub mod state;
 pub mod sweeper;

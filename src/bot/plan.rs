@@ -14,7 +14,7 @@ use crate::core::policy::{Action, NudgeScope};
 use crate::core::Level;
 
 /// An embed keel posts, as data.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Embed {
     /// Title line.
     pub title: String,
@@ -27,7 +27,7 @@ pub struct Embed {
 }
 
 /// One Discord operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
     /// Post a nudge in the moderator channel, or edit the earlier one.
     Nudge {

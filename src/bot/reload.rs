@@ -85,7 +85,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
                     tracing::error!(problem = %p, "configuration not reloaded");
                 }
                 if problems != last_problems {
-                    report(&http, &config, &problems).await;
+                    report(&http, &shared.rest, &config, &problems).await;
                     last_problems = problems;
                 }
             }
@@ -93,7 +93,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
     }
 }
 
-async fn report(http: &Http, config: &Config, problems: &[String]) {
+async fn report(http: &Http, rest: &crate::bot::rest::Rest, config: &Config, problems: &[String]) {
     use crate::bot::text::{truncate, CONTENT_MAX};
     let mut content =
         format!("keel kept its running configuration: the edited files have {} problem(s).\n```\n", problems.len());
@@ -109,7 +109,7 @@ async fn report(http: &Http, config: &Config, problems: &[String]) {
     content.push_str("```");
     for g in &config.guilds {
         let step = Step::Notice { channel: g.moderator_channel, content: content.clone() };
-        if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = execute::run(http, &step).await {
+        if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = execute::run(http, rest, &step).await {
             tracing::warn!(guild = g.id, error = %e, "cannot report configuration problems");
         }
     }

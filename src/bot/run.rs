@@ -4,6 +4,7 @@ use crate::bot::commands;
 use crate::bot::handler::Handler;
 use crate::bot::memory::Memory;
 use crate::bot::reload;
+use crate::bot::rest::Rest;
 use crate::bot::state::{lock, Shared};
 use crate::config::{load_all, CommandScope, ConfigError, ReaderState};
 use crate::core::engine::Engine;
@@ -107,9 +108,12 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     let loaded = load_all(config_path.as_deref())?;
     let token_env = loaded.config.discord.token_env.clone();
     let mut http = HttpBuilder::new(token);
+    let mut rest = Rest::serenity();
     if let Some(base) = &loaded.config.discord.api_base {
-        // serenity only uses a proxy with its own ratelimiter off; the proxy limits instead.
+        // serenity only uses a proxy with its own ratelimiter off; then keel's own
+        // sender waits out 429s for keel's steps (see bot::rest).
         http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
+        rest = Rest::proxy(base, token).map_err(|e| BotError::Client(e.to_string()))?;
     }
     let http = http.build();
     let mut engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
@@ -124,7 +128,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     // Open the database before connecting: a bad file stops keel here, untouched.
     let memory = Memory::open(&loaded.config.storage.path)?;
     tracing::info!(path = %loaded.config.storage.path.display(), "opened keel's database");
-    let shared = Shared::new(config_path, loaded.config, engine).with_memory(memory);
+    let shared = Shared::new(config_path, loaded.config, engine).with_memory(memory).with_rest(rest);
     restore(&shared).await;
     let shared = Arc::new(shared);
     let framework = poise::Framework::builder()

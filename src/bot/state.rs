@@ -6,6 +6,7 @@
 
 use crate::bot::memory::Memory;
 use crate::bot::plan::{EarlierNudge, Embed};
+use crate::bot::rest::Rest;
 use crate::config::{Config, GuildConfig};
 use crate::core::engine::Engine;
 use crate::store::{Conversation, Event, EventKind};
@@ -100,6 +101,9 @@ pub struct Shared {
     /// at launch and grown with every strike since. A customer not in it is
     /// not looked up (`None`: not known yet, always look up).
     pub struck: Mutex<Option<HashSet<(u64, u64)>>>,
+    /// How keel's own REST calls reach Discord (serenity's way unless `[discord]
+    /// api_base` is set); counts the calls given up.
+    pub rest: Rest,
 }
 
 /// Locks a mutex, recovering it if a panicking handler poisoned it.
@@ -126,6 +130,7 @@ impl Shared {
             followups: Mutex::new(Vec::new()),
             memory: None,
             struck: Mutex::new(None),
+            rest: Rest::default(),
         }
     }
 
@@ -144,6 +149,11 @@ impl Shared {
     /// The same state, remembering in `memory`.
     pub fn with_memory(self, memory: Memory) -> Shared {
         Shared { memory: Some(memory), ..self }
+    }
+
+    /// The same state, sending keel's REST calls through `rest`.
+    pub fn with_rest(self, rest: Rest) -> Shared {
+        Shared { rest, ..self }
     }
 
     /// The configuration in force.

@@ -95,7 +95,9 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
             let dm = shared.config().followups.dm;
             let step =
                 Step::FollowUp { channel: f.channel, dm, customer: f.customer, text: followup_text(&shared, &f) };
-            if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = execute::run(&http, &step).await {
+            if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) =
+                execute::run(&http, &shared.rest, &step).await
+            {
                 tracing::warn!(error = %e, channel = f.channel, "cannot ask for a follow-up");
             }
         }

@@ -32,14 +32,26 @@ fn vars_for(shared: &Shared, channel: u64, member: u64) -> (String, String) {
 }
 
 /// `/keel status [channel]`: the conversations tracked in a channel, and
-/// what is wrong with keel's database, if anything.
+/// what is wrong with keel's database and its calls to Discord, if anything.
 pub fn status(shared: &Shared, g: &GuildConfig, channel: u64) -> Reply {
     let database = memory_status(shared.memory.as_ref().and_then(|m| m.stats()).as_ref());
+    let discord = rest_status(shared.rest.gave_up());
     let mut reply = conversations(shared, g, channel);
-    if let Some(line) = database {
+    for line in [discord, database].into_iter().flatten() {
         reply.text = truncate(&format!("{line}\n{}", reply.text), CONTENT_MAX);
     }
     reply
+}
+
+/// What moderators should know about keel's calls to Discord: `None` when
+/// none was given up.
+pub fn rest_status(gave_up: u64) -> Option<String> {
+    (gave_up > 0).then(|| {
+        format!(
+            "**Discord:** {gave_up} action(s) given up since start: Discord kept answering \"not now\" (rate limits or errors) for over {} s (see the log).",
+            crate::bot::rest::GIVE_UP_AFTER.as_secs()
+        )
+    })
 }
 
 /// What moderators should know about keel's database (from its writer's
@@ -247,6 +259,13 @@ pub fn boundary(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_counts_actions_given_up() {
+        assert_eq!(rest_status(0), None);
+        let said = rest_status(3).unwrap_or_default();
+        assert!(said.contains("3 action(s) given up since start") && said.contains("60 s"), "{said}");
+    }
 
     #[test]
     fn status_tells_what_is_wrong_with_the_database() {

@@ -75,7 +75,7 @@ async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<execute::Outcome>, Com
     ctx.send(msg).await?;
     let mut ids = Vec::new();
     for step in &reply.steps {
-        let outcome = execute::run(ctx.http(), step).await;
+        let outcome = execute::run(ctx.http(), &ctx.data().rest, step).await;
         if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = &outcome {
             tracing::warn!(error = %e, "command could not {}", execute::describe(step));
         }
@@ -252,7 +252,7 @@ async fn boundary(
     let ids = answer(ctx, reply).await?;
     for (step, outcome) in steps.iter().zip(ids) {
         let kind = match (step, outcome) {
-            (_, execute::Outcome::Forbidden(_) | execute::Outcome::Failed(_)) => continue,
+            (_, execute::Outcome::Forbidden(_) | execute::Outcome::Failed(_) | execute::Outcome::GaveUp(_)) => continue,
             (Step::Say { .. }, _) => EventKind::Boundary { tier },
             (Step::Timeout { .. }, _) => {
                 EventKind::Timeout { seconds: lock(&ctx.data().engine).policy().boundaries.timeout_secs }

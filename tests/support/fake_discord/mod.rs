@@ -76,10 +76,13 @@ pub struct Recorded {
     pub body: Value,
     /// Request headers, names lowercased (`authorization`, `x-audit-log-reason`, ...).
     pub headers: BTreeMap<String, String>,
-    /// The status the fake answered with.
+    /// The status the fake answered with (for a dropped answer: the one it would have sent).
     pub status: u16,
-    /// When the fake received the request (for latency measurements).
+    /// When the fake received the request (for latency measurements and "not before
+    /// `retry_after`" checks).
     pub at: std::time::Instant,
+    /// The request was carried out but its answer was dropped (see [`FakeDiscord::drop_answers`]).
+    pub dropped: bool,
 }
 
 impl Recorded {
@@ -325,13 +328,53 @@ impl FakeDiscord {
     /// A `204` is sent without a body. `/gateway` and `/gateway/bot` are never overridden:
     /// serenity would fall back to the real gateway at discord.gg.
     pub fn respond(&self, method: &str, path_prefix: &str, status: u16, body: Value) {
-        let path_prefix = path_prefix.strip_prefix("/api/v10").unwrap_or(path_prefix).to_string();
-        self.shared.lock().overrides.push(Override { method: method.to_ascii_uppercase(), path_prefix, status, body });
+        self.script(method, path_prefix, None, Scripted::Fixed { status, body, headers: Vec::new() });
     }
 
-    /// Remove every override set with [`FakeDiscord::respond`].
+    /// Like [`FakeDiscord::respond`] with extra response `headers`, for the next `times`
+    /// matching requests only (then the default answers come back), e.g. a 500 twice.
+    pub fn respond_times(
+        &self,
+        method: &str,
+        path_prefix: &str,
+        times: u32,
+        status: u16,
+        body: Value,
+        headers: &[(&str, &str)],
+    ) {
+        let headers = headers.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        self.script(method, path_prefix, Some(times), Scripted::Fixed { status, body, headers });
+    }
+
+    /// Rate-limit the next `times` matching requests as Discord does: 429 with
+    /// `{"message": "You are being rate limited.", "retry_after": .., "global": ..}` (no
+    /// `code`) and `Retry-After`, `X-RateLimit-Reset-After`, `X-RateLimit-Bucket`,
+    /// `X-RateLimit-Scope` (and `X-RateLimit-Global` when `global`). Each such answer
+    /// shuts the bucket for `retry_after` seconds: until it reopens, matching requests
+    /// (every request, when `global`) get a 429 for the time left, recorded as such and
+    /// not counted in `times`.
+    pub fn rate_limit(&self, method: &str, path_prefix: &str, times: u32, retry_after: f64, global: bool) {
+        self.script(method, path_prefix, Some(times), Scripted::RateLimit { retry_after, global });
+    }
+
+    /// Carry out the next `times` matching requests as usual (a message is created, a
+    /// timeout set) but drop the answer: the client sees the connection fail, as when an
+    /// answer is lost on the way. Recorded with `dropped` set.
+    pub fn drop_answers(&self, method: &str, path_prefix: &str, times: u32) {
+        self.script(method, path_prefix, Some(times), Scripted::Drop);
+    }
+
+    fn script(&self, method: &str, path_prefix: &str, times: Option<u32>, answer: Scripted) {
+        let path_prefix = path_prefix.strip_prefix("/api/v10").unwrap_or(path_prefix).to_string();
+        self.shared.lock().overrides.push(Override { method: method.to_ascii_uppercase(), path_prefix, times, answer });
+    }
+
+    /// Remove every override set with [`FakeDiscord::respond`] and its siblings, and
+    /// reopen every shut bucket.
     pub fn clear_responses(&self) {
-        self.shared.lock().overrides.clear();
+        let mut state = self.shared.lock();
+        state.overrides.clear();
+        state.shut.clear();
     }
 
     /// What the last IDENTIFY carried, if any arrived.
@@ -423,13 +466,35 @@ enum Outbound {
     Raw(Value),
 }
 
-/// A response override set with [`FakeDiscord::respond`].
+/// A response override set with [`FakeDiscord::respond`] and its siblings.
 #[derive(Clone, Debug)]
 struct Override {
     method: String,
     path_prefix: String,
-    status: u16,
-    body: Value,
+    /// How many more requests it answers; `None`: all of them.
+    times: Option<u32>,
+    answer: Scripted,
+}
+
+/// What an override answers.
+#[derive(Clone, Debug)]
+enum Scripted {
+    /// This status, body and extra headers.
+    Fixed { status: u16, body: Value, headers: Vec<(String, String)> },
+    /// Discord's 429, shutting the bucket for `retry_after` seconds.
+    RateLimit { retry_after: f64, global: bool },
+    /// The usual answer, dropped.
+    Drop,
+}
+
+/// A rate-limit bucket the fake keeps shut (see [`FakeDiscord::rate_limit`]).
+#[derive(Clone, Debug)]
+struct Shut {
+    method: String,
+    path_prefix: String,
+    /// Every route is shut, not only this bucket's.
+    global: bool,
+    until: std::time::Instant,
 }
 
 /// Everything that changes while the fake runs.
@@ -437,6 +502,9 @@ struct Override {
 struct State {
     requests: Vec<Recorded>,
     overrides: Vec<Override>,
+    shut: Vec<Shut>,
+    /// `enforce_nonce` nonces of messages the bot created: nonce → (when, message id).
+    nonces: HashMap<String, (std::time::Instant, u64)>,
     frames: Vec<Value>,
     identifies: Vec<Identify>,
     ready_sent: u64,

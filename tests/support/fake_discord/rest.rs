@@ -4,9 +4,14 @@
 //! fake supports reads top to bottom in [`answer`]. Unknown routes get Discord's shape of
 //! error (`404 {"message": "Unknown", "code": 0}`) and are recorded like everything else,
 //! so a test can see what the bot tried.
+//!
+//! Overrides come first ([`pick`]): a shut rate-limit bucket answers 429 for the time left;
+//! then the latest matching override with answers left. Discord's `enforce_nonce` is kept:
+//! a create-message with a nonce seen within [`NONCE_WINDOW`] returns the earlier message.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -14,7 +19,10 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::{now_rfc3339, payloads, Recorded, Shared};
+use super::{now_rfc3339, payloads, Recorded, Scripted, Shared, Shut};
+
+/// How long Discord remembers a message's nonce for `enforce_nonce` ("the past few minutes").
+const NONCE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
 /// Discord's JSON error codes the fake uses.
 const UNKNOWN_CHANNEL: u32 = 10003;
@@ -30,6 +38,7 @@ pub(super) async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let at = Instant::now();
     let path = uri.path().strip_prefix("/api/v10").unwrap_or(uri.path()).to_string();
     let query = uri.query().unwrap_or("").trim_start_matches('&').to_string();
     let body = if body.is_empty() {
@@ -45,32 +54,87 @@ pub(super) async fn handle(
     // Never override the gateway URL: when `GET /gateway` fails, serenity 0.12.5 falls back
     // to wss://gateway.discord.gg, and tests must not talk to anything but 127.0.0.1.
     let overridable = !path.starts_with("/gateway");
-    let overridden = {
-        let state = shared.lock();
-        state
-            .overrides
-            .iter()
-            .rev()
-            .find(|o| overridable && o.method == method.as_str() && path.starts_with(&o.path_prefix))
-            .map(|o| (o.status, o.body.clone()))
-    };
-    let (status, answer) = match overridden {
-        Some(found) => found,
-        None => answer(&shared, method.as_str(), &path, &body),
+    let scripted = if overridable { pick(&mut shared.lock(), method.as_str(), &path, at) } else { None };
+    let (status, answer, extra, dropped) = match scripted {
+        Some(Scripted::Fixed { status, body, headers }) => (status, body, headers, false),
+        Some(Scripted::Drop) => {
+            let (status, answer) = answer(&shared, method.as_str(), &path, &body);
+            (status, answer, Vec::new(), true)
+        }
+        Some(Scripted::RateLimit { .. }) => unreachable!("pick() turns rate limits into fixed answers"),
+        None => {
+            let (status, answer) = answer(&shared, method.as_str(), &path, &body);
+            (status, answer, Vec::new(), false)
+        }
     };
 
-    let recorded =
-        Recorded { method: method.to_string(), path, query, body, headers, status, at: std::time::Instant::now() };
+    let recorded = Recorded { method: method.to_string(), path, query, body, headers, status, at, dropped };
     shared.update(|s| s.requests.push(recorded));
 
+    if dropped {
+        // The work is done; the answer is lost on the way: the body fails mid-stream,
+        // so the connection is cut and the client sees an error instead of an answer.
+        let cut = futures_util::stream::once(async { Err::<Bytes, _>(std::io::Error::other("answer dropped")) });
+        return Response::builder().status(StatusCode::OK).body(Body::from_stream(cut)).expect("a valid response");
+    }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let builder = Response::builder().status(status);
+    let mut builder = Response::builder().status(status);
+    for (name, value) in &extra {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
     let response = if status == StatusCode::NO_CONTENT {
         builder.body(Body::empty())
     } else {
         builder.header("content-type", "application/json").body(Body::from(answer.to_string()))
     };
     response.expect("a response from a valid status and header")
+}
+
+/// The scripted answer for a request arriving `now`, if any: a 429 while its bucket is shut
+/// (every bucket, for a global limit), else the latest matching override with answers left
+/// (counting one down; a rate limit shuts its bucket). Rate limits come out as their 429.
+fn pick(state: &mut super::State, method: &str, path: &str, now: Instant) -> Option<Scripted> {
+    state.shut.retain(|b| b.until > now);
+    let applies = |m: &str, prefix: &str| m == method && path.starts_with(prefix);
+    let shut = state.shut.iter().filter(|b| b.global || applies(&b.method, &b.path_prefix)).max_by_key(|b| b.until);
+    if let Some(b) = shut {
+        return Some(too_many(&b.method, &b.path_prefix, (b.until - now).as_secs_f64(), b.global));
+    }
+    let o = state.overrides.iter_mut().rev().find(|o| o.times != Some(0) && applies(&o.method, &o.path_prefix))?;
+    if let Some(left) = &mut o.times {
+        *left -= 1;
+    }
+    let (bucket_method, prefix, answer) = (o.method.clone(), o.path_prefix.clone(), o.answer.clone());
+    match answer {
+        Scripted::RateLimit { retry_after, global } => {
+            let until = now + Duration::from_secs_f64(retry_after);
+            state.shut.push(Shut { method: bucket_method.clone(), path_prefix: prefix.clone(), global, until });
+            Some(too_many(&bucket_method, &prefix, retry_after, global))
+        }
+        other => Some(other),
+    }
+}
+
+/// Discord's 429: its body (no `code`) and rate-limit headers, for a bucket named by
+/// method and path prefix.
+fn too_many(method: &str, prefix: &str, retry_after: f64, global: bool) -> Scripted {
+    let body = json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": global });
+    let mut headers = vec![
+        ("retry-after".to_string(), format!("{}", retry_after.ceil() as u64)),
+        ("x-ratelimit-reset-after".to_string(), format!("{retry_after:.3}")),
+        ("x-ratelimit-scope".to_string(), if global { "global" } else { "user" }.to_string()),
+    ];
+    if global {
+        headers.push(("x-ratelimit-global".to_string(), "true".to_string()));
+    } else {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (method, prefix).hash(&mut hasher);
+        headers.push(("x-ratelimit-bucket".to_string(), format!("{:016x}", hasher.finish())));
+        headers.push(("x-ratelimit-limit".to_string(), "5".to_string()));
+        headers.push(("x-ratelimit-remaining".to_string(), "0".to_string()));
+    }
+    Scripted::Fixed { status: 429, body, headers }
 }
 
 /// Parse a snowflake path segment.
@@ -162,9 +226,20 @@ fn answer(shared: &Shared, method: &str, path: &str, body: &Value) -> (u16, Valu
             not_found("Unknown Channel", UNKNOWN_CHANNEL)
         }
         ("POST", ["channels", c, "messages"]) => {
+            let nonce = enforced_nonce(body);
+            if let Some(earlier) = nonce.as_deref().and_then(|n| earlier_by_nonce(shared, n)) {
+                return (200, earlier);
+            }
             let channel_id = snowflake(c).unwrap_or_default();
-            let message = payloads::bot_message(world, shared.next_snowflake(), channel_id, body);
+            let id = shared.next_snowflake();
+            let mut message = payloads::bot_message(world, id, channel_id, body);
+            if let (Some(map), Some(n)) = (message.as_object_mut(), body.get("nonce")) {
+                map.insert("nonce".into(), n.clone());
+            }
             store(shared, &message);
+            if let Some(n) = nonce {
+                shared.lock().nonces.insert(n, (Instant::now(), id));
+            }
             (200, message)
         }
         ("POST", ["channels", _, "messages", "bulk-delete"]) => {
@@ -231,6 +306,25 @@ fn answer(shared: &Shared, method: &str, path: &str, body: &Value) -> (u16, Valu
 
         _ => not_found("Unknown", 0),
     }
+}
+
+/// The nonce of a create-message body that asks for `enforce_nonce`, as text.
+fn enforced_nonce(body: &Value) -> Option<String> {
+    if body.get("enforce_nonce") != Some(&Value::Bool(true)) {
+        return None;
+    }
+    match body.get("nonce")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The message the bot created with this nonce within [`NONCE_WINDOW`], if it still exists.
+fn earlier_by_nonce(shared: &Shared, nonce: &str) -> Option<Value> {
+    let state = shared.lock();
+    let (when, id) = state.nonces.get(nonce)?;
+    (when.elapsed() < NONCE_WINDOW).then(|| state.messages.get(id).cloned()).flatten()
 }
 
 /// Keep a message the bot sent, so later GETs and edits see it.
