@@ -8,7 +8,7 @@ mod support;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Recorded, World};
-use support::harness::{bot_toml, copy_phrases, wait_until, Harness, WAIT};
+use support::harness::{bot_toml, boundary_replies, copy_phrases, stored_boundaries, wait_until, Harness, WAIT};
 
 const FRUSTRATED: [&str; 3] = [
     "my package tracking hasn't moved in a week",
@@ -138,34 +138,6 @@ async fn keel_remembers_strikes_followups_choices_and_cases_across_a_restart() {
     assert!(report.contains("PNG"), "the chart is attached as a PNG: {}", &report[..report.len().min(2000)]);
     h.stop().await;
     eprintln!("restart test took {:?}", started.elapsed());
-}
-
-/// Boundary replies the fake saw: (the message replied to, when).
-fn boundary_replies(fake: &FakeDiscord) -> Vec<(u64, Instant)> {
-    fake.writes()
-        .into_iter()
-        .filter(|r| r.method == "POST" && r.body["message_reference"].is_object())
-        .filter_map(|r| {
-            let id = r.body["message_reference"]["message_id"].as_str().and_then(|s| s.parse().ok())?;
-            Some((id, r.at))
-        })
-        .collect()
-}
-
-/// The messages the boundaries stored for `members` were about.
-fn stored_boundaries(store: &keel::store::Store, guild: u64, members: &[u64]) -> Vec<u64> {
-    let mut stored = Vec::new();
-    for m in members {
-        for c in store.cases(guild, *m, 100).expect("cases") {
-            let case = store.case_by_id(c.id).expect("case").expect("exists");
-            for e in case.timeline {
-                if let keel::store::EventKind::Boundary { .. } = e.kind {
-                    stored.push(e.about.expect("a boundary is about a message"));
-                }
-            }
-        }
-    }
-    stored
 }
 
 fn spawn_keel(config: &std::path::Path) -> std::process::Child {

@@ -423,9 +423,13 @@ impl EventHandler for Handler {
     }
 
     async fn ready(&self, ctx: Context, ready: Ready) {
-        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+        crate::bot::connection::log_connected(&ready.user.name, ready.guilds.len());
         // From now on, this shard's messages get their place in line as they arrive.
         ctx.shard.add_collector(self.shared.order.collector(ctx.shard_id.0));
+    }
+
+    async fn resume(&self, _ctx: Context, _resumed: serenity::all::ResumedEvent) {
+        crate::bot::connection::log_resumed();
     }
 }
 

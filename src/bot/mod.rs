@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod commands;
 pub mod components;
+pub mod connection;
 pub mod execute;
 pub mod handler;
 pub mod interactions;
@@ -18,6 +19,7 @@ pub mod order;
 pub mod plan;
 pub mod reload;
 pub mod run;
+pub mod signals;
 pub mod state;
 pub mod sweeper;
 pub mod text;
