@@ -413,3 +413,32 @@ async fn a_locked_database_does_not_stop_keel_and_the_writes_land_after() {
     assert!(after.accepted > stats.accepted && after.committed == after.accepted, "{after:?}");
     h.stop().await;
 }
+
+/// The first line of each nudge posted or edited in mod-log since `from`.
+fn nudge_lines(h: &Harness, from: usize) -> Vec<String> {
+    h.writes_to("mod-log")
+        .into_iter()
+        .skip(from)
+        .filter_map(|r| r.body["embeds"][0]["description"].as_str().and_then(|d| d.lines().next()).map(str::to_string))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nudge_edited_after_a_restart_says_what_really_changed() {
+    let mut h = Harness::start(World::support_server()).await;
+    for text in FRUSTRATED {
+        h.say("support", "alice", text).await;
+    }
+    h.say("support", "alice", ABUSIVE[0]).await;
+    let before = nudge_lines(&h, 0);
+    assert_eq!(before.last().map(String::as_str), Some("Update: heated → abusive"), "{before:#?}");
+
+    // The restarted keel nudges again at the level the nudge already shows.
+    let mut h = h.restart().await;
+    let from = h.writes_to("mod-log").len();
+    h.say("support", "alice", ABUSIVE[1]).await;
+    let after = nudge_lines(&h, from);
+    assert_eq!(after.first().map(String::as_str), Some("Update: still abusive (a new message)"), "{after:#?}");
+    assert!(!after.iter().any(|l| l.contains("abusive → abusive")), "{after:#?}");
+    h.stop().await;
+}
