@@ -92,7 +92,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { config } => {
             init_logging();
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            runtime.block_on(keel::bot::run(config))?;
+            let result = runtime.block_on(keel::bot::run(config));
+            // Work still blocked on the network (a DNS lookup) must not keep a stopped keel alive.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+            result?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { config } => {
@@ -164,11 +167,22 @@ fn reader(config: &keel::config::Config) -> anyhow::Result<Option<Arc<ContextRea
     }
 }
 
-/// Logs to stderr through `tracing`; the level comes from `RUST_LOG` (default `info`).
+/// Logs to stderr through `tracing`, in colour only when stderr is a
+/// terminal; the level comes from `RUST_LOG` (default `info`). serenity's
+/// warning at every failed connection attempt is replaced by keel's one
+/// line per cause ([`keel::bot::connection`]).
 fn init_logging() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let output =
+        tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(keel::bot::connection::ConnectionLog::default())
+        .with(output)
+        .init();
 }
 
 /// True when the error is only a closed output pipe (`keel ... | head`).

@@ -8,7 +8,7 @@ mod support;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Recorded, World};
-use support::harness::{bot_toml, copy_phrases, wait_until, Harness, WAIT};
+use support::harness::{bot_toml, boundary_replies, copy_phrases, stored_boundaries, wait_until, Harness, WAIT};
 
 const FRUSTRATED: [&str; 3] = [
     "my package tracking hasn't moved in a week",
@@ -138,34 +138,6 @@ async fn keel_remembers_strikes_followups_choices_and_cases_across_a_restart() {
     assert!(report.contains("PNG"), "the chart is attached as a PNG: {}", &report[..report.len().min(2000)]);
     h.stop().await;
     eprintln!("restart test took {:?}", started.elapsed());
-}
-
-/// Boundary replies the fake saw: (the message replied to, when).
-fn boundary_replies(fake: &FakeDiscord) -> Vec<(u64, Instant)> {
-    fake.writes()
-        .into_iter()
-        .filter(|r| r.method == "POST" && r.body["message_reference"].is_object())
-        .filter_map(|r| {
-            let id = r.body["message_reference"]["message_id"].as_str().and_then(|s| s.parse().ok())?;
-            Some((id, r.at))
-        })
-        .collect()
-}
-
-/// The messages the boundaries stored for `members` were about.
-fn stored_boundaries(store: &keel::store::Store, guild: u64, members: &[u64]) -> Vec<u64> {
-    let mut stored = Vec::new();
-    for m in members {
-        for c in store.cases(guild, *m, 100).expect("cases") {
-            let case = store.case_by_id(c.id).expect("case").expect("exists");
-            for e in case.timeline {
-                if let keel::store::EventKind::Boundary { .. } = e.kind {
-                    stored.push(e.about.expect("a boundary is about a message"));
-                }
-            }
-        }
-    }
-    stored
 }
 
 fn spawn_keel(config: &std::path::Path) -> std::process::Child {
@@ -439,5 +411,34 @@ async fn a_locked_database_does_not_stop_keel_and_the_writes_land_after() {
     assert!(memory.flush(WAIT).await);
     let after = memory.stats().expect("open");
     assert!(after.accepted > stats.accepted && after.committed == after.accepted, "{after:?}");
+    h.stop().await;
+}
+
+/// The first line of each nudge posted or edited in mod-log since `from`.
+fn nudge_lines(h: &Harness, from: usize) -> Vec<String> {
+    h.writes_to("mod-log")
+        .into_iter()
+        .skip(from)
+        .filter_map(|r| r.body["embeds"][0]["description"].as_str().and_then(|d| d.lines().next()).map(str::to_string))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nudge_edited_after_a_restart_says_what_really_changed() {
+    let mut h = Harness::start(World::support_server()).await;
+    for text in FRUSTRATED {
+        h.say("support", "alice", text).await;
+    }
+    h.say("support", "alice", ABUSIVE[0]).await;
+    let before = nudge_lines(&h, 0);
+    assert_eq!(before.last().map(String::as_str), Some("Update: heated → abusive"), "{before:#?}");
+
+    // The restarted keel nudges again at the level the nudge already shows.
+    let mut h = h.restart().await;
+    let from = h.writes_to("mod-log").len();
+    h.say("support", "alice", ABUSIVE[1]).await;
+    let after = nudge_lines(&h, from);
+    assert_eq!(after.first().map(String::as_str), Some("Update: still abusive (a new message)"), "{after:#?}");
+    assert!(!after.iter().any(|l| l.contains("abusive → abusive")), "{after:#?}");
     h.stop().await;
 }

@@ -9,7 +9,7 @@ use crate::bot::execute::{self, Outcome};
 use crate::bot::members::{protection, role_of, MemberFacts, Protected};
 use crate::bot::memory::{self, Judged};
 use crate::bot::order::Ticket;
-use crate::bot::plan::{plan, EarlierNudge, Situation, Step};
+use crate::bot::plan::{nudge_action, plan, EarlierNudge, Situation, Step};
 use crate::bot::state::{lock, ConversationKey, NudgeRecord, OfferedChoice, Shared};
 use crate::bot::text::sparkline;
 use crate::config::GuildConfig;
@@ -344,22 +344,20 @@ impl Handler {
                     self.shared.remember_choice(id, offered);
                 }
                 if let (Step::Nudge { embed, edit, .. }, Some(key)) = (step, nudge_key) {
-                    let say = decision
-                        .actions
-                        .iter()
-                        .find_map(|a| match a {
-                            Action::NudgeModerators { say, .. } => Some(say.clone()),
-                            _ => None,
-                        })
-                        .unwrap_or_default();
-                    let level = decision.outcome.level.max(decision.outcome.channel_level);
+                    let known = lock(&self.shared.nudges).get(&key).map(|r| (r.earlier, r.say.clone()));
+                    let known_earlier = known.as_ref().map(|k| k.0).or(earlier);
+                    // Remembered at the level the nudge shows, as the database remembers it;
+                    // a note on a nudge (no nudge action) keeps the level and line it had.
+                    let (say, level) = match nudge_action(&decision.actions) {
+                        Some((_, say, level)) => (say.to_string(), level),
+                        None => (
+                            known.map(|k| k.1).unwrap_or_default(),
+                            known_earlier.map_or(decision.outcome.level, |e| e.level),
+                        ),
+                    };
                     let posted_ms = match edit {
                         // An edit keeps the original nudge's time, so the cooldown runs from the first post.
-                        Some(_) => lock(&self.shared.nudges)
-                            .get(&key)
-                            .map(|r| r.earlier.posted_ms)
-                            .or(earlier.map(|e| e.posted_ms))
-                            .unwrap_or(now_ms),
+                        Some(_) => known_earlier.map_or(now_ms, |e| e.posted_ms),
                         None => now_ms,
                     };
                     let earlier = EarlierNudge { message: id, posted_ms, level };
@@ -427,9 +425,13 @@ impl EventHandler for Handler {
     }
 
     async fn ready(&self, ctx: Context, ready: Ready) {
-        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+        crate::bot::connection::log_connected(&ready.user.name, ready.guilds.len());
         // From now on, this shard's messages get their place in line as they arrive.
         ctx.shard.add_collector(self.shared.order.collector(ctx.shard_id.0));
+    }
+
+    async fn resume(&self, _ctx: Context, _resumed: serenity::all::ResumedEvent) {
+        crate::bot::connection::log_resumed();
     }
 }
 

@@ -16,7 +16,7 @@
 //! judged message and the steps that ran into the events of its case, as
 //! plain data.
 
-use crate::bot::plan::Step;
+use crate::bot::plan::{nudge_action, Step};
 use crate::bot::state::lock;
 use crate::config::StorageConfig;
 use crate::core::engine::Decision;
@@ -212,14 +212,11 @@ pub fn judged_events(
     for (step, posted) in executed {
         let kind = match step {
             Step::Nudge { about, .. } => {
-                let Some((script, level)) = decision.actions.iter().find_map(|a| match a {
-                    Action::NudgeModerators { script, level, .. } => Some((script.clone(), *level)),
-                    _ => None,
-                }) else {
+                let Some((script, _, level)) = nudge_action(&decision.actions) else {
                     continue; // a note on an earlier nudge, not a nudge
                 };
                 let whose = Conversation::new(m.guild, about.0, about.1);
-                events.push(event(whose, EventKind::Nudge { script, message: *posted, level }));
+                events.push(event(whose, EventKind::Nudge { script: script.to_string(), message: *posted, level }));
                 continue;
             }
             Step::BoundaryReply { .. } => {

@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod commands;
 pub mod components;
+pub mod connection;
 pub mod execute;
 pub mod handler;
 pub mod interactions;
@@ -19,6 +20,7 @@ pub mod plan;
 pub mod reload;
 pub mod rest;
 pub mod run;
+pub mod signals;
 pub mod state;
 pub mod sweeper;
 pub mod text;

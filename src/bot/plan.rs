@@ -196,10 +196,7 @@ fn nudge_embed(s: &Situation<'_>, action: &Action) -> Option<Embed> {
         s.channel, s.sparkline
     );
     if let Some(e) = s.earlier {
-        description.insert_str(
-            0,
-            &format!("Update: {} → {}{}\n", e.level, level, if s.edited { " (after an edit)" } else { "" }),
-        );
+        description.insert_str(0, &format!("{}\n", update_line(e.level, *level, s.edited)));
     }
     let quoted = format!("> {}", truncate(&escape(s.text), 300));
     let mut why = reasons.iter().map(|r| escape(r)).collect::<Vec<_>>().join(", ");
@@ -215,6 +212,27 @@ fn nudge_embed(s: &Situation<'_>, action: &Action) -> Option<Embed> {
             (format!("Script: {script}"), truncate(text, FIELD_MAX)),
         ],
         colour: COLOURS[level.index()],
+    })
+}
+
+/// The first line of an edited nudge: how the level moved since the level
+/// the nudge last showed, or that it did not (a nudge is also edited at the
+/// same level, e.g. by a restarted keel that forgot it had nudged).
+fn update_line(was: Level, now: Level, edited: bool) -> String {
+    match (was == now, edited) {
+        (false, false) => format!("Update: {was} → {now}"),
+        (false, true) => format!("Update: {was} → {now} (after an edit)"),
+        (true, false) => format!("Update: still {now} (a new message)"),
+        (true, true) => format!("Update: still {now} (after an edit)"),
+    }
+}
+
+/// The nudge among the engine's actions, if any: its script's name, the
+/// line the team can post, and the level it shows (and is remembered at).
+pub fn nudge_action(actions: &[Action]) -> Option<(&str, &str, Level)> {
+    actions.iter().find_map(|a| match a {
+        Action::NudgeModerators { script, say, level, .. } => Some((script.as_str(), say.as_str(), *level)),
+        _ => None,
     })
 }
 

@@ -108,15 +108,74 @@ fn switched_off_actions_are_not_taken() {
 }
 
 #[test]
-fn a_later_nudge_edits_the_earlier_one() {
-    let g = guild();
-    let mut s = situation(&g, "you idiot");
-    s.earlier = Some(EarlierNudge { message: 555, posted_ms: 900_000, level: Level::Tense });
-    let steps = plan(&s, &[nudge()]);
-    match &steps[0] {
-        Step::Nudge { edit: Some(555), embed, .. } => assert!(embed.description.starts_with("Update: tense → heated")),
-        other => panic!("expected an edit, got {other:?}"),
+fn a_later_nudge_edits_the_earlier_one_and_says_what_changed() {
+    struct Case {
+        name: &'static str,
+        was: Level,
+        now: Level,
+        edited: bool,
+        expected: &'static str,
     }
+    let cases = [
+        Case {
+            name: "rose",
+            was: Level::Tense,
+            now: Level::Heated,
+            edited: false,
+            expected: "Update: tense → heated\n",
+        },
+        Case {
+            name: "rose by an edit",
+            was: Level::Tense,
+            now: Level::Heated,
+            edited: true,
+            expected: "Update: tense → heated (after an edit)\n",
+        },
+        Case {
+            name: "fell",
+            was: Level::Abusive,
+            now: Level::Heated,
+            edited: false,
+            expected: "Update: abusive → heated\n",
+        },
+        // REGRESSION (issue 9): a restarted keel forgets it nudged and nudges
+        // again at the level the nudge already shows: no "abusive → abusive".
+        Case {
+            name: "same level",
+            was: Level::Heated,
+            now: Level::Heated,
+            edited: false,
+            expected: "Update: still heated (a new message)\n",
+        },
+        Case {
+            name: "same level, edited",
+            was: Level::Heated,
+            now: Level::Heated,
+            edited: true,
+            expected: "Update: still heated (after an edit)\n",
+        },
+    ];
+    let g = guild();
+    for c in cases {
+        let mut s = situation(&g, "you idiot");
+        s.earlier = Some(EarlierNudge { message: 555, posted_ms: 900_000, level: c.was });
+        s.edited = c.edited;
+        let Action::NudgeModerators { script, text, say, scope, trend, reasons, .. } = nudge() else { unreachable!() };
+        let action = Action::NudgeModerators { script, text, say, scope, level: c.now, trend, reasons };
+        match &plan(&s, &[action])[0] {
+            Step::Nudge { edit: Some(555), embed, .. } => {
+                assert!(embed.description.starts_with(c.expected), "{}: {}", c.name, embed.description)
+            }
+            other => panic!("{}: expected an edit, got {other:?}", c.name),
+        }
+    }
+}
+
+#[test]
+fn the_nudge_action_gives_the_level_the_nudge_shows() {
+    let boundary = Action::Boundary { tier: 1, text: String::new() };
+    assert_eq!(nudge_action(std::slice::from_ref(&boundary)), None);
+    assert_eq!(nudge_action(&[boundary, nudge()]), Some(("set-boundary", "Let's keep it respectful.", Level::Heated)));
 }
 
 #[test]

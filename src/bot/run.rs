@@ -5,12 +5,15 @@ use crate::bot::handler::Handler;
 use crate::bot::memory::Memory;
 use crate::bot::reload;
 use crate::bot::rest::Rest;
+use crate::bot::signals::StopSignals;
 use crate::bot::state::{lock, Shared};
-use crate::config::{load_all, CommandScope, ConfigError, ReaderState};
+use crate::config::{load_all, CommandScope, Config, ConfigError, ReaderState};
 use crate::core::engine::Engine;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, ShardManager};
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::task::JoinHandle;
 
 /// Why the bot could not start or stopped.
@@ -61,18 +64,68 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops the bot and waits for it, then writes what is queued for the
-    /// database and closes it.
+    /// Stops the bot as [`Running::until`] does when told to stop.
     pub async fn stop(self) {
+        let _ = self.finish(None).await;
+    }
+
+    /// Runs until the client ends on its own (a fatal error, such as a
+    /// rejected token) or `stop` resolves, whatever state the connection is
+    /// in; then stops: the gateway connections close (or are dropped after
+    /// [`SHARDS_GRACE`]), what is queued for the database is written and the
+    /// database is closed.
+    pub async fn until(mut self, stop: impl Future<Output = ()>) -> Result<(), BotError> {
+        let ended = tokio::select! {
+            joined = &mut self.task => Some(joined_result(joined)),
+            () = stop => None,
+        };
+        self.finish(ended).await
+    }
+
+    /// The one way a bot stops: background tasks end, the client ends
+    /// (unless it already has: `ended`), then the database is closed.
+    async fn finish(self, ended: Option<Result<(), BotError>>) -> Result<(), BotError> {
         self.reloader.abort();
         self.sweeper.abort();
         self.purger.abort();
-        self.shard_manager.shutdown_all().await;
-        let _ = self.task.await;
+        let result = match ended {
+            Some(result) => result,
+            None => end_client(&self.shard_manager, self.task).await,
+        };
         if let Some(memory) = &self.shared.memory {
             memory.close().await;
         }
+        result
     }
+}
+
+/// How long stopping waits for the gateway connections to close; serenity
+/// waits for a shard that is still connecting or backing off forever.
+pub const SHARDS_GRACE: Duration = Duration::from_secs(3);
+
+/// How long stopping waits for the client once its connections are closed.
+const CLIENT_GRACE: Duration = Duration::from_secs(1);
+
+/// Closes the gateway connections and ends the client's task, dropping it
+/// when it does not end in time.
+async fn end_client(shard_manager: &ShardManager, mut task: JoinHandle<Result<(), BotError>>) -> Result<(), BotError> {
+    if tokio::time::timeout(SHARDS_GRACE, shard_manager.shutdown_all()).await.is_err() {
+        tracing::warn!("the gateway connection did not close within {} s; dropping it", SHARDS_GRACE.as_secs());
+    }
+    match tokio::time::timeout(CLIENT_GRACE, &mut task).await {
+        Ok(joined) => joined_result(joined),
+        Err(_) => {
+            // Still connecting or backing off: serenity never returns from that on its own.
+            task.abort();
+            let _ = task.await;
+            Ok(())
+        }
+    }
+}
+
+/// The client task's outcome; a panic in it is a client error.
+fn joined_result(joined: Result<Result<(), BotError>, tokio::task::JoinError>) -> Result<(), BotError> {
+    joined.unwrap_or_else(|e| Err(BotError::Client(e.to_string())))
 }
 
 /// Registers `/keel` globally or in each configured guild; failures are logged, not fatal.
@@ -101,11 +154,29 @@ async fn register(
     }
 }
 
+/// What the owner should know as keel starts, one line each (logged as
+/// warnings by [`launch`]): a configuration that is valid but watches nothing.
+pub fn startup_warnings(config: &Config) -> Vec<String> {
+    let mut lines = Vec::new();
+    if config.guilds.is_empty() {
+        let file =
+            config.path.as_ref().map_or("built-in defaults (no bot.toml)".to_string(), |p| p.display().to_string());
+        lines.push(format!(
+            "no [[guild]] in {file}: keel watches nothing; add a [[guild]] block with id, moderator_channel and \
+             watch_channels (see the commented example in the bundled bot.toml)"
+        ));
+    }
+    lines
+}
+
 /// Loads the configuration and connects to Discord (or to `[discord]
 /// api_base`), returning at once; the token is passed in, never read from
 /// or written to any file.
 pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running, BotError> {
     let loaded = load_all(config_path.as_deref())?;
+    for line in startup_warnings(&loaded.config) {
+        tracing::warn!("{line}");
+    }
     let token_env = loaded.config.discord.token_env.clone();
     let mut http = HttpBuilder::new(token);
     let mut rest = Rest::serenity();
@@ -168,32 +239,34 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     Ok(Running { shared, shard_manager, task, reloader, sweeper, purger })
 }
 
-/// Runs the bot until Ctrl-C or a fatal error. The token is read from the
-/// environment variable bot.toml names.
+/// Runs the bot until Ctrl-C (SIGINT), SIGTERM or a fatal error. The token
+/// is read from the environment variable bot.toml names. A signal stops the
+/// bot within a few seconds in every state (starting, connecting,
+/// connected, reconnecting), writing what is queued for the database first;
+/// a second signal stops at once.
 pub async fn run(config_path: Option<PathBuf>) -> Result<(), BotError> {
     let config = crate::config::Config::load_or_default(config_path.as_deref())?;
     let env = config.discord.token_env.clone();
     let token = std::env::var(&env).ok().filter(|t| !t.trim().is_empty()).ok_or(BotError::MissingToken(env))?;
-    let running = launch(config_path, token.trim()).await?;
-    let shard_manager = running.shard_manager.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            tracing::info!("shutting down");
-            shard_manager.shutdown_all().await;
+    let signals = StopSignals::listen();
+    let running = tokio::select! {
+        running = launch(config_path, token.trim()) => running?,
+        signal = signals.nth(1) => {
+            tracing::info!("{signal}: stopping before keel was connected");
+            return Ok(());
         }
-    });
-    let Running { shared, task, reloader, sweeper, purger, .. } = running;
-    let result = match task.await {
-        Ok(result) => result,
-        Err(e) => Err(BotError::Client(e.to_string())),
     };
-    reloader.abort();
-    sweeper.abort();
-    purger.abort();
-    if let Some(memory) = &shared.memory {
-        memory.close().await;
+    let stopping = running.until(async {
+        let signal = signals.nth(1).await;
+        tracing::info!("{signal}: shutting down (writing what is queued, then exiting)");
+    });
+    tokio::select! {
+        result = stopping => result,
+        signal = signals.nth(2) => {
+            tracing::warn!("{signal} again: exiting without waiting for the shutdown to finish");
+            Ok(())
+        }
     }
-    result
 }
 
 /// Loads what must be live again after a restart: choice buttons still
@@ -228,6 +301,50 @@ async fn restore(shared: &Shared) {
         }
         if n > 0 {
             tracing::info!(claims = n, "restored claims on open cases");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const GUILD: &str = "[[guild]]\nid = 1\nmoderator_channel = 2\nwatch_channels = [3]\n";
+
+    #[test]
+    fn startup_warns_once_when_no_guild_is_configured() {
+        struct Case {
+            name: &'static str,
+            config: Config,
+            expected: &'static [&'static str],
+        }
+        let phrases = Path::new(env!("CARGO_MANIFEST_DIR")).join("phrases");
+        let parse = |text: &str| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("bot.toml");
+            let text = format!("phrases = {:?}\n{text}", phrases.display().to_string());
+            Config::parse(&path, &text).expect("valid bot.toml")
+        };
+        let cases = [
+            Case {
+                name: "built-in defaults",
+                config: Config::defaults(phrases.clone()),
+                expected: &["no [[guild]] in built-in defaults (no bot.toml): keel watches nothing"],
+            },
+            Case {
+                name: "a bot.toml without [[guild]]",
+                config: parse(""),
+                expected: &["bot.toml: keel watches nothing"],
+            },
+            Case { name: "one guild", config: parse(GUILD), expected: &[] },
+        ];
+        for c in cases {
+            let lines = startup_warnings(&c.config);
+            assert_eq!(lines.len(), c.expected.len(), "{}: {lines:?}", c.name);
+            for (line, want) in lines.iter().zip(c.expected) {
+                assert!(line.contains(want), "{}: {line}", c.name);
+                assert!(line.contains("add a [[guild]] block with id, moderator_channel and watch_channels"), "{line}");
+            }
         }
     }
 }

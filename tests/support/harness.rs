@@ -158,3 +158,31 @@ pub async fn wait_until(mut cond: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+/// Boundary replies the fake saw: (the message replied to, when).
+pub fn boundary_replies(fake: &FakeDiscord) -> Vec<(u64, std::time::Instant)> {
+    fake.writes()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.body["message_reference"].is_object())
+        .filter_map(|r| {
+            let id = r.body["message_reference"]["message_id"].as_str().and_then(|s| s.parse().ok())?;
+            Some((id, r.at))
+        })
+        .collect()
+}
+
+/// The messages the boundaries stored for `members` were about.
+pub fn stored_boundaries(store: &keel::store::Store, guild: u64, members: &[u64]) -> Vec<u64> {
+    let mut stored = Vec::new();
+    for m in members {
+        for c in store.cases(guild, *m, 100).expect("cases") {
+            let case = store.case_by_id(c.id).expect("case").expect("exists");
+            for e in case.timeline {
+                if let keel::store::EventKind::Boundary { .. } = e.kind {
+                    stored.push(e.about.expect("a boundary is about a message"));
+                }
+            }
+        }
+    }
+    stored
+}
