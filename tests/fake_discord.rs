@@ -6,7 +6,8 @@
 //!    a MESSAGE_CREATE and answers through REST, which the fake records;
 //! 3. a response override (403) reaches the client as Discord's error;
 //! 4. heartbeats are acknowledged and RECONNECT leads to a working RESUME;
-//! 5. scripted answers: Discord's 429 (body and headers) with its bucket kept shut for
+//! 5. an unknown route fails the test when the fake stops;
+//! 6. scripted answers: Discord's 429 (body and headers) with its bucket kept shut for
 //!    `retry_after`, global limits, N-times overrides, dropped answers, and `enforce_nonce`.
 //!
 //! Set `KEEL_BLESS_FIXTURES=1` to rewrite the fixtures from the current builders.
@@ -68,7 +69,43 @@ fn fixtures() -> Vec<Fixture> {
             file: "message_update.json",
             frame: frame(4, "MESSAGE_UPDATE", fixture_message(&world, Some("2024-10-01T12:00:00+00:00"))),
         },
+        Fixture {
+            file: "interaction_create_button.json",
+            frame: frame(5, "INTERACTION_CREATE", fixture_click(&world)),
+        },
+        Fixture {
+            file: "interaction_create_command.json",
+            frame: frame(6, "INTERACTION_CREATE", fixture_command(&world)),
+        },
     ]
+}
+
+/// alice clicks the first button of a choice offer under the fixture message.
+fn fixture_click(world: &World) -> Value {
+    let spec = payloads::ClickSpec {
+        id: 1_300_000_000_000_000_100,
+        token: "fixture-click-token",
+        channel_id: world.channel("support").id,
+        message: fixture_message(world, None),
+        user_id: world.member("alice").user_id,
+        custom_id: "keel:c:1:0:0",
+        values: None,
+    };
+    payloads::component_interaction(world, &spec)
+}
+
+/// A moderator runs `/keel case member:alice` in #support.
+fn fixture_command(world: &World) -> Value {
+    let spec = payloads::SlashSpec {
+        id: 1_300_000_000_000_000_200,
+        token: "fixture-command-token",
+        channel_id: world.channel("support").id,
+        user_id: world.member("mo").user_id,
+        command: "keel",
+        subcommand: Some("case"),
+        options: vec![("member", 6, json!(world.member("alice").user_id.to_string()))],
+    };
+    payloads::command_interaction(world, &spec)
 }
 
 fn fixture_path(file: &str) -> PathBuf {
@@ -181,6 +218,37 @@ fn message_fixtures_deserialize_into_serenity_messages() {
         let event: MessageUpdateEvent = serde_json::from_value(d).expect("MESSAGE_UPDATE deserializes");
         assert_eq!(event.content.as_deref(), Some("my order arrived, thanks"));
         assert!(event.edited_timestamp.is_some());
+    }
+}
+
+/// INTERACTION_CREATE as the shell's event handler receives it: a button click (whose
+/// `custom_id` keel parses) and a slash command with its subcommand and option, also with
+/// fields Discord may add later.
+#[test]
+fn interaction_fixtures_deserialize_into_serenity_interactions() {
+    use serenity::all::{CommandDataOptionValue, Interaction};
+    let world = World::support_server();
+    let click = read_fixture("interaction_create_button.json")["d"].clone();
+    for d in [click.clone(), with_unknown_fields(click, &["/data", "/member", "/message"])] {
+        let Interaction::Component(click) = serde_json::from_value(d).expect("a click deserializes") else {
+            panic!("a click is a component interaction");
+        };
+        assert_eq!(click.data.custom_id, "keel:c:1:0:0");
+        assert_eq!(click.user.id, UserId::new(world.member("alice").user_id));
+        assert_eq!(click.guild_id, Some(GuildId::new(world.guild_id)));
+        assert_eq!(click.message.content, "my order never arrived");
+    }
+    let command = read_fixture("interaction_create_command.json")["d"].clone();
+    for d in [command.clone(), with_unknown_fields(command, &["/data", "/member"])] {
+        let Interaction::Command(command) = serde_json::from_value(d).expect("a command deserializes") else {
+            panic!("a slash command is a command interaction");
+        };
+        assert_eq!(command.data.name, "keel");
+        let sub = &command.data.options[0];
+        assert_eq!(sub.name, "case");
+        let CommandDataOptionValue::SubCommand(options) = &sub.value else { panic!("case is a subcommand") };
+        assert_eq!(options[0].name, "member");
+        assert_eq!(options[0].value.as_user_id(), Some(UserId::new(world.member("alice").user_id)));
     }
 }
 
@@ -480,6 +548,17 @@ async fn default_rest_answers_deserialize_in_serenity_http() {
     assert_eq!(unanswered.len(), 2, "only the two deliberate 404s: {unanswered:?}");
     let delete = fake.wait_for(|r| r.method == "DELETE" && r.path.contains("/messages/"), WAIT).await.unwrap();
     assert_eq!(delete.audit_log_reason().as_deref(), Some("cleanup"));
+    fake.stop().await;
+}
+
+/// A call to a route the fake does not know fails the test when the fake stops, instead
+/// of passing as a silent 404.
+#[tokio::test]
+#[should_panic(expected = "routes the fake Discord does not know")]
+async fn a_call_to_an_unknown_route_fails_the_test() {
+    let fake = FakeDiscord::start(World::support_server()).await;
+    let (status, _, body) = raw(&fake, "POST", "/no-such-route", json!({})).await.expect("answer");
+    assert_eq!((status, body["message"].as_str()), (404, Some("Unknown")));
     fake.stop().await;
 }
 

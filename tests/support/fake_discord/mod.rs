@@ -439,6 +439,10 @@ impl FakeDiscord {
 
     /// Close every gateway session (close code 1001), stop the server and wait for it
     /// (at most two seconds, then the server task is aborted).
+    ///
+    /// # Panics
+    /// When the bot called a route the fake does not know (it answered Discord's 404 and
+    /// recorded it): an unplanned call is a test failure, not a silent 404.
     pub async fn stop(mut self) {
         self.shared.shutdown.send_replace(true);
         if let Some(server) = self.server.take() {
@@ -447,13 +451,25 @@ impl FakeDiscord {
                 abort.abort();
             }
         }
+        self.fail_on_unexpected_routes();
+    }
+
+    /// Panics, once, if the bot called a route the fake does not know.
+    fn fail_on_unexpected_routes(&self) {
+        let unexpected = std::mem::take(&mut self.shared.lock().unexpected);
+        assert!(unexpected.is_empty(), "the bot called routes the fake Discord does not know: {unexpected:?}");
     }
 }
 
 impl Drop for FakeDiscord {
     /// A fake dropped without [`FakeDiscord::stop`] still closes its sessions and server.
+    /// Like [`FakeDiscord::stop`], it fails the test on calls to unknown routes (unless the
+    /// test is already failing).
     fn drop(&mut self) {
         self.shared.shutdown.send_replace(true);
+        if !std::thread::panicking() {
+            self.fail_on_unexpected_routes();
+        }
     }
 }
 
@@ -521,6 +537,9 @@ struct State {
     /// Interaction token → channel id, from dispatched INTERACTION_CREATE.
     interaction_channels: HashMap<String, u64>,
     last_snowflake: u64,
+    /// Requests to routes the fake does not know (`METHOD /path`): the bot called
+    /// something no test planned for, and the test fails when the fake stops.
+    unexpected: Vec<String>,
 }
 
 /// State shared by the handle, the REST handler and the gateway sessions.

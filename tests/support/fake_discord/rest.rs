@@ -2,8 +2,8 @@
 //!
 //! Routing is a `match` on the method and the path's segments, so the whole API surface the
 //! fake supports reads top to bottom in [`answer`]. Unknown routes get Discord's shape of
-//! error (`404 {"message": "Unknown", "code": 0}`) and are recorded like everything else,
-//! so a test can see what the bot tried.
+//! error (`404 {"message": "Unknown", "code": 0}`), are recorded like everything else, and
+//! fail the test when the fake stops: the bot called something no test planned for.
 //!
 //! Overrides come first ([`pick`]): a shut rate-limit bucket answers 429 for the time left;
 //! then the latest matching override with answers left. Discord's `enforce_nonce` is kept:
@@ -304,7 +304,10 @@ fn answer(shared: &Shared, method: &str, path: &str, body: &Value) -> (u16, Valu
         }
         ("DELETE", ["webhooks", _, _, "messages", _]) => (204, Value::Null),
 
-        _ => not_found("Unknown", 0),
+        _ => {
+            shared.lock().unexpected.push(format!("{method} {path}"));
+            not_found("Unknown", 0)
+        }
     }
 }
 
