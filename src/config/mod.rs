@@ -207,10 +207,9 @@ impl Config {
 
     /// Reads `path` if given, else `./bot.toml` if it exists, else the defaults.
     pub fn load_or_default(path: Option<&Path>) -> Result<Config, ConfigError> {
-        match path {
-            Some(p) => Config::load(p),
-            None if Path::new("bot.toml").is_file() => Config::load(Path::new("bot.toml")),
-            None => Ok(Config::defaults(PathBuf::from("phrases"))),
+        match chosen_config(path) {
+            Some(p) => Config::load(&p),
+            None => Ok(Config::defaults(default_phrases_dir(None))),
         }
     }
 
@@ -230,10 +229,10 @@ impl Config {
         let phrases_dir = match &raw.phrases {
             Some(p) if p.get_ref().trim().is_empty() => {
                 problems.push(src.problem(Some(p.span()), "phrases", "must name a directory"));
-                base.join("phrases")
+                default_phrases_dir(Some(path))
             }
             Some(p) => base.join(p.get_ref()),
-            None => base.join("phrases"),
+            None => default_phrases_dir(Some(path)),
         };
         let escalation = raw.escalation.map(|e| {
             check_escalation(&src, &e, &mut problems);
@@ -373,25 +372,39 @@ pub struct Loaded {
     pub analyzer: Analyzer,
 }
 
+/// The bot.toml to read: `given`, else `./bot.toml` if it exists, else none
+/// (the built-in defaults).
+fn chosen_config(given: Option<&Path>) -> Option<PathBuf> {
+    match given {
+        Some(p) => Some(p.to_path_buf()),
+        None if Path::new("bot.toml").is_file() => Some(PathBuf::from("bot.toml")),
+        None => None,
+    }
+}
+
+/// Where the phrase pack is when bot.toml does not say: `phrases/` beside
+/// the bot.toml read, or in the current directory without one.
+fn default_phrases_dir(config: Option<&Path>) -> PathBuf {
+    match config {
+        Some(p) => p.parent().unwrap_or(Path::new(".")).join("phrases"),
+        None => PathBuf::from("phrases"),
+    }
+}
+
 /// Loads `config_path` if given (or `bot.toml` if it exists in the current
 /// directory, else the defaults with `phrases/`), then its phrase pack,
 /// and compiles it. Every problem found in any file is returned.
 pub fn load_all(config_path: Option<&Path>) -> Result<Loaded, ConfigError> {
-    let path = match config_path {
-        Some(p) => Some(p.to_path_buf()),
-        None if Path::new("bot.toml").is_file() => Some(PathBuf::from("bot.toml")),
-        None => None,
-    };
+    let path = chosen_config(config_path);
     let mut problems = Vec::new();
     // A broken bot.toml does not stop the pack from being checked too.
     let config = match &path {
         Some(p) => Config::load(p).map_err(|e| problems.extend_from_slice(e.problems())).ok(),
-        None => Some(Config::defaults(PathBuf::from("phrases"))),
+        None => Some(Config::defaults(default_phrases_dir(None))),
     };
-    let phrases_dir = match (&config, &path) {
-        (Some(c), _) => c.phrases_dir.clone(),
-        (None, Some(p)) => p.parent().unwrap_or(Path::new(".")).join("phrases"),
-        (None, None) => PathBuf::from("phrases"),
+    let phrases_dir = match &config {
+        Some(c) => c.phrases_dir.clone(),
+        None => default_phrases_dir(path.as_deref()),
     };
     let pack: Option<Pack> = load_dir(&phrases_dir).map_err(|e| problems.extend_from_slice(e.problems())).ok();
     let analyzer = pack.and_then(|pack| {
