@@ -88,7 +88,7 @@ pub fn eval(
         let l: Labeled = serde_json::from_str(&line).map_err(|e| EvalError::Line(i + 1, e.to_string()))?;
         analyzer.analyze_into(&l.text, 0.0, &mut a, &mut scratch);
         if let Some(r) = reader {
-            r.read_into(&mut a, analyzer.pack().settings.hostile_threshold)
+            r.read_into(&mut a, analyzer.pack().settings().hostile_threshold)
                 .map_err(|e| EvalError::Line(i + 1, e.to_string()))?;
         }
         match (a.hostile, l.label == 1) {

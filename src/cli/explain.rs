@@ -2,9 +2,9 @@
 
 use crate::cli::round3;
 use crate::core::context::{stands_down, ContextReader};
+use crate::core::pack::CategoryKind;
 use crate::core::score::{Aim, Analyzer};
 use crate::core::Role;
-use crate::pack::CategoryKind;
 use std::io::Write;
 
 fn aim_text(aim: Aim) -> &'static str {
@@ -26,7 +26,7 @@ pub fn explain(
     let pack = analyzer.pack();
     let mut a = analyzer.analyze(text, 0.0);
     let stood_down = stands_down(Role::Customer, &a);
-    let reading = reader.map(|r| r.read_into(&mut a, pack.settings.hostile_threshold));
+    let reading = reader.map(|r| r.read_into(&mut a, pack.settings().hostile_threshold));
     writeln!(out, "original:   {text}")?;
     writeln!(out, "normalized: {}", a.normalized.text())?;
     writeln!(
@@ -34,7 +34,7 @@ pub fn explain(
         "score:      {:.3}  ({}; hostile at {:.2}){}",
         a.score,
         if a.hostile { "HOSTILE" } else { "not hostile" },
-        pack.settings.hostile_threshold,
+        pack.settings().hostile_threshold,
         if a.abusive { "  counts as abuse (a strike)" } else { "" }
     )?;
     match reading {
@@ -66,8 +66,8 @@ pub fn explain(
         writeln!(out, "matches:")?;
     }
     for s in &a.signals {
-        let e = &pack.entries[s.entry];
-        let cat = &pack.categories[s.category];
+        let e = &pack.entries()[s.entry];
+        let cat = &pack.categories()[s.category];
         let kind = match cat.kind {
             CategoryKind::Hostile => "",
             CategoryKind::Deescalating => " (de-escalating)",
@@ -88,14 +88,14 @@ pub fn explain(
         )?;
         let mut notes = Vec::new();
         if let Some(i) = s.allowed_by {
-            notes.push(format!("cancelled by allow-list entry {:?}", pack.allow[i].text));
+            notes.push(format!("cancelled by allow-list entry {:?}", pack.allow()[i].text));
         }
         if s.aim.at_person() && cat.kind == CategoryKind::Hostile {
             notes.push(format!("aimed at {}", aim_text(s.aim)));
         } else if e.targeted && s.allowed_by.is_none() {
             notes.push(format!(
                 "not aimed at a person: keeps {:.0}% of its weight, see untargeted_factor",
-                pack.settings.untargeted_factor * 100.0
+                pack.settings().untargeted_factor * 100.0
             ));
         }
         if s.negated && cat.negatable && s.allowed_by.is_none() {
@@ -114,7 +114,7 @@ pub fn explain(
         writeln!(out, "cue:        {:+.2} (moves the conversation's heat, not this score)", a.cue)?;
     }
     if let Some(t) = a.topic {
-        let topic = &pack.topics[t];
+        let topic = &pack.topics()[t];
         writeln!(out, "topic:      {} ({{issue}} = {:?})", topic.name, topic.label)?;
     }
     Ok(())

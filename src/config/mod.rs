@@ -8,10 +8,11 @@
 
 use crate::core::engine::EngineConfig;
 use crate::core::escalation::EscalationConfig;
+use crate::core::pack::Pack;
 use crate::core::policy::{BoundaryConfig, ChoicesConfig, NudgeConfig, PolicyConfig};
 use crate::core::score::Analyzer;
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::{load_dir, Pack};
+use crate::pack::load_dir;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;

@@ -125,7 +125,7 @@ impl Engine {
     pub fn issue_label(&mut self, channel: u64, author: u64) -> String {
         let topic = self.tracker.memo_mut(channel, author).and_then(|m| m.topic);
         let pack = self.analyzer.pack();
-        topic.and_then(|t| pack.topics.get(usize::from(t))).map_or(UNKNOWN_ISSUE.to_string(), |t| t.label.clone())
+        topic.and_then(|t| pack.topics().get(usize::from(t))).map_or(UNKNOWN_ISSUE.to_string(), |t| t.label.clone())
     }
 
     /// Why choices may not be offered to a customer now, if they may not
@@ -164,7 +164,7 @@ impl Engine {
         let rate = if msg.role.is_team() { 0.0 } else { self.tracker.message_rate(msg.channel, msg.author, msg.ts_ms) };
         self.analyzer.analyze_into(msg.text, rate, &mut out.analysis, &mut self.scratch);
         if let Some(reader) = self.reader.clone().filter(|_| !msg.role.is_team()) {
-            let threshold = self.analyzer.pack().settings.hostile_threshold;
+            let threshold = self.analyzer.pack().settings().hostile_threshold;
             match given {
                 None => {
                     if reader.read_into(&mut out.analysis, threshold).is_err() {

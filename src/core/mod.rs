@@ -10,6 +10,7 @@ pub mod engine;
 pub mod escalation;
 pub mod matcher;
 pub mod normalize;
+pub mod pack;
 pub mod policy;
 pub mod score;
 pub mod surface;
