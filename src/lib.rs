@@ -14,4 +14,5 @@ pub mod config;
 pub mod core;
 pub mod diagnostics;
 pub mod pack;
+pub mod reader;
 pub mod store;

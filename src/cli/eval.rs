@@ -2,8 +2,8 @@
 //! labeled messages (JSON Lines with `text` and `label`, 1 = offensive),
 //! each message scored on its own.
 
-use crate::core::context::ContextReader;
 use crate::core::score::{Analysis, Analyzer, Scratch};
+use crate::reader::ContextReader;
 use serde::Deserialize;
 use std::io::{BufRead, Write};
 

@@ -1,10 +1,11 @@
 //! `keel explain`: why a message scored as it did.
 
 use crate::cli::round3;
-use crate::core::context::{stands_down, ContextReader};
+use crate::core::context::stands_down;
 use crate::core::pack::CategoryKind;
 use crate::core::score::{Aim, Analyzer};
 use crate::core::Role;
+use crate::reader::ContextReader;
 use std::io::Write;
 
 fn aim_text(aim: Aim) -> &'static str {

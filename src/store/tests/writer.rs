@@ -126,6 +126,12 @@ fn a_full_queue_counts_refusals_and_reports_each_burst_once() {
     let for_log = log.clone();
     let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || for_log.clone()).finish();
     tracing::subscriber::with_default(subscriber, || {
+        // Other tests register callsites and scoped subscribers on other
+        // threads at the same time (the context reader's candle spans, the
+        // connection log tests); recompute every callsite's interest now that
+        // this thread's subscriber is registered, so none is left cached as
+        // "never" by a rebuild that did not see it.
+        tracing::callsite::rebuild_interest_cache();
         let t = temp();
         let store = open(&t);
         store.set_busy_timeout(Duration::from_millis(5)).unwrap();
