@@ -10,8 +10,9 @@
 //! tests.
 //!
 //! May import: `crate::core` (the analysis, the blend, the reader trait),
-//! the standard library's files, candle and tokenizers. Nothing in the
-//! core imports this module.
+//! the standard library's files, candle and tokenizers (its tests also load
+//! the default pack through `crate::pack`). Nothing in the core imports
+//! this module.
 //!
 //! [`Reading`]: crate::core::context::Reading
 

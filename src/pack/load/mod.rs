@@ -8,6 +8,9 @@
 //! `lexicon` (categories, phrases, allow-list) and `responses` (topics,
 //! scripts, choice sets, boundaries) read one kind of table each, and
 //! `finish` resolves them and assembles the parts that [`Pack::new`] checks.
+//!
+//! May import what its parent may: `crate::core`, `crate::diagnostics`,
+//! the file system, serde and toml.
 
 mod builder;
 mod check;
