@@ -125,13 +125,13 @@ fn a_full_queue_counts_refusals_and_reports_each_burst_once() {
     let log = Captured::default();
     let for_log = log.clone();
     let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || for_log.clone()).finish();
+    // While only one dispatcher is registered, tracing-core works out a new
+    // callsite's interest from the registering thread's own default: another
+    // test filling a queue on its own thread (no subscriber) could then
+    // register the writer's log lines as "never", and this test would miss
+    // them. A second live dispatcher makes every registration ask all of them.
+    let _second = tracing::Dispatch::new(tracing_subscriber::registry());
     tracing::subscriber::with_default(subscriber, || {
-        // Other tests register callsites and scoped subscribers on other
-        // threads at the same time (the context reader's candle spans, the
-        // connection log tests); recompute every callsite's interest now that
-        // this thread's subscriber is registered, so none is left cached as
-        // "never" by a rebuild that did not see it.
-        tracing::callsite::rebuild_interest_cache();
         let t = temp();
         let store = open(&t);
         store.set_busy_timeout(Duration::from_millis(5)).unwrap();
