@@ -1,10 +1,9 @@
 //! `keel explain`: why a message scored as it did.
 
 use crate::cli::round3;
-use crate::core::context::stands_down;
+use crate::core::context::{NotRead, Reader, Reading};
 use crate::core::pack::CategoryKind;
 use crate::core::score::{Aim, Analyzer};
-use crate::core::Role;
 use crate::reader::ContextReader;
 use std::io::Write;
 
@@ -26,8 +25,7 @@ pub fn explain(
 ) -> std::io::Result<()> {
     let pack = analyzer.pack();
     let mut a = analyzer.analyze(text, 0.0);
-    let stood_down = stands_down(Role::Customer, &a);
-    let reading = reader.map(|r| r.read_into(&mut a, pack.settings().hostile_threshold));
+    let reading = reader.map_or(Reading::Off, |r| r.blend_reading(&mut a, pack.settings().hostile_threshold));
     writeln!(out, "original:   {text}")?;
     writeln!(out, "normalized: {}", a.normalized.text())?;
     writeln!(
@@ -39,9 +37,9 @@ pub fn explain(
         if a.abusive { "  counts as abuse (a strike)" } else { "" }
     )?;
     match reading {
-        None => writeln!(out, "reader:     off (phrases alone)")?,
-        Some(Ok(None)) => writeln!(out, "reader:     {}", stood_down.unwrap_or("not read"))?,
-        Some(Ok(Some(p))) => writeln!(
+        Reading::Off => writeln!(out, "reader:     off (phrases alone)")?,
+        Reading::NotRead(NotRead::StandsDown(why)) => writeln!(out, "reader:     {why}")?,
+        Reading::Read(p) => writeln!(
             out,
             "reader:     reads it as offensive with probability {:.3} (phrases alone {:.3}){}",
             p,
@@ -52,7 +50,7 @@ pub fn explain(
                 ": not confident enough to change the score"
             }
         )?,
-        Some(Err(e)) => writeln!(out, "reader:     failed ({e}); phrases alone")?,
+        Reading::NotRead(NotRead::Failed(e)) => writeln!(out, "reader:     failed ({e}); phrases alone")?,
     }
     if a.surface.shouting > 0.0 || a.surface.punctuation_bursts > 0 {
         writeln!(

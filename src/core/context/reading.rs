@@ -61,6 +61,17 @@ pub trait Reader: Send + Sync + std::fmt::Debug {
             Err(e) => Reading::NotRead(NotRead::Failed(e)),
         }
     }
+
+    /// Reads a customer's analysed message, as [`Reader::reading`] does, and
+    /// blends the reading into it (see [`Blend::apply`]); for judging a
+    /// message on its own (`keel explain`, `keel eval`).
+    fn blend_reading(&self, analysis: &mut Analysis, hostile_threshold: f32) -> Reading {
+        let reading = self.reading(Role::Customer, analysis);
+        if let Reading::Read(p) = reading {
+            self.blend().apply(analysis, p, hostile_threshold);
+        }
+        reading
+    }
 }
 
 impl Reading {
