@@ -3,8 +3,9 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use keel::config::{load_all, ReaderState};
-use keel::core::context::ContextReader;
+use keel::core::context::Reader;
 use keel::core::engine::Engine;
+use keel::reader::ContextReader;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -105,7 +106,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Replay { config, file } => {
             let loaded = load_all(config.as_deref())?;
             let mut engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
-            engine.set_reader(reader(&loaded.config)?);
+            engine.set_reader(reader(&loaded.config)?.map(|r| r as Arc<dyn Reader>));
             let input = open_input(file.as_deref())?;
             let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let summary = match keel::cli::replay::replay(&mut engine, input, out, std::io::stderr().lock()) {

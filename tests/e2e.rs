@@ -164,7 +164,7 @@ async fn phrase_files_reload_while_running() {
     let shared = h.bot.shared.clone();
     wait_until(move || {
         let engine = keel::bot::state::lock(&shared.engine);
-        engine.analyzer().pack().entries.iter().any(|e| e.written == "flibbertigibbet")
+        engine.analyzer().pack().entries().iter().any(|e| e.written == "flibbertigibbet")
     })
     .await;
     let before = h.writes_to("support").len();

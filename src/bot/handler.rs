@@ -13,7 +13,7 @@ use crate::bot::plan::{nudge_action, plan, EarlierNudge, Situation, Step};
 use crate::bot::state::{lock, ConversationKey, NudgeRecord, OfferedChoice, Shared};
 use crate::bot::text::sparkline;
 use crate::config::GuildConfig;
-use crate::core::context::wants_reading;
+use crate::core::context::{NotRead, Reading};
 use crate::core::engine::{Decision, Message as CoreMessage};
 use crate::core::policy::{Action, NudgeScope};
 use crate::core::Role;
@@ -91,28 +91,23 @@ fn facts(ctx: &Context, g: &GuildConfig, m: &Incoming<'_>) -> Option<Facts> {
 impl Handler {
     /// The context reader's reading of a customer's message, when there is a
     /// reader and the phrases alone do not already find the message hostile.
-    async fn read(&self, text: &str) -> Option<f32> {
+    async fn read(&self, text: &str) -> Reading {
         let (reader, analyzer) = {
             let engine = lock(&self.shared.engine);
-            (engine.reader().cloned()?, engine.analyzer().clone())
+            let Some(reader) = engine.reader().cloned() else { return Reading::Off };
+            (reader, engine.analyzer().clone())
         };
         let text = text.to_owned();
-        let task = tokio::task::spawn_blocking(move || {
-            let a = analyzer.analyze(&text, 0.0);
-            if !wants_reading(Role::Customer, &a) {
-                return Ok(None);
-            }
-            reader.read(a.normalized.text()).map(Some)
-        });
+        let task = tokio::task::spawn_blocking(move || reader.reading(Role::Customer, &analyzer.analyze(&text, 0.0)));
         match task.await {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => {
+            Ok(Reading::NotRead(NotRead::Failed(e))) => {
                 tracing::warn!(error = %e, "context reader failed; judged by phrases alone");
-                None
+                Reading::NotRead(NotRead::Failed(e))
             }
+            Ok(reading) => reading,
             Err(e) => {
                 tracing::error!(error = %e, "context reader task failed; judged by phrases alone");
-                None
+                Reading::NotRead(NotRead::Failed(e.to_string()))
             }
         }
     }
@@ -152,7 +147,7 @@ impl Handler {
         };
         // The context reader takes milliseconds: it reads off the engine's
         // lock, on a blocking thread, and only what the phrases leave open.
-        let reading = if customer { self.read(m.text).await } else { None };
+        let reading = if customer { self.read(m.text).await } else { Reading::TEAM };
         let turn = match ticket {
             Some(t) => Some(t.wait().await),
             None => None,

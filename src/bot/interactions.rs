@@ -93,7 +93,7 @@ pub fn offered_from_store(shared: &Shared, offer: &ChoiceOffer) -> Option<Offere
     let issue = engine.issue_label(c.channel, c.member);
     let user = format!("<@{}>", c.member);
     let vars = Vars { user: &user, issue: &issue, channel: "" };
-    let set = engine.analyzer().pack().choice_sets.iter().find(|s| s.name == offer.set)?;
+    let set = engine.analyzer().pack().choice_sets().iter().find(|s| s.name == offer.set)?;
     let Action::OfferChoices { set, prompt, options } = render_choices(set, &vars) else { return None };
     Some(OfferedChoice {
         guild: c.guild,
@@ -475,7 +475,7 @@ async fn nudge(
                 engine
                     .analyzer()
                     .pack()
-                    .choice_sets
+                    .choice_sets()
                     .iter()
                     .take(25)
                     .map(|s| CreateSelectMenuOption::new(&s.name, &s.name))
@@ -505,7 +505,7 @@ async fn nudge(
                 let issue = engine.issue_label(channel, author);
                 let user = format!("<@{author}>");
                 let vars = Vars { user: &user, issue: &issue, channel: "" };
-                engine.analyzer().pack().boundaries[0].render(&vars)
+                engine.analyzer().pack().boundaries()[0].render(&vars)
             };
             let step = Step::BoundaryReply { channel, message: record.about_message, user: author, text };
             run_logged(shared, &ctx.http, &step).await;

@@ -20,9 +20,9 @@ use crate::bot::plan::{nudge_action, Step};
 use crate::bot::state::lock;
 use crate::config::StorageConfig;
 use crate::core::engine::Decision;
+use crate::core::pack::Pack;
 use crate::core::policy::Action;
 use crate::core::Level;
-use crate::pack::Pack;
 use crate::store::{
     Conversation, Event, EventKind, Signal, Store, StoreError, StoreWriter, Write, WriterError, WriterOptions,
 };
@@ -173,7 +173,7 @@ pub struct Judged<'a> {
 pub fn signals(pack: &Pack, decision: &Decision) -> Vec<Signal> {
     let mut out: Vec<Signal> = Vec::new();
     for s in decision.analysis.signals.iter().filter(|s| s.weight > 0.0) {
-        let (Some(c), Some(e)) = (pack.categories.get(s.category), pack.entries.get(s.entry)) else { continue };
+        let (Some(c), Some(e)) = (pack.categories().get(s.category), pack.entries().get(s.entry)) else { continue };
         let signal = Signal { category: c.name.clone(), phrase: e.written.clone() };
         if !out.contains(&signal) {
             out.push(signal);

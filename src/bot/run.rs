@@ -40,7 +40,7 @@ pub enum BotError {
     /// The context reader is required (`[context] required = true`) but
     /// could not be loaded; the message names the file.
     #[error("context reader: {0}")]
-    Reader(#[from] crate::core::context::ContextError),
+    Reader(#[from] crate::reader::ContextError),
 }
 
 /// The intents keel needs. Message Content is privileged: enable it in the

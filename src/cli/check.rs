@@ -1,7 +1,7 @@
 //! `keel check`: validate bot.toml and every phrase file.
 
 use crate::config::{load_all, ReaderState};
-use crate::pack::{CategoryKind, EntryPattern};
+use crate::core::pack::{CategoryKind, EntryPattern};
 use std::io::Write;
 use std::path::Path;
 
@@ -11,32 +11,32 @@ pub fn check(config: Option<&Path>, mut out: impl Write, mut err: impl Write) ->
     match load_all(config) {
         Ok(loaded) => {
             let pack = loaded.analyzer.pack();
-            let phrases = pack.entries.iter().filter(|e| matches!(e.pattern, EntryPattern::Phrase(_))).count();
-            let patterns = pack.entries.len() - phrases;
-            let hostile = pack.categories.iter().filter(|c| c.kind == CategoryKind::Hostile).count();
+            let phrases = pack.entries().iter().filter(|e| matches!(e.pattern, EntryPattern::Phrase(_))).count();
+            let patterns = pack.entries().len() - phrases;
+            let hostile = pack.categories().iter().filter(|c| c.kind == CategoryKind::Hostile).count();
             writeln!(
                 out,
                 "ok: {} ({} phrase file(s) in {})",
                 loaded.config.path.as_ref().map_or("built-in defaults".into(), |p| p.display().to_string()),
-                pack.files.len(),
+                pack.files().len(),
                 loaded.config.phrases_dir.display()
             )?;
             writeln!(
                 out,
                 "    {} categories ({} hostile), {} phrases, {} patterns, {} allow-list entries",
-                pack.categories.len(),
+                pack.categories().len(),
                 hostile,
                 phrases,
                 patterns,
-                pack.allow.len()
+                pack.allow().len()
             )?;
             writeln!(
                 out,
                 "    {} topics, {} scripts, {} choice sets, boundary tiers 1-3; hostile at score >= {}",
-                pack.topics.len(),
-                pack.scripts.len(),
-                pack.choice_sets.len(),
-                pack.settings.hostile_threshold
+                pack.topics().len(),
+                pack.scripts().len(),
+                pack.choice_sets().len(),
+                pack.settings().hostile_threshold
             )?;
             let files = &loaded.config.context.files;
             match loaded.config.context.load() {

@@ -2,8 +2,9 @@
 //! labeled messages (JSON Lines with `text` and `label`, 1 = offensive),
 //! each message scored on its own.
 
-use crate::core::context::ContextReader;
+use crate::core::context::{NotRead, Reader, Reading};
 use crate::core::score::{Analysis, Analyzer, Scratch};
+use crate::reader::ContextReader;
 use serde::Deserialize;
 use std::io::{BufRead, Write};
 
@@ -88,8 +89,11 @@ pub fn eval(
         let l: Labeled = serde_json::from_str(&line).map_err(|e| EvalError::Line(i + 1, e.to_string()))?;
         analyzer.analyze_into(&l.text, 0.0, &mut a, &mut scratch);
         if let Some(r) = reader {
-            r.read_into(&mut a, analyzer.pack().settings.hostile_threshold)
-                .map_err(|e| EvalError::Line(i + 1, e.to_string()))?;
+            if let Reading::NotRead(NotRead::Failed(e)) =
+                r.blend_reading(&mut a, analyzer.pack().settings().hostile_threshold)
+            {
+                return Err(EvalError::Line(i + 1, e));
+            }
         }
         match (a.hostile, l.label == 1) {
             (true, true) => c.tp += 1,

@@ -1,10 +1,10 @@
 //! `keel explain`: why a message scored as it did.
 
 use crate::cli::round3;
-use crate::core::context::{stands_down, ContextReader};
+use crate::core::context::{NotRead, Reader, Reading};
+use crate::core::pack::CategoryKind;
 use crate::core::score::{Aim, Analyzer};
-use crate::core::Role;
-use crate::pack::CategoryKind;
+use crate::reader::ContextReader;
 use std::io::Write;
 
 fn aim_text(aim: Aim) -> &'static str {
@@ -25,8 +25,7 @@ pub fn explain(
 ) -> std::io::Result<()> {
     let pack = analyzer.pack();
     let mut a = analyzer.analyze(text, 0.0);
-    let stood_down = stands_down(Role::Customer, &a);
-    let reading = reader.map(|r| r.read_into(&mut a, pack.settings.hostile_threshold));
+    let reading = reader.map_or(Reading::Off, |r| r.blend_reading(&mut a, pack.settings().hostile_threshold));
     writeln!(out, "original:   {text}")?;
     writeln!(out, "normalized: {}", a.normalized.text())?;
     writeln!(
@@ -34,13 +33,13 @@ pub fn explain(
         "score:      {:.3}  ({}; hostile at {:.2}){}",
         a.score,
         if a.hostile { "HOSTILE" } else { "not hostile" },
-        pack.settings.hostile_threshold,
+        pack.settings().hostile_threshold,
         if a.abusive { "  counts as abuse (a strike)" } else { "" }
     )?;
     match reading {
-        None => writeln!(out, "reader:     off (phrases alone)")?,
-        Some(Ok(None)) => writeln!(out, "reader:     {}", stood_down.unwrap_or("not read"))?,
-        Some(Ok(Some(p))) => writeln!(
+        Reading::Off => writeln!(out, "reader:     off (phrases alone)")?,
+        Reading::NotRead(NotRead::StandsDown(why)) => writeln!(out, "reader:     {why}")?,
+        Reading::Read(p) => writeln!(
             out,
             "reader:     reads it as offensive with probability {:.3} (phrases alone {:.3}){}",
             p,
@@ -51,7 +50,7 @@ pub fn explain(
                 ": not confident enough to change the score"
             }
         )?,
-        Some(Err(e)) => writeln!(out, "reader:     failed ({e}); phrases alone")?,
+        Reading::NotRead(NotRead::Failed(e)) => writeln!(out, "reader:     failed ({e}); phrases alone")?,
     }
     if a.surface.shouting > 0.0 || a.surface.punctuation_bursts > 0 {
         writeln!(
@@ -66,8 +65,8 @@ pub fn explain(
         writeln!(out, "matches:")?;
     }
     for s in &a.signals {
-        let e = &pack.entries[s.entry];
-        let cat = &pack.categories[s.category];
+        let e = &pack.entries()[s.entry];
+        let cat = &pack.categories()[s.category];
         let kind = match cat.kind {
             CategoryKind::Hostile => "",
             CategoryKind::Deescalating => " (de-escalating)",
@@ -88,14 +87,14 @@ pub fn explain(
         )?;
         let mut notes = Vec::new();
         if let Some(i) = s.allowed_by {
-            notes.push(format!("cancelled by allow-list entry {:?}", pack.allow[i].text));
+            notes.push(format!("cancelled by allow-list entry {:?}", pack.allow()[i].text));
         }
         if s.aim.at_person() && cat.kind == CategoryKind::Hostile {
             notes.push(format!("aimed at {}", aim_text(s.aim)));
         } else if e.targeted && s.allowed_by.is_none() {
             notes.push(format!(
                 "not aimed at a person: keeps {:.0}% of its weight, see untargeted_factor",
-                pack.settings.untargeted_factor * 100.0
+                pack.settings().untargeted_factor * 100.0
             ));
         }
         if s.negated && cat.negatable && s.allowed_by.is_none() {
@@ -114,7 +113,7 @@ pub fn explain(
         writeln!(out, "cue:        {:+.2} (moves the conversation's heat, not this score)", a.cue)?;
     }
     if let Some(t) = a.topic {
-        let topic = &pack.topics[t];
+        let topic = &pack.topics()[t];
         writeln!(out, "topic:      {} ({{issue}} = {:?})", topic.name, topic.label)?;
     }
     Ok(())

@@ -3,6 +3,9 @@
 //! Each command is a function from its inputs (readers, writers, a
 //! configuration path) to an exit status, so tests can run it in-process as
 //! well as through the binary.
+//!
+//! May import: everything below it (`core`, `pack`, `config`, `store`,
+//! `reader`, `diagnostics`); never `bot`.
 
 pub mod check;
 pub mod eval;

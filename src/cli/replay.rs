@@ -8,9 +8,9 @@
 
 use crate::cli::{ids, round3};
 use crate::core::engine::{Decision, Engine, Message};
+use crate::core::pack::{CategoryKind, Pack};
 use crate::core::policy::Action;
 use crate::core::{Level, Role};
-use crate::pack::{CategoryKind, Pack};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::io::{BufRead, Write};
 use time::format_description::well_known::Rfc3339;
@@ -105,8 +105,8 @@ fn to_line<'a>(id: &'a str, d: &'a Decision, pack: &'a Pack) -> OutLine<'a> {
         .iter()
         .filter(|s| s.weight != 0.0)
         .map(|s| OutSignal {
-            category: &pack.categories[s.category].name,
-            phrase: &pack.entries[s.entry].written,
+            category: &pack.categories()[s.category].name,
+            phrase: &pack.entries()[s.entry].written,
             start: s.start,
             end: s.end,
             weight: round3(if s.kind == CategoryKind::Deescalating { -s.weight } else { s.weight }),

@@ -1,8 +1,8 @@
 //! `[context]` in bot.toml: the context reader's files and whether keel may
 //! run without it.
 
-use crate::core::context::{ContextError, ContextReader, ReaderFiles};
 use crate::diagnostics::{Problem, SourceFile};
+use crate::reader::{ContextError, ContextReader, ReaderFiles};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -5,13 +5,18 @@
 //! (unknown keys included: a typo is an error, not a silently ignored
 //! setting), and [`load_all`] loads the phrase pack it names as well, so
 //! `keel check`, `keel replay` and the bot all validate the same way.
+//!
+//! May import: `core` (the settings types it fills), `pack` (to load the
+//! pack it names), `reader` (to load the context reader it names) and
+//! `diagnostics`; never `store`, `bot` or `cli`.
 
 use crate::core::engine::EngineConfig;
 use crate::core::escalation::EscalationConfig;
+use crate::core::pack::Pack;
 use crate::core::policy::{BoundaryConfig, ChoicesConfig, NudgeConfig, PolicyConfig};
 use crate::core::score::Analyzer;
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::{load_dir, Pack};
+use crate::pack::load_dir;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;

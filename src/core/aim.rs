@@ -28,7 +28,7 @@
 //! "nothing but" ("you're not stupid", but "no, you idiot" and "you're
 //! nothing but clowns" are not negated).
 
-use crate::pack::Settings;
+use crate::core::pack::Settings;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 

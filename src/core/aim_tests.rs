@@ -143,7 +143,8 @@ fn negation_stays_in_its_part_of_the_sentence() {
     ];
     for c in cases {
         let a = analyzer().analyze(c.input, 0.0);
-        let s = a.signals.iter().find(|s| s.kind == crate::pack::CategoryKind::Hostile).expect("a hostile signal");
+        let s =
+            a.signals.iter().find(|s| s.kind == crate::core::pack::CategoryKind::Hostile).expect("a hostile signal");
         assert_eq!(s.negated, c.negated, "{}: {:?} {s:?}", c.name, c.input);
     }
 }

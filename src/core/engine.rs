@@ -4,7 +4,7 @@
 //! compiled pack through an `Arc`, so a reload swaps in a new analyzer
 //! without losing any conversation's state.
 
-use crate::core::context::{wants_reading, ContextReader};
+use crate::core::context::{wants_reading, NotRead, Reader, Reading};
 use crate::core::escalation::{EscalationConfig, Observation, Outcome, Tracker};
 use crate::core::policy::{decide, Action, PolicyConfig, Situation, UNKNOWN_ISSUE};
 use crate::core::score::{Analysis, Analyzer, Scratch};
@@ -57,7 +57,7 @@ pub struct Engine {
     tracker: Tracker,
     policy: PolicyConfig,
     scratch: Scratch,
-    reader: Option<Arc<ContextReader>>,
+    reader: Option<Arc<dyn Reader>>,
     reader_failures: u64,
 }
 
@@ -75,12 +75,12 @@ impl Engine {
     }
 
     /// Reads customers' messages with `reader` from now on (`None`: phrases alone).
-    pub fn set_reader(&mut self, reader: Option<Arc<ContextReader>>) {
+    pub fn set_reader(&mut self, reader: Option<Arc<dyn Reader>>) {
         self.reader = reader;
     }
 
     /// The context reader in use, if any.
-    pub fn reader(&self) -> Option<&Arc<ContextReader>> {
+    pub fn reader(&self) -> Option<&Arc<dyn Reader>> {
         self.reader.as_ref()
     }
 
@@ -125,7 +125,7 @@ impl Engine {
     pub fn issue_label(&mut self, channel: u64, author: u64) -> String {
         let topic = self.tracker.memo_mut(channel, author).and_then(|m| m.topic);
         let pack = self.analyzer.pack();
-        topic.and_then(|t| pack.topics.get(usize::from(t))).map_or(UNKNOWN_ISSUE.to_string(), |t| t.label.clone())
+        topic.and_then(|t| pack.topics().get(usize::from(t))).map_or(UNKNOWN_ISSUE.to_string(), |t| t.label.clone())
     }
 
     /// Why choices may not be offered to a customer now, if they may not
@@ -149,32 +149,39 @@ impl Engine {
     /// With a context reader set, the reader reads it here when
     /// [`wants_reading`] says so.
     pub fn process_into(&mut self, msg: &Message<'_>, out: &mut Decision) {
-        self.judge(msg, out, None);
+        self.analyze(msg, out);
+        let reading = match &self.reader {
+            Some(reader) if !msg.role.is_team() => reader.reading(msg.role, &out.analysis),
+            _ => Reading::Off,
+        };
+        if matches!(reading, Reading::NotRead(NotRead::Failed(_))) {
+            self.reader_failures += 1;
+        }
+        self.conclude(msg, &reading, out);
     }
 
     /// Judges one message with a reading already taken (by the live bot,
-    /// off the engine's lock): `Some(p)` is applied if [`wants_reading`]
-    /// still holds, `None` means judge by phrases alone.
-    pub fn process_read_into(&mut self, msg: &Message<'_>, reading: Option<f32>, out: &mut Decision) {
-        self.judge(msg, out, Some(reading));
+    /// off the engine's lock): a [`Reading::Read`] is applied if
+    /// [`wants_reading`] still holds and a reader is set (its blend combines
+    /// the two); any other reading means judge by phrases alone.
+    pub fn process_read_into(&mut self, msg: &Message<'_>, reading: Reading, out: &mut Decision) {
+        self.analyze(msg, out);
+        self.conclude(msg, &reading, out);
     }
 
-    fn judge(&mut self, msg: &Message<'_>, out: &mut Decision, given: Option<Option<f32>>) {
+    /// The first half of judging: the message on its own, at the author's message rate.
+    fn analyze(&mut self, msg: &Message<'_>, out: &mut Decision) {
         out.actions.clear();
         let rate = if msg.role.is_team() { 0.0 } else { self.tracker.message_rate(msg.channel, msg.author, msg.ts_ms) };
         self.analyzer.analyze_into(msg.text, rate, &mut out.analysis, &mut self.scratch);
-        if let Some(reader) = self.reader.clone().filter(|_| !msg.role.is_team()) {
-            let threshold = self.analyzer.pack().settings.hostile_threshold;
-            match given {
-                None => {
-                    if reader.read_into(&mut out.analysis, threshold).is_err() {
-                        self.reader_failures += 1;
-                    }
-                }
-                Some(Some(p)) if wants_reading(msg.role, &out.analysis) => {
-                    reader.blend().apply(&mut out.analysis, p, threshold);
-                }
-                Some(_) => {}
+    }
+
+    /// The second half: the reading blended in, the conversations tracked and the policy asked.
+    fn conclude(&mut self, msg: &Message<'_>, reading: &Reading, out: &mut Decision) {
+        if let (Reading::Read(p), Some(reader)) = (reading, &self.reader) {
+            if !msg.role.is_team() && wants_reading(msg.role, &out.analysis) {
+                let threshold = self.analyzer.pack().settings().hostile_threshold;
+                reader.blend().apply(&mut out.analysis, *p, threshold);
             }
         }
         let a = &out.analysis;
@@ -220,4 +227,4 @@ impl Engine {
 
 #[cfg(test)]
 #[path = "engine_tests.rs"]
-mod tests;
+pub(crate) mod tests;

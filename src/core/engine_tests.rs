@@ -62,12 +62,12 @@ reply = "Calling a person."
 escalate = true
 "#;
 
-fn engine() -> Engine {
+pub(crate) fn engine() -> Engine {
     let analyzer = Analyzer::new(pack_with(EXTRA)).expect("compiles");
     Engine::new(Arc::new(analyzer), &EngineConfig::default())
 }
 
-fn say(e: &mut Engine, t_secs: i64, author: u64, role: Role, text: &str) -> Decision {
+pub(crate) fn say(e: &mut Engine, t_secs: i64, author: u64, role: Role, text: &str) -> Decision {
     e.process(&Message {
         ts_ms: 1_000_000 + t_secs * 1000,
         channel: 7,
@@ -196,54 +196,97 @@ fn several_people_heat_the_channel() {
     assert!(channel >= Level::Heated, "{channel:?}");
 }
 
-fn engine_with_reader(head_bias: f32) -> (tempfile::TempDir, Engine) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let files = crate::core::context::tiny::write(
-        dir.path(),
-        &crate::core::context::tiny::TinyAdapter { head_bias, ..Default::default() },
-    );
-    let reader = ContextReader::load(&files).expect("tiny reader");
+/// A stand-in reader: reads every text with the same probability, or fails.
+#[derive(Debug)]
+struct StandIn(Result<f32, &'static str>);
+
+impl Reader for StandIn {
+    fn probability(&self, _normalized: &str) -> Result<f32, String> {
+        self.0.map_err(str::to_string)
+    }
+
+    fn blend(&self) -> &crate::core::context::Blend {
+        &crate::core::context::Blend { model: 1.0, lexicon: 2.5, bias: -1.0 }
+    }
+}
+
+fn engine_reading(reader: StandIn) -> Engine {
     let mut e = engine();
     e.set_reader(Some(Arc::new(reader)));
-    (dir, e)
+    e
+}
+
+const UNLISTED: &str = "people like that should not be allowed near a keyboard";
+
+#[test]
+fn readings_given_as_data_are_applied_only_when_read_and_wanted() {
+    struct Case {
+        name: &'static str,
+        role: Role,
+        text: &'static str,
+        reading: Reading,
+        raised: bool,
+    }
+    let cases = [
+        Case {
+            name: "a confident reading",
+            role: Role::Customer,
+            text: UNLISTED,
+            reading: Reading::Read(0.99),
+            raised: true,
+        },
+        Case {
+            name: "an unsure reading",
+            role: Role::Customer,
+            text: UNLISTED,
+            reading: Reading::Read(0.1),
+            raised: false,
+        },
+        Case { name: "reader off", role: Role::Customer, text: UNLISTED, reading: Reading::Off, raised: false },
+        Case {
+            name: "reader failed",
+            role: Role::Customer,
+            text: UNLISTED,
+            reading: Reading::NotRead(NotRead::Failed("broken".into())),
+            raised: false,
+        },
+        Case {
+            name: "staff are never read",
+            role: Role::Staff,
+            text: UNLISTED,
+            reading: Reading::Read(0.99),
+            raised: false,
+        },
+    ];
+    for (i, c) in cases.into_iter().enumerate() {
+        let mut e = engine_reading(StandIn(Ok(0.5)));
+        let msg = Message {
+            ts_ms: 1_000_000,
+            channel: 7,
+            author: i as u64 + 1,
+            role: c.role,
+            text: c.text,
+            author_name: "maya",
+            channel_name: "#support",
+        };
+        let mut d = Decision::default();
+        e.process_read_into(&msg, c.reading, &mut d);
+        assert_eq!(d.analysis.score > d.analysis.phrase_score, c.raised, "{}: {:?}", c.name, d.analysis);
+        assert_eq!(e.reader_failures(), 0, "{}: a reading given is never counted as a failure here", c.name);
+    }
 }
 
 #[test]
-fn the_reader_reads_customers_only_and_only_what_the_phrases_leave_open() {
-    let (_dir, mut e) = engine_with_reader(12.0);
-    let d = say(&mut e, 0, 1, Role::Customer, "people like that should not be allowed near a keyboard");
-    assert!(d.analysis.reading.is_some_and(|p| p > 0.99), "{:?}", d.analysis.reading);
+fn the_engine_asks_its_reader_and_counts_failures() {
+    let mut e = engine_reading(StandIn(Ok(0.99)));
+    let d = say(&mut e, 0, 1, Role::Customer, UNLISTED);
+    assert_eq!(d.analysis.reading, Some(0.99));
     assert!(d.analysis.hostile && !d.analysis.abusive, "raised, but no strike");
-    let staff = say(&mut e, 1, 2, Role::Staff, "people like that should not be allowed near a keyboard");
-    assert_eq!(staff.analysis.reading, None, "staff are never read");
-    assert!(!staff.analysis.hostile);
-    let hostile = say(&mut e, 2, 3, Role::Customer, "this is fucking useless");
-    assert_eq!(hostile.analysis.reading, None, "already hostile: not read");
-    assert_eq!(e.reader_failures(), 0);
-}
-
-#[test]
-fn a_reading_taken_elsewhere_is_applied_like_one_taken_here() {
-    let (_dir, mut inline) = engine_with_reader(12.0);
-    let (_dir2, mut given) = engine_with_reader(12.0);
-    let msg = Message {
-        ts_ms: 1_000_000,
-        channel: 7,
-        author: 1,
-        role: Role::Customer,
-        text: "people like that should not be allowed near a keyboard",
-        author_name: "maya",
-        channel_name: "#support",
-    };
-    let p = given.reader().expect("reader").read(crate::core::normalize::normalize(msg.text).text()).expect("reads");
-    let mut a = Decision::default();
-    let mut b = Decision::default();
-    inline.process_into(&msg, &mut a);
-    given.process_read_into(&msg, Some(p), &mut b);
-    assert_eq!(a.analysis.score, b.analysis.score);
-    assert_eq!(a.outcome.level, b.outcome.level);
-    let mut c = Decision::default();
-    given.process_read_into(&Message { author: 2, ..msg }, None, &mut c);
-    assert_eq!(c.analysis.reading, None, "no reading given: phrases alone");
-    assert_eq!(c.analysis.score, c.analysis.phrase_score);
+    let mut broken = engine_reading(StandIn(Err("broken")));
+    let d = say(&mut broken, 0, 1, Role::Customer, UNLISTED);
+    assert_eq!(d.analysis.reading, None);
+    assert_eq!(broken.reader_failures(), 1);
+    let staff = say(&mut broken, 1, 2, Role::Staff, UNLISTED);
+    assert_eq!(staff.analysis.reading, None);
+    assert_eq!(broken.reader_failures(), 1, "staff are never read");
 }

@@ -19,7 +19,7 @@
 //! `Send + Sync`, and shared by reference; a reload builds a new one.
 
 use crate::core::normalize::Normalized;
-use crate::pack::{CategoryKind, EntryPattern, Pack, Phrase};
+use crate::core::pack::{CategoryKind, EntryPattern, Pack, Phrase};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexSet};
 use std::collections::HashMap;
@@ -197,11 +197,11 @@ impl Matcher {
         let mut regex_sources = Vec::new();
         let mut regexes = Vec::new();
         let mut censorable: HashMap<u8, Vec<usize>> = HashMap::new();
-        for (i, e) in pack.entries.iter().enumerate() {
+        for (i, e) in pack.entries().iter().enumerate() {
             match &e.pattern {
                 EntryPattern::Phrase(p) => {
                     add(p, Target::Entry(i as u32));
-                    let hostile = pack.categories[e.category].kind == CategoryKind::Hostile;
+                    let hostile = pack.categories()[e.category].kind == CategoryKind::Hostile;
                     if hostile && !p.any_start && p.text.len() >= 3 && p.text.bytes().all(|b| b.is_ascii_lowercase()) {
                         censorable.entry(p.text.as_bytes()[0]).or_default().push(i);
                     }
@@ -212,10 +212,10 @@ impl Matcher {
                 }
             }
         }
-        for (i, a) in pack.allow.iter().enumerate() {
+        for (i, a) in pack.allow().iter().enumerate() {
             add(a, Target::Allow(i as u32));
         }
-        for (t, topic) in pack.topics.iter().enumerate() {
+        for (t, topic) in pack.topics().iter().enumerate() {
             for p in &topic.phrases {
                 add(p, Target::Topic(t as u32));
             }
@@ -238,7 +238,7 @@ impl Matcher {
             })
             .collect();
         let entry_meta =
-            pack.entries.iter().map(|e| (e.category, pack.categories[e.category].kind, e.weight)).collect();
+            pack.entries().iter().map(|e| (e.category, pack.categories()[e.category].kind, e.weight)).collect();
         Ok(Matcher {
             automaton,
             spans,
@@ -249,7 +249,7 @@ impl Matcher {
             ascii_index,
             censorable,
             entry_meta,
-            allow_count: pack.allow.len(),
+            allow_count: pack.allow().len(),
         })
     }
 
@@ -376,7 +376,7 @@ impl Matcher {
             };
             let mut best: Option<(usize, f32)> = None;
             for &e in candidates {
-                let EntryPattern::Phrase(p) = &pack.entries[e].pattern else {
+                let EntryPattern::Phrase(p) = &pack.entries()[e].pattern else {
                     continue;
                 };
                 let pb = p.text.as_bytes();

@@ -60,8 +60,8 @@ fn counted(pack: &Pack, m: &Matcher, input: &str) -> Vec<String> {
     hits.iter()
         .filter(|h| h.allowed_by.is_none())
         .map(|h| match h.of {
-            HitOf::Entry(e) => pack.entries[e].written.clone(),
-            HitOf::Topic(t) => format!("topic:{}", pack.topics[t].name),
+            HitOf::Entry(e) => pack.entries()[e].written.clone(),
+            HitOf::Topic(t) => format!("topic:{}", pack.topics()[t].name),
         })
         .collect()
 }

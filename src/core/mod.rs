@@ -3,6 +3,16 @@
 //! Everything here is pure and synchronous. Time is passed in explicitly as
 //! Unix milliseconds, so the same input always gives the same output; the
 //! live bot, `keel replay` and `keel explain` all drive this same code.
+//!
+//! The core owns its data: the compiled phrase pack ([`pack`]) is a core
+//! type that the loader above builds, and the context reader's model is run
+//! above it too, handing the engine a [`context::Reading`] as plain data.
+//!
+//! May import: serde, aho-corasick, regex (and regex-syntax), decancer, lru,
+//! thiserror and the standard library without I/O. Nothing else of the crate (`pack`,
+//! `config`, `store`, `reader`, `bot`, `cli`, `diagnostics`), no files, no
+//! clocks, no Discord, no async runtime, no model runtime; its unit tests
+//! may use the pack loader to build packs from TOML.
 
 pub mod aim;
 pub mod context;
@@ -10,6 +20,7 @@ pub mod engine;
 pub mod escalation;
 pub mod matcher;
 pub mod normalize;
+pub mod pack;
 pub mod policy;
 pub mod score;
 pub mod surface;

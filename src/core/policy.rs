@@ -6,10 +6,10 @@
 //! the same thing.
 
 use crate::core::escalation::{ActionMemo, Outcome};
+use crate::core::pack::{CategoryKind, ChoiceSet, Pack, Script};
 use crate::core::score::Analysis;
 use crate::core::template::Vars;
 use crate::core::Level;
-use crate::pack::{CategoryKind, ChoiceSet, Pack, Script};
 use serde::Deserialize;
 
 /// When moderators are nudged (`[nudge]` in bot.toml).
@@ -176,7 +176,7 @@ fn elapsed(now_ms: i64, since_ms: i64, secs: u64) -> bool {
 pub fn choose_script(pack: &Pack, level: Level, seen: u64, current: u64) -> Option<&Script> {
     let fits = |s: &Script, set: u64| s.when_categories.iter().any(|&c| set & (1u64 << c.min(63)) != 0);
     // `max_by_key` keeps the last of equals; iterating backwards makes that the first written.
-    pack.scripts
+    pack.scripts()
         .iter()
         .rev()
         .filter(|s| s.min_level <= level && (s.when_categories.is_empty() || fits(s, seen | current)))
@@ -227,7 +227,7 @@ pub fn reasons(pack: &Pack, analysis: &Analysis, original: &str) -> Vec<String> 
         .signals
         .iter()
         .filter(|s| s.weight > 0.0 && s.kind == CategoryKind::Hostile)
-        .map(|s| format!("{}: \"{}\"", pack.categories[s.category].name, original.get(s.start..s.end).unwrap_or("")))
+        .map(|s| format!("{}: \"{}\"", pack.categories()[s.category].name, original.get(s.start..s.end).unwrap_or("")))
         .collect()
 }
 
@@ -290,7 +290,7 @@ pub fn decide(
         memo.topic = Some(t as u16);
         channel_memo.topic = Some(t as u16);
     }
-    let issue = memo.topic.and_then(|t| pack.topics.get(t as usize)).map_or(UNKNOWN_ISSUE, |t| t.label.as_str());
+    let issue = memo.topic.and_then(|t| pack.topics().get(t as usize)).map_or(UNKNOWN_ISSUE, |t| t.label.as_str());
     let vars = Vars { user: sit.user, issue, channel: sit.channel };
     let mut actions = Vec::new();
 
@@ -343,7 +343,7 @@ pub fn decide(
         && elapsed(now, memo.last_choices_ms, cfg.choices.cooldown_secs)
     {
         if let Some(set) = choose_choices(pack, script, memo.topic.map(usize::from)) {
-            actions.push(render_choices(&pack.choice_sets[set], &vars));
+            actions.push(render_choices(&pack.choice_sets()[set], &vars));
             memo.last_choices_ms = now;
         }
     }
@@ -357,7 +357,7 @@ pub fn decide(
         let tier = by_strikes.max(a.jump_to_tier).min(3);
         let repeat = tier == memo.boundary_tier && elapsed(now, memo.last_boundary_ms, b.repeat_cooldown_secs);
         if tier > 0 && (tier > memo.boundary_tier || repeat) {
-            let text = pack.boundaries[(tier - 1) as usize].render(&vars);
+            let text = pack.boundaries()[(tier - 1) as usize].render(&vars);
             actions.push(Action::Boundary { tier, text });
             match tier {
                 2 => actions.push(Action::Timeout { seconds: b.timeout_secs }),
@@ -375,12 +375,12 @@ pub fn decide(
 /// topic, else the first set made for the topic, else a set for any topic.
 fn choose_choices(pack: &Pack, script: Option<&Script>, topic: Option<usize>) -> Option<usize> {
     let fits = |i: usize| {
-        let set = &pack.choice_sets[i];
+        let set = &pack.choice_sets()[i];
         set.topics.is_empty() || topic.is_some_and(|t| set.topics.contains(&t))
     };
     let from_script = script.and_then(|s| s.choices).filter(|&i| fits(i));
-    let for_topic = || topic.and_then(|t| pack.choice_sets.iter().position(|c| c.topics.contains(&t)));
-    let generic = || pack.choice_sets.iter().position(|c| c.topics.is_empty());
+    let for_topic = || topic.and_then(|t| pack.choice_sets().iter().position(|c| c.topics.contains(&t)));
+    let generic = || pack.choice_sets().iter().position(|c| c.topics.is_empty());
     from_script.or_else(for_topic).or_else(generic)
 }
 

@@ -11,8 +11,8 @@
 use crate::core::aim::{mark_words, split_words, unknown_classes, Grammar, HitSpan, Sentence, Word};
 use crate::core::matcher::{FindScratch, Hit, HitOf, Matcher};
 use crate::core::normalize::{normalize_into, Normalized};
+use crate::core::pack::{CategoryKind, Pack};
 use crate::core::surface::{surface, Surface};
-use crate::pack::{CategoryKind, Pack};
 
 pub use crate::core::aim::Aim;
 
@@ -102,7 +102,7 @@ impl Analyzer {
     /// Compiles `pack` into an analyzer.
     pub fn new(pack: Pack) -> Result<Analyzer, crate::core::matcher::BuildError> {
         let matcher = Matcher::new(&pack)?;
-        Ok(Analyzer { grammar: Grammar::new(&pack.settings), matcher, pack })
+        Ok(Analyzer { grammar: Grammar::new(pack.settings()), matcher, pack })
     }
 
     /// The pack in force.
@@ -125,7 +125,7 @@ impl Analyzer {
 
     /// Like [`Analyzer::analyze`], reusing buffers.
     pub fn analyze_into(&self, text: &str, rate_per_minute: f32, a: &mut Analysis, scratch: &mut Scratch) {
-        let settings = &self.pack.settings;
+        let settings = &self.pack.settings();
         normalize_into(text, &mut a.normalized);
         a.signals.clear();
         a.surface = surface(text);
@@ -140,7 +140,7 @@ impl Analyzer {
             scratch.in_hit.resize(scratch.words.len(), false);
             for h in &scratch.hits {
                 if let HitOf::Entry(e) = h.of {
-                    let kind = self.pack.categories[self.pack.entries[e].category].kind;
+                    let kind = self.pack.categories()[self.pack.entries()[e].category].kind;
                     if kind == CategoryKind::Hostile && h.allowed_by.is_none() {
                         mark_words(&scratch.words, &mut scratch.in_hit, h.start, h.end);
                     }
@@ -171,8 +171,8 @@ impl Analyzer {
                 HitOf::Topic(_) => continue,
                 HitOf::Entry(e) => e,
             };
-            let e = &self.pack.entries[entry];
-            let cat = &self.pack.categories[e.category];
+            let e = &self.pack.entries()[entry];
+            let cat = &self.pack.categories()[e.category];
             let vocative = cat.vocative && !e.targeted;
             let (aim, negated) =
                 sentence.read(HitSpan { start: h.start, end: h.end, vocative }, settings.target_window);

@@ -1,8 +1,9 @@
 //! The raw shape of a phrase file, exactly as written, with source spans.
 //!
 //! These types only describe syntax; `load` turns them into a validated
-//! [`super::Pack`] and reports every semantic problem with its line.
+//! [`Pack`](crate::core::pack::Pack) and reports every semantic problem with its line.
 
+use crate::core::pack::CategoryKind;
 use crate::core::Level;
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
@@ -75,19 +76,6 @@ pub struct RawSettings {
     pub fillers: Option<Vec<Spanned<String>>>,
     pub groups: Option<Vec<Spanned<String>>>,
     pub target_window: Option<Spanned<i64>>,
-}
-
-/// What a category does to a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CategoryKind {
-    /// Raises the message's score.
-    #[default]
-    Hostile,
-    /// Lowers it (thanks, apologies).
-    Deescalating,
-    /// A weak sign about the conversation; never changes the message's score.
-    Cue,
 }
 
 /// `[[category]]`.

@@ -2,6 +2,7 @@
 //! reported with file, line and key, and all of them in one pass.
 
 use super::*;
+use crate::core::pack::{EntryPattern, Pack};
 use std::io::Write;
 
 /// A minimal valid pack: one category, one script, three boundaries.
@@ -55,11 +56,11 @@ fn problems(files: &[(&str, &str)]) -> Vec<String> {
 fn minimal_pack_loads() {
     let dir = pack_dir(&[("a.toml", MINIMAL)]);
     let pack = load_dir(dir.path()).expect("loads");
-    assert_eq!(pack.categories.len(), 1);
-    assert_eq!(pack.entries.len(), 2);
-    let EntryPattern::Phrase(p) = &pack.entries[1].pattern else { panic!("phrase expected") };
+    assert_eq!(pack.categories().len(), 1);
+    assert_eq!(pack.entries().len(), 2);
+    let EntryPattern::Phrase(p) = &pack.entries()[1].pattern else { panic!("phrase expected") };
     assert_eq!((p.text.as_str(), p.any_start, p.any_end), ("moron", false, true));
-    assert_eq!(pack.entries[1].origin.line, 5);
+    assert_eq!(pack.entries()[1].origin.line, 5);
 }
 
 #[test]
@@ -147,7 +148,7 @@ fn references_resolve_across_files_in_any_order() {
     let dir = pack_dir(&[("a.toml", MINIMAL), ("0.toml", earlier), ("z.toml", later)]);
     let pack = load_dir(dir.path()).expect("loads");
     let late = pack.category_index("late").expect("category");
-    assert!(pack.entries.iter().any(|e| e.category == late && e.written == "slowpoke"));
+    assert!(pack.entries().iter().any(|e| e.category == late && e.written == "slowpoke"));
 }
 
 #[test]

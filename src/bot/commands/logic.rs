@@ -156,7 +156,7 @@ pub fn script_names(shared: &Shared, partial: &str) -> Vec<String> {
     engine
         .analyzer()
         .pack()
-        .scripts
+        .scripts()
         .iter()
         .map(|s| s.name.clone())
         .filter(|n| n.starts_with(partial))
@@ -170,7 +170,7 @@ pub fn choice_set_names(shared: &Shared, partial: &str) -> Vec<String> {
     engine
         .analyzer()
         .pack()
-        .choice_sets
+        .choice_sets()
         .iter()
         .map(|s| s.name.clone())
         .filter(|n| n.starts_with(partial))
@@ -182,7 +182,7 @@ pub fn choice_set_names(shared: &Shared, partial: &str) -> Vec<String> {
 pub fn offer(shared: &Shared, channel: u64, member: u64, set: &str, channel_name: &str) -> (Reply, Option<Action>) {
     let (user, issue) = vars_for(shared, channel, member);
     let engine = lock(&shared.engine);
-    let Some(s) = engine.analyzer().pack().choice_sets.iter().find(|s| s.name == set) else {
+    let Some(s) = engine.analyzer().pack().choice_sets().iter().find(|s| s.name == set) else {
         return (Reply::text(format!("There is no choice set called `{set}`.")), None);
     };
     let action = render_choices(s, &Vars { user: &user, issue: &issue, channel: channel_name });
@@ -225,7 +225,7 @@ pub fn boundary(
         let engine = lock(&shared.engine);
         let vars = Vars { user: &user, issue: &issue, channel: "" };
         (
-            engine.analyzer().pack().boundaries[usize::from(tier - 1)].render(&vars),
+            engine.analyzer().pack().boundaries()[usize::from(tier - 1)].render(&vars),
             engine.policy().boundaries.timeout_secs,
         )
     };

@@ -19,17 +19,27 @@
 //!
 //! The reader is optional. Without its files keel judges by phrase packs
 //! alone, and says so once.
+//!
+//! What lives here is the pure half: whether a message is read
+//! ([`wants_reading`], [`stands_down`]), the [`Reading`] the engine receives
+//! as plain data, the [`Reader`] trait it asks one through, and the
+//! [`Blend`]. The model itself (candle, its files) is loaded and run above
+//! the core, in the top-level `reader` module.
+//!
+//! May import: the rest of `crate::core` and the standard library (no I/O);
+//! nothing else of the crate.
 
-mod adapter;
 mod blend;
-mod reader;
+mod reading;
 
 pub use blend::Blend;
-pub use reader::{ContextReader, ReaderFiles};
+pub use reading::{NotRead, Reader, Reading};
 
 use crate::core::score::Analysis;
 use crate::core::Role;
-use std::path::PathBuf;
+
+/// Why staff and moderators' messages are not read.
+const TEAM_NEVER_READ: &str = "staff and moderators are never read";
 
 /// Whether the context reader should read a message the phrases analysed:
 /// a customer's message with some text that the phrases alone did not
@@ -44,7 +54,7 @@ pub fn wants_reading(role: Role, analysis: &Analysis) -> bool {
 /// Why the reader does not read a message, in plain words (`None`: it reads it).
 pub fn stands_down(role: Role, analysis: &Analysis) -> Option<&'static str> {
     if role.is_team() {
-        Some("staff and moderators are never read")
+        Some(TEAM_NEVER_READ)
     } else if analysis.hostile {
         Some("not needed (the phrases already find it hostile)")
     } else if analysis.signals.iter().any(|s| s.allowed_by.is_some()) {
@@ -55,42 +65,3 @@ pub fn stands_down(role: Role, analysis: &Analysis) -> Option<&'static str> {
         None
     }
 }
-
-/// Why the context reader could not be loaded or could not read a message.
-#[derive(Debug, thiserror::Error)]
-pub enum ContextError {
-    /// A file the reader needs is not there.
-    #[error("{path}: not found ({hint})")]
-    Missing {
-        /// The missing file.
-        path: PathBuf,
-        /// How to get it.
-        hint: &'static str,
-    },
-    /// A file is there but could not be read as what it should be.
-    #[error("{path}: {message}")]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong with it.
-        message: String,
-    },
-    /// The adapter does not fit the base model.
-    #[error("{path}: tensor `{key}`: {message}")]
-    Adapter {
-        /// The adapter file.
-        path: PathBuf,
-        /// The tensor concerned.
-        key: String,
-        /// What does not fit.
-        message: String,
-    },
-    /// The model failed while reading a message.
-    #[error("context reader: {0}")]
-    Inference(String),
-}
-
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-pub(crate) mod tiny;

@@ -6,10 +6,10 @@
 //! [`Pack`](crate::pack::Pack); this file holds only the state and the order
 //! in which one file's tables are read.
 
+use crate::core::pack::{Category, ChoiceSet, Entry, EntryPattern, Origin, Phrase, Script, Settings, Topic};
 use crate::core::template::Template;
 use crate::diagnostics::{Problem, SourceFile};
 use crate::pack::schema::RawFile;
-use crate::pack::{Category, ChoiceSet, Entry, EntryPattern, Origin, Phrase, Script, Settings, Topic};
 use std::collections::HashMap;
 use std::path::PathBuf;
 

@@ -5,10 +5,10 @@
 //! goes on and reports every mistake in one pass.
 
 use crate::core::normalize::normalize;
+use crate::core::pack::{EntryPattern, Origin, Phrase};
 use crate::core::template::Template;
 use crate::diagnostics::{Problem, SourceFile};
 use crate::pack::schema::Number;
-use crate::pack::{EntryPattern, Origin, Phrase};
 use toml::Spanned;
 
 /// Where `span` of `src` starts, as an [`Origin`] in file number `file`.

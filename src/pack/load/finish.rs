@@ -1,20 +1,19 @@
-//! Resolving names across files and assembling the [`Pack`].
+//! Resolving names across files and assembling the parts of a [`Pack`](crate::core::pack::Pack).
 //!
 //! Runs once every file is read, so a category, topic or choice set may be
 //! used in a file that comes before the one defining it. Problems found here
 //! carry the line recorded when the reference was read.
 
 use super::builder::Builder;
+use crate::core::pack::{Category, CategoryKind, ChoiceSet, Entry, Origin, PackParts, Script};
 use crate::core::template::Template;
 use crate::diagnostics::Problem;
-use crate::pack::schema::CategoryKind;
-use crate::pack::{Category, ChoiceSet, Entry, Origin, Pack, Script};
 use std::path::PathBuf;
 
 impl Builder {
     /// Resolves names across files, checks what the pack as a whole needs
-    /// (a script, all three boundaries) and returns the pack.
-    pub(super) fn finish(mut self, out: &mut Vec<Problem>) -> Pack {
+    /// (a script, all three boundaries) and returns the parts of the pack.
+    pub(super) fn finish(mut self, out: &mut Vec<Problem>) -> PackParts {
         let paths = self.paths.clone();
         let paths = paths.as_slice();
         let cat = |name: &str, cats: &[Category]| cats.iter().position(|c| c.name == name);
@@ -130,7 +129,7 @@ impl Builder {
             }
         }
         out.extend(late);
-        Pack {
+        PackParts {
             settings: self.settings.map(|s| s.0).unwrap_or_default(),
             categories: self.categories,
             entries: self.entries,

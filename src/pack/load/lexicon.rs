@@ -2,10 +2,10 @@
 
 use super::builder::{Builder, DeferredEntry, Pending};
 use super::check::{check_name, check_unit, origin, parse_phrase, regex_pattern};
-use super::MAX_CATEGORIES;
+use crate::core::pack::CategoryKind;
+use crate::core::pack::{Category, Entry, EntryPattern, MAX_CATEGORIES};
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::schema::{CategoryKind, RawCategory, RawFile};
-use crate::pack::{Category, Entry, EntryPattern};
+use crate::pack::schema::{RawCategory, RawFile};
 use toml::Spanned;
 
 impl Builder {

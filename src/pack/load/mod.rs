@@ -1,4 +1,5 @@
-//! Reading phrase files and turning them into a validated [`Pack`].
+//! Reading phrase files and turning them into a validated
+//! [`Pack`](crate::core::pack::Pack).
 //!
 //! Loading is two steps, because a file may refer to names another file
 //! defines: [`Builder`] reads each file on its own, checking every field it
@@ -6,7 +7,10 @@
 //! resolves them once every file is read. The files follow that split: `check` holds the field validators every table uses, `settings`,
 //! `lexicon` (categories, phrases, allow-list) and `responses` (topics,
 //! scripts, choice sets, boundaries) read one kind of table each, and
-//! `finish` resolves and assembles the [`Pack`].
+//! `finish` resolves them and assembles the parts that [`Pack::new`] checks.
+//!
+//! May import what its parent may: `crate::core`, `crate::diagnostics`,
+//! the file system, serde and toml.
 
 mod builder;
 mod check;
@@ -16,13 +20,11 @@ mod responses;
 mod settings;
 
 use super::schema::RawFile;
-use super::Pack;
+use crate::core::pack::Pack;
 use crate::diagnostics::{Problem, SourceFile};
 use builder::Builder;
 use std::path::{Path, PathBuf};
 
-/// Most categories a pack may define (the tracker keeps a 64-bit set of them).
-pub const MAX_CATEGORIES: usize = 64;
 /// Most buttons in one choice set (one row of Discord buttons).
 pub const MAX_OPTIONS: usize = 5;
 /// Longest button label Discord accepts.
@@ -78,10 +80,14 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Pack, PackError> {
             Err(e) => problems.push(src.toml_problem(&e)),
         }
     }
-    let pack = builder.finish(&mut problems);
-    if problems.is_empty() {
-        Ok(pack)
-    } else {
-        Err(PackError::Invalid(problems))
+    let parts = builder.finish(&mut problems);
+    if !problems.is_empty() {
+        return Err(PackError::Invalid(problems));
     }
+    // Every name was resolved above, so the parts fit together; a mismatch
+    // is a bug in this loader, reported rather than panicked on.
+    Pack::new(parts).map_err(|e| {
+        let file = paths.first().map(PathBuf::as_path).unwrap_or(Path::new(""));
+        PackError::Invalid(vec![Problem::file(file, format!("the loaded pack is inconsistent: {e}"))])
+    })
 }

@@ -3,10 +3,10 @@
 use super::builder::{Builder, Pending};
 use super::check::{check_name, origin, parse_phrase, template};
 use super::{MAX_LABEL_CHARS, MAX_OPTIONS};
+use crate::core::pack::{ChoiceOption, ChoiceSet, Script, Topic};
 use crate::core::Level;
 use crate::diagnostics::{Problem, SourceFile};
 use crate::pack::schema::RawFile;
-use crate::pack::{ChoiceOption, ChoiceSet, Script, Topic};
 
 impl Builder {
     /// Reads a file's topics, scripts, choice sets and boundaries. Names

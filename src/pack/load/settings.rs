@@ -3,9 +3,9 @@
 use super::builder::Builder;
 use super::check::{check_unit, origin};
 use crate::core::normalize::normalize;
+use crate::core::pack::Settings;
 use crate::diagnostics::{Problem, SourceFile};
 use crate::pack::schema::{Number, RawFile, RawSettings};
-use crate::pack::Settings;
 use toml::Spanned;
 
 impl Builder {

@@ -125,6 +125,12 @@ fn a_full_queue_counts_refusals_and_reports_each_burst_once() {
     let log = Captured::default();
     let for_log = log.clone();
     let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || for_log.clone()).finish();
+    // While only one dispatcher is registered, tracing-core works out a new
+    // callsite's interest from the registering thread's own default: another
+    // test filling a queue on its own thread (no subscriber) could then
+    // register the writer's log lines as "never", and this test would miss
+    // them. A second live dispatcher makes every registration ask all of them.
+    let _second = tracing::Dispatch::new(tracing_subscriber::registry());
     tracing::subscriber::with_default(subscriber, || {
         let t = temp();
         let store = open(&t);

@@ -1,7 +1,12 @@
 use super::tiny::{self, TinyAdapter};
 use super::*;
+use crate::core::context::Reading;
+use crate::core::engine::tests::{engine, say};
+use crate::core::engine::{Decision, Engine, Message};
 use crate::core::score::Analyzer;
+use crate::core::Role;
 use crate::pack::load_dir;
+use std::sync::Arc;
 
 fn load(adapter: TinyAdapter) -> (tempfile::TempDir, Result<ContextReader, ContextError>) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -138,4 +143,56 @@ fn the_reader_does_not_overrule_the_allow_list() {
         assert_eq!(reader.read_into(&mut a, 0.5).expect("reads"), None, "{text}");
         assert!(!a.hostile, "{text}");
     }
+}
+
+// The engine with a real (tiny) reader: reading inline and taking a reading given.
+
+fn engine_with_reader(head_bias: f32) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = tiny::write(dir.path(), &TinyAdapter { head_bias, ..Default::default() });
+    let reader = ContextReader::load(&files).expect("tiny reader");
+    let mut e = engine();
+    e.set_reader(Some(Arc::new(reader)));
+    (dir, e)
+}
+
+#[test]
+fn the_reader_reads_customers_only_and_only_what_the_phrases_leave_open() {
+    let (_dir, mut e) = engine_with_reader(12.0);
+    let d = say(&mut e, 0, 1, Role::Customer, "people like that should not be allowed near a keyboard");
+    assert!(d.analysis.reading.is_some_and(|p| p > 0.99), "{:?}", d.analysis.reading);
+    assert!(d.analysis.hostile && !d.analysis.abusive, "raised, but no strike");
+    let staff = say(&mut e, 1, 2, Role::Staff, "people like that should not be allowed near a keyboard");
+    assert_eq!(staff.analysis.reading, None, "staff are never read");
+    assert!(!staff.analysis.hostile);
+    let hostile = say(&mut e, 2, 3, Role::Customer, "this is fucking useless");
+    assert_eq!(hostile.analysis.reading, None, "already hostile: not read");
+    assert_eq!(e.reader_failures(), 0);
+}
+
+#[test]
+fn a_reading_taken_elsewhere_is_applied_like_one_taken_here() {
+    let (_dir, mut inline) = engine_with_reader(12.0);
+    let (_dir2, mut given) = engine_with_reader(12.0);
+    let msg = Message {
+        ts_ms: 1_000_000,
+        channel: 7,
+        author: 1,
+        role: Role::Customer,
+        text: "people like that should not be allowed near a keyboard",
+        author_name: "maya",
+        channel_name: "#support",
+    };
+    let p =
+        given.reader().expect("reader").probability(crate::core::normalize::normalize(msg.text).text()).expect("reads");
+    let mut a = Decision::default();
+    let mut b = Decision::default();
+    inline.process_into(&msg, &mut a);
+    given.process_read_into(&msg, Reading::Read(p), &mut b);
+    assert_eq!(a.analysis.score, b.analysis.score);
+    assert_eq!(a.outcome.level, b.outcome.level);
+    let mut c = Decision::default();
+    given.process_read_into(&Message { author: 2, ..msg }, Reading::Off, &mut c);
+    assert_eq!(c.analysis.reading, None, "no reading given: phrases alone");
+    assert_eq!(c.analysis.score, c.analysis.phrase_score);
 }

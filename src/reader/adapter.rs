@@ -9,7 +9,8 @@
 //!   normalized mean-pooled sentence vector;
 //! * `blend` `[3]`: model, lexicon and bias weights of [`Blend`].
 
-use super::{Blend, ContextError};
+use super::ContextError;
+use crate::core::context::Blend;
 use candle_core::{DType, Tensor};
 use std::collections::HashMap;
 use std::path::Path;

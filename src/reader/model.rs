@@ -1,7 +1,8 @@
 //! Loading the sentence model with keel's adapter, and reading a message.
 
 use super::adapter::{self, Head};
-use super::{wants_reading, Blend, ContextError};
+use super::ContextError;
+use crate::core::context::{wants_reading, Blend};
 use crate::core::score::Analysis;
 use crate::core::Role;
 use candle_core::{DType, Device, Tensor};
