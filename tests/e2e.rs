@@ -163,7 +163,7 @@ async fn phrase_files_reload_while_running() {
     .expect("write");
     let shared = h.bot.shared.clone();
     wait_until(move || {
-        let engine = keel::bot::state::lock(&shared.engine);
+        let engine = keel::bot::sync::lock(&shared.engine);
         engine.analyzer().pack().entries.iter().any(|e| e.written == "flibbertigibbet")
     })
     .await;

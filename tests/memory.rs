@@ -335,7 +335,7 @@ async fn a_claim_outlives_a_restart_and_ends_with_the_case() {
 async fn a_newer_followup_replaces_the_pending_one() {
     let h = Harness::start(World::support_server()).await;
     let (guild, channel, bob) = (h.world().guild_id, h.channel("support"), h.user("bob"));
-    let now = keel::bot::memory::now_ms();
+    let now = keel::bot::clock::now_ms();
     // Two resolutions in a row: the second one's follow-up is the one asked.
     for due_ms in [now + 1_000, now + 2_000] {
         h.bot.shared.schedule_followup(keel::bot::state::FollowUp { guild, channel, customer: bob, due_ms });
@@ -350,7 +350,7 @@ async fn a_newer_followup_replaces_the_pending_one() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // Both due times have passed, with two sweeps to spare.
-    while keel::bot::memory::now_ms() < now + 2_000 + 2 * keel::bot::sweeper::INTERVAL.as_millis() as i64 {
+    while keel::bot::clock::now_ms() < now + 2_000 + 2 * keel::bot::sweeper::INTERVAL.as_millis() as i64 {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(asks(&h), 1, "asked once: {:#?}", h.fake.writes());

@@ -276,6 +276,18 @@ pub async fn run(http: &Http, rest: &Rest, step: &Step) -> Outcome {
     }
 }
 
+/// Carries out one step, logging a refusal or failure; the new message's ID when it posted one.
+pub async fn run_logged(http: &Http, rest: &Rest, step: &Step) -> Option<u64> {
+    match run(http, rest, step).await {
+        Outcome::Done(id) => id,
+        Outcome::GaveUp(_) => None,
+        Outcome::Forbidden(e) | Outcome::Failed(e) => {
+            tracing::warn!(error = %e, "could not {}", describe(step));
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,12 +5,13 @@
 //! trust: who clicked is taken from Discord's interaction data and checked
 //! against the guild's configuration before anything happens.
 
+use crate::bot::clock::now_ms;
 use crate::bot::components::{Component, NudgeAction};
 use crate::bot::execute::{self, disabled_buttons, embed, nudge_buttons};
-use crate::bot::memory::now_ms;
 use crate::bot::plan::Step;
 use crate::bot::plan::{EarlierNudge, Embed};
-use crate::bot::state::{lock, FollowUp, NudgeRecord, OfferedChoice, Shared};
+use crate::bot::state::{FollowUp, NudgeRecord, OfferedChoice, Shared};
+use crate::bot::sync::lock;
 use crate::config::GuildConfig;
 use crate::core::policy::{render_choices, Action};
 use crate::core::template::Vars;
@@ -210,16 +211,9 @@ async fn choice(
             CreateInteractionResponseMessage::new().content(text).components(disabled_buttons(&ids, None)),
         )
         .await;
-        note_on_nudge(
-            shared,
-            &ctx.http,
-            g,
-            offered.channel,
-            customer,
-            "Choices",
-            "The offered choices expired unused.",
-        )
-        .await;
+        shared
+            .note_on_nudge(&ctx.http, g, offered.channel, customer, "Choices", "The offered choices expired unused.")
+            .await;
         return;
     }
     let (label, reply, escalate) = &offered.options[option];
@@ -230,7 +224,7 @@ async fn choice(
         CreateInteractionResponseMessage::new().content(text).components(disabled_buttons(&ids, Some(option))),
     )
     .await;
-    note_on_nudge(shared, &ctx.http, g, offered.channel, customer, "Customer's choice", label).await;
+    shared.note_on_nudge(&ctx.http, g, offered.channel, customer, "Customer's choice", label).await;
     let followups = shared.config().followups.clone();
     if followups.enabled && !*escalate {
         let due_ms = now_ms() + followups.delay_secs as i64 * 1000;
@@ -247,7 +241,7 @@ async fn choice(
                 offered.channel
             ),
         };
-        if run_logged(shared, &ctx.http, &step).await.is_some() {
+        if execute::run_logged(&ctx.http, &shared.rest, &step).await.is_some() {
             if let Some(memory) = &shared.memory {
                 let c = Conversation::new(g.id, offered.channel, customer);
                 memory.record(vec![Event::new(c, now_ms(), EventKind::Escalation)]);
@@ -305,7 +299,7 @@ async fn followup(
         }
     }
     if resolved {
-        note_on_nudge(shared, &ctx.http, g, channel, customer, "Follow-up", "The customer says it is resolved.").await;
+        shared.note_on_nudge(&ctx.http, g, channel, customer, "Follow-up", "The customer says it is resolved.").await;
         return;
     }
     // Reopen: the conversation is live again and the moderators hear about it.
@@ -327,7 +321,7 @@ async fn followup(
         buttons: true,
         ping: claimed,
     };
-    if let Some(id) = run_logged(shared, &ctx.http, &step).await {
+    if let Some(id) = execute::run_logged(&ctx.http, &shared.rest, &step).await {
         let say = {
             let mut engine = lock(&shared.engine);
             let issue = engine.issue_label(channel, customer);
@@ -339,45 +333,6 @@ async fn followup(
             crate::bot::plan::EarlierNudge { message: id, posted_ms: now_ms(), level: crate::core::Level::Tense };
         let record = crate::bot::state::NudgeRecord { earlier, about_message: ci.message.id.get(), say, embed: e };
         shared.remember_nudge((g.id, channel, customer), record);
-    }
-}
-
-/// Adds or replaces a field on the nudge about a conversation, if keel still knows it.
-pub async fn note_on_nudge(
-    shared: &Shared,
-    http: &Http,
-    g: &GuildConfig,
-    channel: u64,
-    author: u64,
-    name: &str,
-    value: &str,
-) {
-    let key = (g.id, channel, author);
-    let step = {
-        let mut nudges = lock(&shared.nudges);
-        let Some(record) = nudges.get_mut(&key) else { return };
-        record.embed.fields.retain(|f| f.0 != name);
-        record.embed.fields.push((name.to_string(), value.to_string()));
-        Step::Nudge {
-            channel: g.moderator_channel,
-            edit: Some(record.earlier.message),
-            embed: record.embed.clone(),
-            about: (channel, author),
-            buttons: true,
-            ping: None,
-        }
-    };
-    run_logged(shared, http, &step).await;
-}
-
-async fn run_logged(shared: &Shared, http: &Http, step: &Step) -> Option<u64> {
-    match execute::run(http, &shared.rest, step).await {
-        execute::Outcome::Done(id) => id,
-        execute::Outcome::GaveUp(_) => None,
-        execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) => {
-            tracing::warn!(error = %e, "could not {}", execute::describe(step));
-            None
-        }
     }
 }
 
@@ -463,7 +418,12 @@ async fn nudge(
         NudgeAction::Acknowledge => {
             reply_ephemeral(&ctx.http, ci, &format!("Posting the acknowledgement in <#{channel}>.")).await;
             let text = format!("{}\n— the support team", record.say);
-            run_logged(shared, &ctx.http, &Step::Say { channel, text, mention: (author != 0).then_some(author) }).await;
+            execute::run_logged(
+                &ctx.http,
+                &shared.rest,
+                &Step::Say { channel, text, mention: (author != 0).then_some(author) },
+            )
+            .await;
         }
         NudgeAction::OfferChoices => {
             let refused = lock(&shared.engine).choices_refused(channel, author);
@@ -508,7 +468,7 @@ async fn nudge(
                 engine.analyzer().pack().boundaries[0].render(&vars)
             };
             let step = Step::BoundaryReply { channel, message: record.about_message, user: author, text };
-            run_logged(shared, &ctx.http, &step).await;
+            execute::run_logged(&ctx.http, &shared.rest, &step).await;
         }
         NudgeAction::FalseAlarm => {
             if let Some(memory) = &shared.memory {
@@ -562,7 +522,7 @@ async fn offer_set(
         return reply_ephemeral(&ctx.http, ci, "That choice set no longer exists.").await;
     };
     update(&ctx.http, ci, CreateInteractionResponseMessage::new().content(reply.text).components(Vec::new())).await;
-    if let Some(id) = run_logged(shared, &ctx.http, &step).await {
+    if let Some(id) = execute::run_logged(&ctx.http, &shared.rest, &step).await {
         let expire_ms = lock(&shared.engine).policy().choices.expire_secs as i64 * 1000;
         if let Some(memory) = &shared.memory {
             let kind = EventKind::ChoiceOffered { set: set.clone(), message: id, expires_ms: now_ms() + expire_ms };

@@ -17,7 +17,7 @@
 //! plain data.
 
 use crate::bot::plan::{nudge_action, Step};
-use crate::bot::state::lock;
+use crate::bot::sync::lock;
 use crate::config::StorageConfig;
 use crate::core::engine::Decision;
 use crate::core::policy::Action;
@@ -133,22 +133,6 @@ impl Memory {
             _ => tracing::error!("closing keel's database failed"),
         }
     }
-}
-
-/// Deletes what is older than `[storage] retention_days`, now and every day after.
-pub async fn purge_daily(shared: Arc<crate::bot::state::Shared>) {
-    let mut every = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        every.tick().await;
-        let Some(memory) = &shared.memory else { return };
-        let older_than_ms = shared.config().storage.purge_before_ms(now_ms());
-        memory.send(Write::Purge { older_than_ms });
-    }
-}
-
-/// Now, in Unix ms.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// One judged customer message, for [`judged_events`].

@@ -7,6 +7,7 @@
 //! conversation is heating up; that is the core's job.
 
 pub mod chart;
+pub mod clock;
 pub mod commands;
 pub mod components;
 pub mod connection;
@@ -17,12 +18,14 @@ pub mod members;
 pub mod memory;
 pub mod order;
 pub mod plan;
+pub mod purge;
 pub mod reload;
 pub mod rest;
 pub mod run;
 pub mod signals;
 pub mod state;
 pub mod sweeper;
+pub mod sync;
 pub mod text;
 
 pub use run::{run, BotError};

@@ -9,7 +9,8 @@
 
 use crate::bot::execute;
 use crate::bot::plan::Step;
-use crate::bot::state::{lock, Shared};
+use crate::bot::state::Shared;
+use crate::bot::sync::lock;
 use crate::config::{load_all, Config};
 use serenity::all::Http;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,8 @@ use crate::bot::memory::Memory;
 use crate::bot::reload;
 use crate::bot::rest::Rest;
 use crate::bot::signals::StopSignals;
-use crate::bot::state::{lock, Shared};
+use crate::bot::state::Shared;
+use crate::bot::sync::lock;
 use crate::config::{load_all, CommandScope, Config, ConfigError, ReaderState};
 use crate::core::engine::Engine;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, ShardManager};
@@ -227,7 +228,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     let shard_manager = client.shard_manager.clone();
     let reloader = tokio::spawn(reload::watch(shared.clone(), client.http.clone()));
     let sweeper = tokio::spawn(crate::bot::sweeper::watch(shared.clone(), client.http.clone()));
-    let purger = tokio::spawn(crate::bot::memory::purge_daily(shared.clone()));
+    let purger = tokio::spawn(crate::bot::purge::purge_daily(shared.clone()));
     let task = tokio::spawn(async move {
         client.start().await.map_err(|e| match e {
             serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication) => {
@@ -275,7 +276,7 @@ pub async fn run(config_path: Option<PathBuf>) -> Result<(), BotError> {
 /// later nudges ping whoever took the conversation).
 async fn restore(shared: &Shared) {
     let Some(memory) = &shared.memory else { return };
-    let now = crate::bot::memory::now_ms();
+    let now = crate::bot::clock::now_ms();
     if let Some(open) = memory.read("read open choices", move |s| s.open_choices(now)).await {
         let n = open.len();
         for offer in open {

@@ -1,19 +1,22 @@
 //! What the running bot shares between event handlers.
 //!
 //! Locks are plain `std` mutexes held for a few statements and never across
-//! an `.await`; a lock poisoned by a panicking handler is recovered, so one
-//! bad event cannot wedge the bot.
+//! an `.await` (see [`crate::bot::sync::lock`]).
 
+use crate::bot::clock::now_ms;
+use crate::bot::execute;
 use crate::bot::memory::Memory;
+use crate::bot::plan::Step;
 use crate::bot::plan::{EarlierNudge, Embed};
 use crate::bot::rest::Rest;
+use crate::bot::sync::lock;
 use crate::config::{Config, GuildConfig};
 use crate::core::engine::Engine;
 use crate::store::{Conversation, Event, EventKind};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Most nudges remembered for editing; the oldest are forgotten first.
 pub const MAX_NUDGES: usize = 10_000;
@@ -104,11 +107,6 @@ pub struct Shared {
     /// How keel's own REST calls reach Discord (serenity's way unless `[discord]
     /// api_base` is set); counts the calls given up.
     pub rest: Rest,
-}
-
-/// Locks a mutex, recovering it if a panicking handler poisoned it.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Shared {
@@ -203,7 +201,7 @@ impl Shared {
     pub fn schedule_followup(&self, f: FollowUp) {
         if let Some(memory) = &self.memory {
             let conversation = Conversation::new(f.guild, f.channel, f.customer);
-            let at_ms = crate::bot::memory::now_ms();
+            let at_ms = now_ms();
             memory.record(vec![Event::new(conversation, at_ms, EventKind::FollowupScheduled { due_ms: f.due_ms })]);
             return;
         }
@@ -220,6 +218,34 @@ impl Shared {
         let (due, later): (Vec<FollowUp>, Vec<FollowUp>) = all.drain(..).partition(|f| f.due_ms <= now_ms);
         *all = later;
         due
+    }
+
+    /// Adds or replaces a field on the nudge about a conversation, if keel still knows it.
+    pub async fn note_on_nudge(
+        &self,
+        http: &serenity::all::Http,
+        g: &GuildConfig,
+        channel: u64,
+        author: u64,
+        name: &str,
+        value: &str,
+    ) {
+        let key = (g.id, channel, author);
+        let step = {
+            let mut nudges = lock(&self.nudges);
+            let Some(record) = nudges.get_mut(&key) else { return };
+            record.embed.fields.retain(|f| f.0 != name);
+            record.embed.fields.push((name.to_string(), value.to_string()));
+            Step::Nudge {
+                channel: g.moderator_channel,
+                edit: Some(record.earlier.message),
+                embed: record.embed.clone(),
+                about: (channel, author),
+                buttons: true,
+                ping: None,
+            }
+        };
+        execute::run_logged(http, &self.rest, &step).await;
     }
 
     /// True the first time a problem is reported for (guild, what).

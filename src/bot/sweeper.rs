@@ -6,13 +6,13 @@
 //! moderators' nudge, so nobody clicks a dead button or waits on an answer
 //! that will not come.
 
+use crate::bot::clock::now_ms;
 use crate::bot::components::Component;
 use crate::bot::execute;
 use crate::bot::execute::disabled_buttons;
-use crate::bot::interactions::note_on_nudge;
-use crate::bot::memory::now_ms;
 use crate::bot::plan::Step;
-use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
+use crate::bot::state::{FollowUp, OfferedChoice, Shared};
+use crate::bot::sync::lock;
 use serenity::all::{ChannelId, CreateAllowedMentions, EditMessage, Http, MessageId};
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,7 +55,7 @@ async fn expire(shared: &Shared, http: &Http, message: u64, c: OfferedChoice) {
         tracing::warn!(error = %e, message, "cannot disable expired choice buttons");
     }
     if let Some(g) = shared.guild(c.guild) {
-        note_on_nudge(shared, http, &g, c.channel, c.customer, "Choices", "The offered choices expired unused.").await;
+        shared.note_on_nudge(http, &g, c.channel, c.customer, "Choices", "The offered choices expired unused.").await;
     }
 }
 

@@ -2,8 +2,10 @@
 //! the Discord steps to carry out. No poise or serenity types, so every
 //! command's behaviour is testable without Discord.
 
+use crate::bot::clock::now_ms;
 use crate::bot::plan::Step;
-use crate::bot::state::{lock, Shared};
+use crate::bot::state::Shared;
+use crate::bot::sync::lock;
 use crate::bot::text::{sparkline, truncate, CONTENT_MAX};
 use crate::config::GuildConfig;
 use crate::core::policy::{choose_script, render_choices, render_script, Action};
@@ -234,8 +236,7 @@ pub fn boundary(
     match (tier, protected) {
         (2, Some(why)) => reply.text.push_str(&format!(" No timeout: they are {why}.")),
         (2, None) => {
-            let now =
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+            let now = now_ms() / 1000;
             reply.steps.push(Step::Timeout {
                 guild: g.id,
                 user: member,

@@ -10,11 +10,12 @@
 pub mod logic;
 pub mod records;
 
+use crate::bot::clock::now_ms;
 use crate::bot::execute;
 use crate::bot::members::{protection, MemberFacts};
-use crate::bot::memory::now_ms;
 use crate::bot::plan::Step;
-use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
+use crate::bot::state::{FollowUp, OfferedChoice, Shared};
+use crate::bot::sync::lock;
 use crate::config::{load_all, GuildConfig};
 use crate::core::policy::Action;
 use crate::store::{Conversation, Event, EventKind};
@@ -306,8 +307,7 @@ async fn resolve(
     // Answer first: Discord allows three seconds, and the nudge edit is a REST call.
     answer(ctx, Reply { text, steps: vec![] }).await?;
     let moderator = format!("<@{}>", ctx.author().id);
-    crate::bot::interactions::note_on_nudge(ctx.data(), ctx.http(), &g, channel, customer, "Resolved by", &moderator)
-        .await;
+    ctx.data().note_on_nudge(ctx.http(), &g, channel, customer, "Resolved by", &moderator).await;
     Ok(())
 }
 

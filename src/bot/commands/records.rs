@@ -114,7 +114,7 @@ pub fn case_json(case: &Case) -> Vec<u8> {
 /// `/keel report`: the text of `keel report` in a code block, the chart's legend after it.
 pub fn report_text(r: &Report, days: u32, legend: &str) -> String {
     let mut body = Vec::new();
-    let _ = crate::cli::report::render(r, days, &mut body);
+    let _ = crate::store::report::text::render(r, days, &mut body);
     let body = String::from_utf8_lossy(&body);
     let room = CONTENT_MAX.saturating_sub(legend.len() + 12);
     format!("```\n{}\n```\n{legend}", truncate(body.trim_end(), room))
