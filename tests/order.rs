@@ -3,7 +3,7 @@
 
 mod support;
 
-use keel::bot::sync::lock;
+use keel::bot::shared::sync::lock;
 use support::fake_discord::World;
 use support::harness::{wait_until, Harness};
 

@@ -2,11 +2,11 @@
 //! the Discord steps to carry out. No poise or serenity types, so every
 //! command's behaviour is testable without Discord.
 
-use crate::bot::clock::now_ms;
-use crate::bot::plan::Step;
-use crate::bot::state::Shared;
-use crate::bot::sync::lock;
-use crate::bot::text::{sparkline, truncate, CONTENT_MAX};
+use crate::bot::discord::plan::Step;
+use crate::bot::discord::text::{sparkline, truncate, CONTENT_MAX};
+use crate::bot::shared::clock::now_ms;
+use crate::bot::shared::sync::lock;
+use crate::bot::shared::Shared;
 use crate::config::GuildConfig;
 use crate::core::policy::{choose_script, render_choices, render_script, Action};
 use crate::core::template::Vars;
@@ -51,7 +51,7 @@ pub fn rest_status(gave_up: u64) -> Option<String> {
     (gave_up > 0).then(|| {
         format!(
             "**Discord:** {gave_up} action(s) given up since start: Discord kept answering \"not now\" (rate limits or errors) for over {} s (see the log).",
-            crate::bot::rest::GIVE_UP_AFTER.as_secs()
+            crate::bot::discord::rest::GIVE_UP_AFTER.as_secs()
         )
     })
 }

@@ -7,15 +7,16 @@
 //! without Moderate Members, and a check requires a configured moderator
 //! role, Administrator, or ownership; anyone else gets an ephemeral refusal.
 
+pub mod chart;
 pub mod logic;
 pub mod records;
 
-use crate::bot::clock::now_ms;
-use crate::bot::execute;
-use crate::bot::members::{protection, MemberFacts};
-use crate::bot::plan::Step;
-use crate::bot::state::{FollowUp, OfferedChoice, Shared};
-use crate::bot::sync::lock;
+use crate::bot::discord::execute;
+use crate::bot::discord::members::{protection, MemberFacts};
+use crate::bot::discord::plan::Step;
+use crate::bot::shared::clock::now_ms;
+use crate::bot::shared::sync::lock;
+use crate::bot::shared::{FollowUp, OfferedChoice, Shared};
 use crate::config::{load_all, GuildConfig};
 use crate::core::policy::Action;
 use crate::store::{Conversation, Event, EventKind};
@@ -369,11 +370,12 @@ async fn report(
         Some(r) => {
             let chart = {
                 let days_data = r.days.clone();
-                tokio::task::spawn_blocking(move || crate::bot::chart::days_png(&days_data, since_ms, days)).await
+                tokio::task::spawn_blocking(move || crate::bot::commands::chart::days_png(&days_data, since_ms, days))
+                    .await
             };
             match chart.unwrap_or_else(|e| Err(e.to_string())) {
                 Ok(png) => reply
-                    .content(records::report_text(&r, days, crate::bot::chart::LEGEND))
+                    .content(records::report_text(&r, days, crate::bot::commands::chart::LEGEND))
                     .attachment(CreateAttachment::bytes(png, "keel-report.png")),
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot draw the report's chart");
@@ -389,12 +391,12 @@ async fn report(
 /// Reload bot.toml and the phrase pack now (keel also does this when they change).
 #[poise::command(slash_command, guild_only)]
 async fn reload(ctx: Ctx<'_>) -> Result<(), CommandError> {
-    let text = match crate::bot::reload::reload(ctx.data()) {
+    let text = match crate::bot::tasks::reload::reload(ctx.data()) {
         Ok(()) => "Reloaded bot.toml and the phrase pack.".to_string(),
         Err(problems) => format!(
             "Kept the running configuration; the files have {} problem(s):\n```\n{}\n```",
             problems.len(),
-            crate::bot::text::truncate(&problems.join("\n"), 1700)
+            crate::bot::discord::text::truncate(&problems.join("\n"), 1700)
         ),
     };
     answer(ctx, Reply { text, steps: vec![] }).await?;
@@ -408,7 +410,11 @@ async fn check(ctx: Ctx<'_>) -> Result<(), CommandError> {
         Ok(_) => "No problems: bot.toml and the phrase pack are valid.".to_string(),
         Err(e) => {
             let lines: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
-            format!("{} problem(s):\n```\n{}\n```", lines.len(), crate::bot::text::truncate(&lines.join("\n"), 1700))
+            format!(
+                "{} problem(s):\n```\n{}\n```",
+                lines.len(),
+                crate::bot::discord::text::truncate(&lines.join("\n"), 1700)
+            )
         }
     };
     answer(ctx, Reply { text, steps: vec![] }).await?;

@@ -2,7 +2,7 @@
 //! and timeline for Discord, the same as a Markdown file, and the report.
 //! No poise or serenity types, so it is testable without Discord.
 
-use crate::bot::text::{truncate, CONTENT_MAX};
+use crate::bot::discord::text::{truncate, CONTENT_MAX};
 use crate::store::{Case, EventKind, Report, TimelineEntry};
 use std::fmt::Write as _;
 use time::OffsetDateTime;

@@ -1,15 +1,20 @@
 //! What the running bot shares between event handlers.
 //!
 //! Locks are plain `std` mutexes held for a few statements and never across
-//! an `.await` (see [`crate::bot::sync::lock`]).
+//! an `.await` (see [`crate::bot::shared::sync::lock`]).
 
-use crate::bot::clock::now_ms;
-use crate::bot::execute;
-use crate::bot::memory::Memory;
-use crate::bot::plan::Step;
-use crate::bot::plan::{EarlierNudge, Embed};
-use crate::bot::rest::Rest;
-use crate::bot::sync::lock;
+pub mod clock;
+pub mod db;
+pub mod order;
+pub mod sync;
+
+use crate::bot::discord::execute;
+use crate::bot::discord::plan::Step;
+use crate::bot::discord::plan::{EarlierNudge, Embed};
+use crate::bot::discord::rest::Rest;
+use crate::bot::shared::clock::now_ms;
+use crate::bot::shared::db::Memory;
+use crate::bot::shared::sync::lock;
 use crate::config::{Config, GuildConfig};
 use crate::core::engine::Engine;
 use crate::store::{Conversation, Event, EventKind};
@@ -97,7 +102,7 @@ pub struct Shared {
     /// When set (by a test), the (channel, message) of each message judged, in the order judged.
     pub judged: Mutex<Option<Vec<(u64, u64)>>>,
     /// Each channel's messages judged in the order Discord sent them.
-    pub order: Arc<crate::bot::order::Order>,
+    pub order: Arc<crate::bot::shared::order::Order>,
     /// keel's database, when open (always in `keel run`; tests may go without).
     pub memory: Option<Memory>,
     /// (guild, member) that may have stored strikes: read from the database

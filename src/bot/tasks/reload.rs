@@ -7,10 +7,10 @@
 //! and its problems (file, line, key) go to the log and, once per distinct
 //! set of problems, to every moderator channel.
 
-use crate::bot::execute;
-use crate::bot::plan::Step;
-use crate::bot::state::Shared;
-use crate::bot::sync::lock;
+use crate::bot::discord::execute;
+use crate::bot::discord::plan::Step;
+use crate::bot::shared::sync::lock;
+use crate::bot::shared::Shared;
 use crate::config::{load_all, Config};
 use serenity::all::Http;
 use std::path::{Path, PathBuf};
@@ -94,8 +94,8 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
     }
 }
 
-async fn report(http: &Http, rest: &crate::bot::rest::Rest, config: &Config, problems: &[String]) {
-    use crate::bot::text::{truncate, CONTENT_MAX};
+async fn report(http: &Http, rest: &crate::bot::discord::rest::Rest, config: &Config, problems: &[String]) {
+    use crate::bot::discord::text::{truncate, CONTENT_MAX};
     let mut content =
         format!("keel kept its running configuration: the edited files have {} problem(s).\n```\n", problems.len());
     for p in problems {

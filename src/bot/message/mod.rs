@@ -5,14 +5,14 @@
 //! engine for a decision, plans the Discord operations and carries them out.
 //! Bots, webhooks, DMs and unwatched channels are ignored.
 
-use crate::bot::execute::{self, Outcome};
-use crate::bot::members::{protection, role_of, MemberFacts, Protected};
-use crate::bot::memory::{self, Judged};
-use crate::bot::order::Ticket;
-use crate::bot::plan::{nudge_action, plan, EarlierNudge, Situation, Step};
-use crate::bot::state::{ConversationKey, NudgeRecord, OfferedChoice, Shared};
-use crate::bot::sync::lock;
-use crate::bot::text::sparkline;
+use crate::bot::discord::execute::{self, Outcome};
+use crate::bot::discord::members::{protection, role_of, MemberFacts, Protected};
+use crate::bot::discord::plan::{nudge_action, plan, EarlierNudge, Situation, Step};
+use crate::bot::discord::text::sparkline;
+use crate::bot::shared::db::{self, Judged};
+use crate::bot::shared::order::Ticket;
+use crate::bot::shared::sync::lock;
+use crate::bot::shared::{ConversationKey, NudgeRecord, OfferedChoice, Shared};
 use crate::config::GuildConfig;
 use crate::core::context::wants_reading;
 use crate::core::engine::{Decision, Message as CoreMessage};
@@ -269,7 +269,7 @@ impl Handler {
         let Some(memory) = &self.shared.memory else { return };
         let (signals, expire_ms) = {
             let engine = lock(&self.shared.engine);
-            (memory::signals(engine.analyzer().pack(), decision), engine.policy().choices.expire_secs as i64 * 1000)
+            (db::signals(engine.analyzer().pack(), decision), engine.policy().choices.expire_secs as i64 * 1000)
         };
         let judged = Judged {
             guild: g.id,
@@ -280,7 +280,7 @@ impl Handler {
             text: m.text,
         };
         let storage = self.shared.config().storage.clone();
-        memory.record(memory::judged_events(&judged, decision, signals, executed, &storage, expire_ms));
+        memory.record(db::judged_events(&judged, decision, signals, executed, &storage, expire_ms));
         if decision.analysis.abusive {
             let conversation = Conversation::new(g.id, m.channel.get(), m.author.id.get());
             self.shared.note_strike(g.id, m.author.id.get());
@@ -421,18 +421,18 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         if let Interaction::Component(ci) = interaction {
-            crate::bot::interactions::handle(&self.shared, &ctx, &ci).await;
+            crate::bot::buttons::handle(&self.shared, &ctx, &ci).await;
         }
     }
 
     async fn ready(&self, ctx: Context, ready: Ready) {
-        crate::bot::connection::log_connected(&ready.user.name, ready.guilds.len());
+        crate::bot::launch::connection::log_connected(&ready.user.name, ready.guilds.len());
         // From now on, this shard's messages get their place in line as they arrive.
         ctx.shard.add_collector(self.shared.order.collector(ctx.shard_id.0));
     }
 
     async fn resume(&self, _ctx: Context, _resumed: serenity::all::ResumedEvent) {
-        crate::bot::connection::log_resumed();
+        crate::bot::launch::connection::log_resumed();
     }
 }
 

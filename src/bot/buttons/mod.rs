@@ -5,13 +5,13 @@
 //! trust: who clicked is taken from Discord's interaction data and checked
 //! against the guild's configuration before anything happens.
 
-use crate::bot::clock::now_ms;
-use crate::bot::components::{Component, NudgeAction};
-use crate::bot::execute::{self, disabled_buttons, embed, nudge_buttons};
-use crate::bot::plan::Step;
-use crate::bot::plan::{EarlierNudge, Embed};
-use crate::bot::state::{FollowUp, NudgeRecord, OfferedChoice, Shared};
-use crate::bot::sync::lock;
+use crate::bot::discord::custom_id::{Component, NudgeAction};
+use crate::bot::discord::execute::{self, disabled_buttons, embed, nudge_buttons};
+use crate::bot::discord::plan::Step;
+use crate::bot::discord::plan::{EarlierNudge, Embed};
+use crate::bot::shared::clock::now_ms;
+use crate::bot::shared::sync::lock;
+use crate::bot::shared::{FollowUp, NudgeRecord, OfferedChoice, Shared};
 use crate::config::GuildConfig;
 use crate::core::policy::{render_choices, Action};
 use crate::core::template::Vars;
@@ -303,11 +303,11 @@ async fn followup(
         return;
     }
     // Reopen: the conversation is live again and the moderators hear about it.
-    let e = crate::bot::plan::Embed {
+    let e = crate::bot::discord::plan::Embed {
         title: "keel: follow-up — still needs help".into(),
         description: format!(
             "<@{customer}> answered a follow-up in <#{channel}>: they **still need help**.\n[Jump to the answer]({})",
-            crate::bot::text::jump_link(g.id, channel, ci.message.id.get())
+            crate::bot::discord::text::jump_link(g.id, channel, ci.message.id.get())
         ),
         fields: Vec::new(),
         colour: 0xe6_7e_22,
@@ -329,9 +329,12 @@ async fn followup(
             let vars = Vars { user: &user, issue: &issue, channel: "" };
             engine.analyzer().pack().script("apologize-without-blame").map_or(String::new(), |s| s.say.render(&vars))
         };
-        let earlier =
-            crate::bot::plan::EarlierNudge { message: id, posted_ms: now_ms(), level: crate::core::Level::Tense };
-        let record = crate::bot::state::NudgeRecord { earlier, about_message: ci.message.id.get(), say, embed: e };
+        let earlier = crate::bot::discord::plan::EarlierNudge {
+            message: id,
+            posted_ms: now_ms(),
+            level: crate::core::Level::Tense,
+        };
+        let record = crate::bot::shared::NudgeRecord { earlier, about_message: ci.message.id.get(), say, embed: e };
         shared.remember_nudge((g.id, channel, customer), record);
     }
 }

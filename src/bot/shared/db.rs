@@ -16,8 +16,8 @@
 //! judged message and the steps that ran into the events of its case, as
 //! plain data.
 
-use crate::bot::plan::{nudge_action, Step};
-use crate::bot::sync::lock;
+use crate::bot::discord::plan::{nudge_action, Step};
+use crate::bot::shared::sync::lock;
 use crate::config::StorageConfig;
 use crate::core::engine::Decision;
 use crate::core::policy::Action;

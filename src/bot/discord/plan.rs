@@ -7,8 +7,8 @@
 //! where the owner switched an action off). Keeping it pure makes every rule
 //! testable without Discord; `execute` only carries the steps out.
 
-use crate::bot::members::Protected;
-use crate::bot::text::{escape, jump_link, truncate, DESCRIPTION_MAX, FIELD_MAX};
+use crate::bot::discord::members::Protected;
+use crate::bot::discord::text::{escape, jump_link, truncate, DESCRIPTION_MAX, FIELD_MAX};
 use crate::config::GuildConfig;
 use crate::core::policy::{Action, NudgeScope};
 use crate::core::Level;
@@ -311,7 +311,7 @@ pub fn plan(s: &Situation<'_>, actions: &[Action]) -> Vec<Step> {
                 steps.push(Step::Escalate {
                     channel: g.moderator_channel,
                     roles: g.moderator_roles.clone(),
-                    content: truncate(&content, crate::bot::text::CONTENT_MAX),
+                    content: truncate(&content, crate::bot::discord::text::CONTENT_MAX),
                 });
             }
             // Everything else is switched off for this server.

@@ -1,7 +1,7 @@
 //! The daily purge of what `[storage] retention_days` no longer keeps.
 
-use crate::bot::clock::now_ms;
-use crate::bot::state::Shared;
+use crate::bot::shared::clock::now_ms;
+use crate::bot::shared::Shared;
 use crate::store::Write;
 use std::sync::Arc;
 use std::time::Duration;

@@ -18,7 +18,7 @@
 //! not come within [`MAX_WAIT`] (a handler that never ran) is taken anyway,
 //! logged, and the line moves past the missing tickets.
 
-use crate::bot::sync::lock;
+use crate::bot::shared::sync::lock;
 use serenity::all::Event;
 use serenity::gateway::CollectorCallback;
 use std::collections::{BTreeSet, HashMap};

@@ -1,13 +1,13 @@
 //! Starting the bot: configuration, token, client, reloader.
 
 use crate::bot::commands;
-use crate::bot::handler::Handler;
-use crate::bot::memory::Memory;
-use crate::bot::reload;
-use crate::bot::rest::Rest;
-use crate::bot::signals::StopSignals;
-use crate::bot::state::Shared;
-use crate::bot::sync::lock;
+use crate::bot::discord::rest::Rest;
+use crate::bot::launch::signals::StopSignals;
+use crate::bot::message::Handler;
+use crate::bot::shared::db::Memory;
+use crate::bot::shared::sync::lock;
+use crate::bot::shared::Shared;
+use crate::bot::tasks::reload;
 use crate::config::{load_all, CommandScope, Config, ConfigError, ReaderState};
 use crate::core::engine::Engine;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, ShardManager};
@@ -227,8 +227,8 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
         .map_err(|e| BotError::Client(e.to_string()))?;
     let shard_manager = client.shard_manager.clone();
     let reloader = tokio::spawn(reload::watch(shared.clone(), client.http.clone()));
-    let sweeper = tokio::spawn(crate::bot::sweeper::watch(shared.clone(), client.http.clone()));
-    let purger = tokio::spawn(crate::bot::purge::purge_daily(shared.clone()));
+    let sweeper = tokio::spawn(crate::bot::tasks::sweeper::watch(shared.clone(), client.http.clone()));
+    let purger = tokio::spawn(crate::bot::tasks::purge::purge_daily(shared.clone()));
     let task = tokio::spawn(async move {
         client.start().await.map_err(|e| match e {
             serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication) => {
@@ -276,11 +276,11 @@ pub async fn run(config_path: Option<PathBuf>) -> Result<(), BotError> {
 /// later nudges ping whoever took the conversation).
 async fn restore(shared: &Shared) {
     let Some(memory) = &shared.memory else { return };
-    let now = crate::bot::clock::now_ms();
+    let now = crate::bot::shared::clock::now_ms();
     if let Some(open) = memory.read("read open choices", move |s| s.open_choices(now)).await {
         let n = open.len();
         for offer in open {
-            if let Some(offered) = crate::bot::interactions::offered_from_store(shared, &offer) {
+            if let Some(offered) = crate::bot::buttons::offered_from_store(shared, &offer) {
                 shared.remember_choice(offer.message, offered);
             }
         }

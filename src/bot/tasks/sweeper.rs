@@ -6,13 +6,13 @@
 //! moderators' nudge, so nobody clicks a dead button or waits on an answer
 //! that will not come.
 
-use crate::bot::clock::now_ms;
-use crate::bot::components::Component;
-use crate::bot::execute;
-use crate::bot::execute::disabled_buttons;
-use crate::bot::plan::Step;
-use crate::bot::state::{FollowUp, OfferedChoice, Shared};
-use crate::bot::sync::lock;
+use crate::bot::discord::custom_id::Component;
+use crate::bot::discord::execute;
+use crate::bot::discord::execute::disabled_buttons;
+use crate::bot::discord::plan::Step;
+use crate::bot::shared::clock::now_ms;
+use crate::bot::shared::sync::lock;
+use crate::bot::shared::{FollowUp, OfferedChoice, Shared};
 use serenity::all::{ChannelId, CreateAllowedMentions, EditMessage, Http, MessageId};
 use std::sync::Arc;
 use std::time::Duration;
