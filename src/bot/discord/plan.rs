@@ -127,6 +127,18 @@ pub enum Step {
 }
 
 impl Step {
+    /// The choice buttons for an [`Action::OfferChoices`], for `customer` in `channel`.
+    pub fn offer_choices(channel: u64, customer: u64, action: &Action) -> Option<Step> {
+        let Action::OfferChoices { set, prompt, options } = action else { return None };
+        Some(Step::OfferChoices {
+            channel,
+            customer,
+            set: set.clone(),
+            prompt: prompt.clone(),
+            labels: options.iter().map(|o| o.0.clone()).collect(),
+        })
+    }
+
     /// True for steps the customer sees or feels (in their channel or on their account).
     pub fn faces_customer(&self) -> bool {
         matches!(
@@ -261,14 +273,8 @@ pub fn plan(s: &Situation<'_>, actions: &[Action]) -> Vec<Step> {
                     });
                 }
             }
-            Action::OfferChoices { set, prompt, options } if g.actions.choices => {
-                steps.push(Step::OfferChoices {
-                    channel: s.channel,
-                    customer: s.author,
-                    set: set.clone(),
-                    prompt: prompt.clone(),
-                    labels: options.iter().map(|o| o.0.clone()).collect(),
-                });
+            Action::OfferChoices { .. } if g.actions.choices => {
+                steps.extend(Step::offer_choices(s.channel, s.author, action));
             }
             Action::Boundary { text, .. } if g.actions.boundary_messages => {
                 steps.push(Step::BoundaryReply {

@@ -2,10 +2,9 @@
 
 use crate::bot::commands;
 use crate::bot::discord::rest::Rest;
+use crate::bot::launch::events::Handler;
 use crate::bot::launch::signals::StopSignals;
-use crate::bot::message::Handler;
 use crate::bot::shared::db::Memory;
-use crate::bot::shared::sync::lock;
 use crate::bot::shared::Shared;
 use crate::bot::tasks::reload;
 use crate::config::{load_all, CommandScope, Config, ConfigError, ReaderState};
@@ -280,8 +279,8 @@ async fn restore(shared: &Shared) {
     if let Some(open) = memory.read("read open choices", move |s| s.open_choices(now)).await {
         let n = open.len();
         for offer in open {
-            if let Some(offered) = crate::bot::buttons::offered_from_store(shared, &offer) {
-                shared.remember_choice(offer.message, offered);
+            if let Some(offered) = shared.offered_from_store(&offer) {
+                shared.conversations.remember_choice(offer.message, offered);
             }
         }
         if n > 0 {
@@ -291,14 +290,13 @@ async fn restore(shared: &Shared) {
     let window_ms = shared.config().engine.escalation.strike_window_secs as i64 * 1000;
     if let Some(struck) = memory.read("read struck members", move |s| s.struck_members(now - window_ms)).await {
         tracing::info!(members = struck.len(), "members with strikes in the window");
-        *lock(&shared.struck) = Some(struck.into_iter().collect());
+        shared.conversations.set_struck(struck.into_iter().collect());
     }
     if let Some(claims) = memory.read("read claims", |s| s.open_claims()).await {
         let n = claims.len();
-        let mut map = lock(&shared.claims);
         for c in claims {
             let key = (c.conversation.guild, c.conversation.channel, c.conversation.member);
-            map.insert(key, c.moderator);
+            shared.conversations.claim(key, c.moderator);
         }
         if n > 0 {
             tracing::info!(claims = n, "restored claims on open cases");

@@ -1,78 +1,44 @@
-//! What the running bot shares between event handlers.
+//! What the running bot shares between event handlers, and the one
+//! conversation-state service on it.
 //!
-//! Locks are plain `std` mutexes held for a few statements and never across
-//! an `.await` (see [`crate::bot::shared::sync::lock`]).
+//! What lives here: [`Shared`] (the configuration in force, the engine, the
+//! database, the REST sender) with the service the message path, the
+//! buttons, the commands and the sweeper all call to offer choices, note on
+//! a nudge, claim, schedule a follow-up and render a template for a member;
+//! [`conversations`] (the state behind it: nudges, claims, offered choices,
+//! follow-ups, strikes), [`order`] (each channel's messages judged in gateway order),
+//! [`db`] (the database wired into the shell), [`probes`] (what a benchmark
+//! or a test may switch on), the shell's one [`clock`] and one lock helper
+//! ([`sync`]).
+//!
+//! May import: [`discord`](crate::bot::discord) (steps, embeds, REST), and
+//! the crate's `config`, `core` and `store`; nothing else of the shell.
+//! Locks are held for a few statements and never across an `.await`.
 
 pub mod clock;
+pub mod conversations;
 pub mod db;
 pub mod order;
+pub mod probes;
 pub mod sync;
 
+pub use conversations::{ConversationKey, Conversations, FollowUp, NudgeRecord, OfferedChoice, MAX_NUDGES};
+
 use crate::bot::discord::execute;
-use crate::bot::discord::plan::Step;
-use crate::bot::discord::plan::{EarlierNudge, Embed};
 use crate::bot::discord::rest::Rest;
-use crate::bot::shared::clock::now_ms;
-use crate::bot::shared::db::Memory;
-use crate::bot::shared::sync::lock;
-use crate::config::{Config, GuildConfig};
+use crate::config::{load_all, Config, GuildConfig};
 use crate::core::engine::Engine;
-use crate::store::{Conversation, Event, EventKind};
-use std::collections::{HashMap, HashSet};
+use crate::core::policy::{render_choices, Action, UNKNOWN_ISSUE};
+use crate::core::template::Vars;
+use crate::store::{ChoiceOffer, Conversation, Event, EventKind};
+use clock::now_ms;
+use db::Memory;
+use probes::Probes;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-
-/// Most nudges remembered for editing; the oldest are forgotten first.
-pub const MAX_NUDGES: usize = 10_000;
-
-/// A nudge keel posted, kept so later escalations edit it.
-#[derive(Debug, Clone)]
-pub struct NudgeRecord {
-    /// Where and when, and for which level.
-    pub earlier: EarlierNudge,
-    /// The message the nudge was about.
-    pub about_message: u64,
-    /// The script's customer-facing line, rendered.
-    pub say: String,
-    /// What the nudge shows.
-    pub embed: Embed,
-}
-
-/// Choice buttons keel posted, kept until they are used or expire.
-#[derive(Debug, Clone)]
-pub struct OfferedChoice {
-    /// The server.
-    pub guild: u64,
-    /// The channel they were posted in.
-    pub channel: u64,
-    /// The only member who may choose.
-    pub customer: u64,
-    /// The choice set's name.
-    pub set: String,
-    /// The question, rendered.
-    pub prompt: String,
-    /// (label, reply, calls a person), rendered.
-    pub options: Vec<(String, String, bool)>,
-    /// When they stop working (Unix ms).
-    pub expires_ms: i64,
-}
-
-/// A follow-up keel owes a customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FollowUp {
-    /// The server.
-    pub guild: u64,
-    /// Where to ask.
-    pub channel: u64,
-    /// Whom to ask.
-    pub customer: u64,
-    /// When (Unix ms).
-    pub due_ms: i64,
-}
-
-/// The conversation a nudge is about: (guild, channel, author; 0 for the channel as a whole).
-pub type ConversationKey = (u64, u64, u64);
+use sync::lock;
 
 /// State shared by every handler.
 #[derive(Debug)]
@@ -83,32 +49,20 @@ pub struct Shared {
     pub config: RwLock<Arc<Config>>,
     /// The engine (analyzer, tracker, policy).
     pub engine: Mutex<Engine>,
-    /// Nudges that later escalations edit.
-    pub nudges: Mutex<HashMap<ConversationKey, NudgeRecord>>,
+    /// The state of conversations: nudges, claims, offered choices, follow-ups, strikes.
+    pub conversations: Conversations,
     /// Permission problems already reported: (guild, what failed).
-    pub reported: Mutex<HashSet<(u64, &'static str)>>,
+    reported: Mutex<HashSet<(u64, &'static str)>>,
     /// Guilds whose GUILD_CREATE has arrived (the cache knows them).
-    pub guilds_ready: Mutex<HashSet<u64>>,
+    guilds_ready: Mutex<HashSet<u64>>,
     /// Message events fully handled (judged and acted on, or ignored).
-    pub events_handled: AtomicU64,
-    /// Choice messages still open: message ID → what was offered.
-    pub choices: Mutex<HashMap<u64, OfferedChoice>>,
-    /// Follow-ups not yet asked.
-    pub followups: Mutex<Vec<FollowUp>>,
-    /// Conversations a moderator claimed: conversation → moderator.
-    pub claims: Mutex<HashMap<ConversationKey, u64>>,
-    /// When set (by a benchmark), the time each MESSAGE_CREATE reached the handler.
-    pub receipts: Mutex<Option<HashMap<u64, std::time::Instant>>>,
-    /// When set (by a test), the (channel, message) of each message judged, in the order judged.
-    pub judged: Mutex<Option<Vec<(u64, u64)>>>,
+    events_handled: AtomicU64,
+    /// What a benchmark or a test asked to note.
+    pub probes: Probes,
     /// Each channel's messages judged in the order Discord sent them.
-    pub order: Arc<crate::bot::shared::order::Order>,
+    pub order: Arc<order::Order>,
     /// keel's database, when open (always in `keel run`; tests may go without).
     pub memory: Option<Memory>,
-    /// (guild, member) that may have stored strikes: read from the database
-    /// at launch and grown with every strike since. A customer not in it is
-    /// not looked up (`None`: not known yet, always look up).
-    pub struck: Mutex<Option<HashSet<(u64, u64)>>>,
     /// How keel's own REST calls reach Discord (serenity's way unless `[discord]
     /// api_base` is set); counts the calls given up.
     pub rest: Rest,
@@ -121,31 +75,14 @@ impl Shared {
             config_path,
             config: RwLock::new(Arc::new(config)),
             engine: Mutex::new(engine),
-            nudges: Mutex::new(HashMap::new()),
+            conversations: Conversations::default(),
             reported: Mutex::new(HashSet::new()),
             guilds_ready: Mutex::new(HashSet::new()),
             events_handled: AtomicU64::new(0),
-            receipts: Mutex::new(None),
-            judged: Mutex::new(None),
+            probes: Probes::default(),
             order: Arc::default(),
-            choices: Mutex::new(HashMap::new()),
-            claims: Mutex::new(HashMap::new()),
-            followups: Mutex::new(Vec::new()),
             memory: None,
-            struck: Mutex::new(None),
             rest: Rest::default(),
-        }
-    }
-
-    /// Whether `member` of `guild` may have strikes stored (see [`Shared::struck`]).
-    pub fn may_have_strikes(&self, guild: u64, member: u64) -> bool {
-        lock(&self.struck).as_ref().is_none_or(|s| s.contains(&(guild, member)))
-    }
-
-    /// Notes a strike given to `member` of `guild`.
-    pub fn note_strike(&self, guild: u64, member: u64) {
-        if let Some(s) = lock(&self.struck).as_mut() {
-            s.insert((guild, member));
         }
     }
 
@@ -169,17 +106,6 @@ impl Shared {
         self.config().guilds.iter().find(|g| g.id == id).cloned()
     }
 
-    /// Remembers a nudge, forgetting the oldest beyond [`MAX_NUDGES`].
-    pub fn remember_nudge(&self, key: ConversationKey, record: NudgeRecord) {
-        let mut nudges = lock(&self.nudges);
-        if nudges.len() >= MAX_NUDGES && !nudges.contains_key(&key) {
-            if let Some(oldest) = nudges.iter().min_by_key(|(_, r)| r.earlier.posted_ms).map(|(k, _)| *k) {
-                nudges.remove(&oldest);
-            }
-        }
-        nudges.insert(key, record);
-    }
-
     /// Counts a message event as handled.
     pub fn handled(&self) {
         self.events_handled.fetch_add(1, Ordering::SeqCst);
@@ -190,39 +116,130 @@ impl Shared {
         self.events_handled.load(Ordering::SeqCst)
     }
 
-    /// Remembers choice buttons, forgetting expired ones.
-    pub fn remember_choice(&self, message: u64, offered: OfferedChoice) {
-        let mut choices = lock(&self.choices);
-        let now = offered.expires_ms;
-        if choices.len() >= MAX_NUDGES {
-            choices.retain(|_, c| c.expires_ms > now - 24 * 3_600_000);
-        }
-        choices.insert(message, offered);
+    /// A guild's GUILD_CREATE arrived: the cache knows it.
+    pub fn guild_ready(&self, guild: u64) {
+        lock(&self.guilds_ready).insert(guild);
     }
 
-    /// Schedules a follow-up, replacing one not yet asked for the same
-    /// customer and channel: in the database when there is one (so it
-    /// survives a restart; the sweeper reads it back when due), else in memory.
-    pub fn schedule_followup(&self, f: FollowUp) {
-        if let Some(memory) = &self.memory {
-            let conversation = Conversation::new(f.guild, f.channel, f.customer);
-            let at_ms = now_ms();
-            memory.record(vec![Event::new(conversation, at_ms, EventKind::FollowupScheduled { due_ms: f.due_ms })]);
-            return;
-        }
-        let mut all = lock(&self.followups);
-        all.retain(|o| !(o.guild == f.guild && o.channel == f.channel && o.customer == f.customer));
-        if all.len() < MAX_NUDGES {
-            all.push(f);
-        }
+    /// Whether a guild's GUILD_CREATE has arrived.
+    pub fn is_guild_ready(&self, guild: u64) -> bool {
+        lock(&self.guilds_ready).contains(&guild)
     }
 
-    /// Removes and returns the follow-ups due at `now_ms`.
-    pub fn take_due_followups(&self, now_ms: i64) -> Vec<FollowUp> {
-        let mut all = lock(&self.followups);
-        let (due, later): (Vec<FollowUp>, Vec<FollowUp>) = all.drain(..).partition(|f| f.due_ms <= now_ms);
-        *all = later;
-        due
+    /// Loads the configuration again and swaps it in if it is valid; returns the
+    /// problems otherwise.
+    pub fn reload(&self) -> Result<(), Vec<String>> {
+        let loaded = load_all(self.config_path.as_deref())
+            .map_err(|e| e.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
+        if loaded.config.context != self.config().context {
+            tracing::warn!("[context] changed: the context reader's files and settings apply at the next restart");
+        }
+        {
+            let mut engine = lock(&self.engine);
+            engine.set_analyzer(Arc::new(loaded.analyzer));
+            engine.set_policy(loaded.config.engine.policy.clone());
+            engine.set_escalation(loaded.config.engine.escalation.clone());
+        }
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded.config);
+        Ok(())
+    }
+
+    /// True the first time a problem is reported for (guild, what).
+    pub fn first_report(&self, guild: u64, what: &'static str) -> bool {
+        lock(&self.reported).insert((guild, what))
+    }
+}
+
+/// The `{user}` and `{issue}` of a member's conversation (`there` and the
+/// unknown issue without a member), with `{channel}`.
+fn vars_of(engine: &mut Engine, channel: u64, member: Option<u64>) -> (String, String) {
+    match member {
+        Some(m) => (format!("<@{m}>"), engine.issue_label(channel, m)),
+        None => ("there".to_string(), UNKNOWN_ISSUE.to_string()),
+    }
+}
+
+impl Shared {
+    /// How long offered choices stay open (`[choices] expire_secs`, in ms).
+    pub fn choice_ttl_ms(&self) -> i64 {
+        lock(&self.engine).policy().choices.expire_secs as i64 * 1000
+    }
+
+    /// Runs `f` under the engine's lock with the template variables of
+    /// `member`'s conversation in `channel` (`{channel}` is `channel_name`).
+    pub fn for_member<T>(
+        &self,
+        channel: u64,
+        member: Option<u64>,
+        channel_name: &str,
+        f: impl FnOnce(&Engine, &Vars<'_>) -> T,
+    ) -> T {
+        let mut engine = lock(&self.engine);
+        let (user, issue) = vars_of(&mut engine, channel, member);
+        f(&engine, &Vars { user: &user, issue: &issue, channel: channel_name })
+    }
+
+    /// The choice set `set` rendered for `member` (as an [`Action::OfferChoices`]);
+    /// `None` when the pack has no such set.
+    pub fn render_choice_set(&self, channel: u64, member: u64, set: &str, channel_name: &str) -> Option<Action> {
+        self.for_member(channel, Some(member), channel_name, |engine, vars| {
+            let s = engine.analyzer().pack().choice_sets.iter().find(|s| s.name == set)?;
+            Some(render_choices(s, vars))
+        })
+    }
+
+    /// Choice buttons offered earlier, as the bot shows them: the set rendered
+    /// anew from the phrase pack by its name (`None` when the pack no longer has it).
+    pub fn offered_from_store(&self, offer: &ChoiceOffer) -> Option<OfferedChoice> {
+        let c = offer.conversation;
+        let Action::OfferChoices { set, prompt, options } =
+            self.render_choice_set(c.channel, c.member, &offer.set, "")?
+        else {
+            return None;
+        };
+        Some(OfferedChoice {
+            guild: c.guild,
+            channel: c.channel,
+            customer: c.member,
+            set,
+            prompt,
+            options,
+            expires_ms: offer.expires_ms,
+        })
+    }
+
+    /// Choice buttons were posted as `message` at `at_ms`: remembered until
+    /// they are used or expire, and recorded in the database when `record`
+    /// (the message path records them with the rest of its batch).
+    #[allow(clippy::too_many_arguments)]
+    pub fn choices_posted(
+        &self,
+        guild: u64,
+        offer: &Action,
+        channel: u64,
+        customer: u64,
+        message: u64,
+        at_ms: i64,
+        record: bool,
+    ) {
+        let Action::OfferChoices { set, prompt, options } = offer else { return };
+        let expires_ms = at_ms + self.choice_ttl_ms();
+        if record {
+            if let Some(memory) = &self.memory {
+                let kind = EventKind::ChoiceOffered { set: set.clone(), message, expires_ms };
+                memory.record(vec![Event::new(Conversation::new(guild, channel, customer), at_ms, kind)]);
+            }
+        }
+        let offered = OfferedChoice {
+            guild,
+            channel,
+            customer,
+            set: set.clone(),
+            prompt: prompt.clone(),
+            options: options.clone(),
+            expires_ms,
+        };
+        self.conversations.remember_choice(message, offered);
     }
 
     /// Adds or replaces a field on the nudge about a conversation, if keel still knows it.
@@ -235,26 +252,39 @@ impl Shared {
         name: &str,
         value: &str,
     ) {
-        let key = (g.id, channel, author);
-        let step = {
-            let mut nudges = lock(&self.nudges);
-            let Some(record) = nudges.get_mut(&key) else { return };
-            record.embed.fields.retain(|f| f.0 != name);
-            record.embed.fields.push((name.to_string(), value.to_string()));
-            Step::Nudge {
-                channel: g.moderator_channel,
-                edit: Some(record.earlier.message),
-                embed: record.embed.clone(),
-                about: (channel, author),
-                buttons: true,
-                ping: None,
-            }
-        };
+        let Some(step) = self.conversations.note_on_nudge(g, channel, author, name, value) else { return };
         execute::run_logged(http, &self.rest, &step).await;
     }
 
-    /// True the first time a problem is reported for (guild, what).
-    pub fn first_report(&self, guild: u64, what: &'static str) -> bool {
-        lock(&self.reported).insert((guild, what))
+    /// A moderator claimed a conversation: recorded, and remembered so later nudges ping them.
+    pub fn claim(&self, key: ConversationKey, moderator: u64) {
+        if let Some(memory) = &self.memory {
+            let (guild, channel, member) = key;
+            let kind = EventKind::Claim { moderator };
+            memory.record(vec![Event::new(Conversation::new(guild, channel, member), now_ms(), kind)]);
+        }
+        self.conversations.claim(key, moderator);
+    }
+
+    /// Whether `member` of `guild` may have strikes stored (see [`Conversations`]).
+    pub fn may_have_strikes(&self, guild: u64, member: u64) -> bool {
+        self.conversations.may_have_strikes(guild, member)
+    }
+
+    /// Notes a strike given to `member` of `guild`.
+    pub fn note_strike(&self, guild: u64, member: u64) {
+        self.conversations.note_strike(guild, member);
+    }
+
+    /// Schedules a follow-up, replacing one not yet asked for the same
+    /// customer and channel: in the database when there is one (so it
+    /// survives a restart; the sweeper reads it back when due), else in memory.
+    pub fn schedule_followup(&self, f: FollowUp) {
+        if let Some(memory) = &self.memory {
+            let conversation = Conversation::new(f.guild, f.channel, f.customer);
+            memory.record(vec![Event::new(conversation, now_ms(), EventKind::FollowupScheduled { due_ms: f.due_ms })]);
+            return;
+        }
+        self.conversations.keep_followup(f);
     }
 }
