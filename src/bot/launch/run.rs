@@ -290,7 +290,7 @@ async fn restore(shared: &Shared) {
     let window_ms = shared.config().engine.escalation.strike_window_secs as i64 * 1000;
     if let Some(struck) = memory.read("read struck members", move |s| s.struck_members(now - window_ms)).await {
         tracing::info!(members = struck.len(), "members with strikes in the window");
-        shared.conversations.set_struck(struck.into_iter().collect());
+        shared.conversations.set_struck(struck);
     }
     if let Some(claims) = memory.read("read claims", |s| s.open_claims()).await {
         let n = claims.len();

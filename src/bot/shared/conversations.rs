@@ -3,8 +3,10 @@
 //! The message path, the buttons, the commands and the sweeper all call
 //! here to offer choices, remember and note on nudges, claim, schedule
 //! follow-ups and render a template for a member; none of them touches
-//! the maps directly. [`Conversations`] holds the maps (each its own lock,
-//! held for a few statements and never across an `.await`); the methods
+//! the maps directly. [`Conversations`] holds the maps: `DashMap`s, which
+//! lock one shard per operation, so handlers touching different
+//! conversations never wait on each other (no guard is held across an
+//! `.await`, nor while another operation on the same map runs); the methods
 //! that also need the engine or the database are on
 //! [`Shared`](crate::bot::shared::Shared).
 
@@ -13,8 +15,8 @@ use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
 use crate::bot::shared::sync::lock;
 use crate::config::GuildConfig;
 use crate::core::Level;
-use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use dashmap::{DashMap, DashSet};
+use std::sync::{Mutex, OnceLock};
 
 /// Most nudges remembered for editing; the oldest are forgotten first.
 pub const MAX_NUDGES: usize = 10_000;
@@ -110,43 +112,44 @@ pub struct PostedNudge<'a> {
     pub at_ms: i64,
 }
 
-/// The maps of conversation state, each behind its own lock.
+/// The maps of conversation state.
 #[derive(Debug, Default)]
 pub struct Conversations {
     /// Nudges that later escalations edit.
-    nudges: Mutex<HashMap<ConversationKey, NudgeRecord>>,
+    nudges: DashMap<ConversationKey, NudgeRecord>,
     /// Choice messages still open: message ID → what was offered.
-    choices: Mutex<HashMap<u64, OfferedChoice>>,
-    /// Follow-ups not yet asked (only without a database).
+    choices: DashMap<u64, OfferedChoice>,
+    /// Follow-ups not yet asked (only without a database): a short list
+    /// drained as a whole by the sweeper, so one plain mutex.
     followups: Mutex<Vec<FollowUp>>,
     /// Conversations a moderator claimed: conversation → moderator.
-    claims: Mutex<HashMap<ConversationKey, u64>>,
+    claims: DashMap<ConversationKey, u64>,
     /// (guild, member) that may have stored strikes: read from the database
     /// at launch and grown with every strike since. A customer not in it is
-    /// not looked up (`None`: not known yet, always look up).
-    struck: Mutex<Option<HashSet<(u64, u64)>>>,
+    /// not looked up (not set yet: always look up).
+    struck: OnceLock<DashSet<(u64, u64)>>,
 }
 
 impl Conversations {
     /// The nudge remembered for a conversation.
     pub fn nudge(&self, key: &ConversationKey) -> Option<NudgeRecord> {
-        lock(&self.nudges).get(key).cloned()
+        self.nudges.get(key).map(|r| r.clone())
     }
 
     /// Remembers a nudge, forgetting the oldest beyond [`MAX_NUDGES`].
     pub fn remember_nudge(&self, key: ConversationKey, record: NudgeRecord) {
-        let mut nudges = lock(&self.nudges);
-        if nudges.len() >= MAX_NUDGES && !nudges.contains_key(&key) {
-            if let Some(oldest) = nudges.iter().min_by_key(|(_, r)| r.earlier.posted_ms).map(|(k, _)| *k) {
-                nudges.remove(&oldest);
+        if self.nudges.len() >= MAX_NUDGES && !self.nudges.contains_key(&key) {
+            let oldest = self.nudges.iter().min_by_key(|r| r.earlier.posted_ms).map(|r| *r.key());
+            if let Some(oldest) = oldest {
+                self.nudges.remove(&oldest);
             }
         }
-        nudges.insert(key, record);
+        self.nudges.insert(key, record);
     }
 
     /// Replaces what a remembered nudge shows (after a click changed it).
     pub fn set_nudge_embed(&self, key: &ConversationKey, embed: &Embed) {
-        if let Some(r) = lock(&self.nudges).get_mut(key) {
+        if let Some(mut r) = self.nudges.get_mut(key) {
             r.embed = embed.clone();
         }
     }
@@ -154,7 +157,7 @@ impl Conversations {
     /// Remembers a nudge just posted or edited, at the level it shows, as the
     /// database remembers it; a note on a nudge keeps the level and line it had.
     pub fn nudge_posted(&self, key: ConversationKey, n: PostedNudge<'_>) {
-        let known = lock(&self.nudges).get(&key).map(|r| (r.earlier, r.say.clone()));
+        let known = self.nudges.get(&key).map(|r| (r.earlier, r.say.clone()));
         let known_earlier = known.as_ref().map(|k| k.0).or(n.earlier);
         let (say, level) = match n.shows {
             Some((say, level)) => (say.to_string(), level),
@@ -170,8 +173,7 @@ impl Conversations {
     /// The edit of the nudge about `message` saying the message was edited
     /// and no longer reads as hostile (once).
     pub fn defused_edit_note(&self, g: &GuildConfig, channel: u64, author: u64, message: u64) -> Option<Step> {
-        let nudges = lock(&self.nudges);
-        let r = nudges.get(&(g.id, channel, author)).filter(|r| r.about_message == message)?;
+        let r = self.nudges.get(&(g.id, channel, author)).filter(|r| r.about_message == message)?;
         let mut embed = r.embed.clone();
         if embed.description.contains("edited and no longer") {
             return None;
@@ -190,8 +192,7 @@ impl Conversations {
     /// The edit that adds or replaces a field on the nudge about a
     /// conversation (remembered with it), if keel still knows the nudge.
     pub fn note_on_nudge(&self, g: &GuildConfig, channel: u64, author: u64, name: &str, value: &str) -> Option<Step> {
-        let mut nudges = lock(&self.nudges);
-        let record = nudges.get_mut(&(g.id, channel, author))?;
+        let mut record = self.nudges.get_mut(&(g.id, channel, author))?;
         record.embed.fields.retain(|f| f.0 != name);
         record.embed.fields.push((name.to_string(), value.to_string()));
         Some(Step::Nudge {
@@ -206,44 +207,43 @@ impl Conversations {
 
     /// The moderator who claimed a conversation.
     pub fn claimed_by(&self, key: &ConversationKey) -> Option<u64> {
-        lock(&self.claims).get(key).copied()
+        self.claims.get(key).map(|m| *m)
     }
 
     /// Notes that `moderator` claimed a conversation.
     pub fn claim(&self, key: ConversationKey, moderator: u64) {
-        lock(&self.claims).insert(key, moderator);
+        self.claims.insert(key, moderator);
     }
 
     /// Forgets a conversation's claim (its case closed).
     pub fn unclaim(&self, key: &ConversationKey) {
-        lock(&self.claims).remove(key);
+        self.claims.remove(key);
     }
 
     /// The choice buttons open on a message.
     pub fn choice(&self, message: u64) -> Option<OfferedChoice> {
-        lock(&self.choices).get(&message).cloned()
+        self.choices.get(&message).map(|c| c.clone())
     }
 
     /// Remembers choice buttons, forgetting expired ones.
     pub fn remember_choice(&self, message: u64, offered: OfferedChoice) {
-        let mut choices = lock(&self.choices);
         let now = offered.expires_ms;
-        if choices.len() >= MAX_NUDGES {
-            choices.retain(|_, c| c.expires_ms > now - 24 * 3_600_000);
+        if self.choices.len() >= MAX_NUDGES {
+            self.choices.retain(|_, c| c.expires_ms > now - 24 * 3_600_000);
         }
-        choices.insert(message, offered);
+        self.choices.insert(message, offered);
     }
 
     /// Forgets the choice buttons on a message (used or stale).
     pub fn forget_choice(&self, message: u64) {
-        lock(&self.choices).remove(&message);
+        self.choices.remove(&message);
     }
 
     /// Removes and returns the choices expired at `now_ms`.
     pub fn take_expired_choices(&self, now_ms: i64) -> Vec<(u64, OfferedChoice)> {
-        let mut choices = lock(&self.choices);
-        let expired: Vec<u64> = choices.iter().filter(|(_, c)| c.expires_ms <= now_ms).map(|(id, _)| *id).collect();
-        expired.into_iter().filter_map(|id| choices.remove(&id).map(|c| (id, c))).collect()
+        let expired: Vec<u64> = self.choices.iter().filter(|c| c.expires_ms <= now_ms).map(|c| *c.key()).collect();
+        // Removed one by one: a click removing the same choice meanwhile wins, and it is not expired twice.
+        expired.into_iter().filter_map(|id| self.choices.remove(&id)).collect()
     }
 
     /// Keeps a follow-up in memory (without a database), replacing one not
@@ -266,18 +266,18 @@ impl Conversations {
 
     /// Whether `member` of `guild` may have strikes stored.
     pub fn may_have_strikes(&self, guild: u64, member: u64) -> bool {
-        lock(&self.struck).as_ref().is_none_or(|s| s.contains(&(guild, member)))
+        self.struck.get().is_none_or(|s| s.contains(&(guild, member)))
     }
 
     /// Notes a strike given to `member` of `guild`.
     pub fn note_strike(&self, guild: u64, member: u64) {
-        if let Some(s) = lock(&self.struck).as_mut() {
+        if let Some(s) = self.struck.get() {
             s.insert((guild, member));
         }
     }
 
-    /// The members with stored strikes, as read at launch.
-    pub fn set_struck(&self, struck: HashSet<(u64, u64)>) {
-        *lock(&self.struck) = Some(struck);
+    /// The members with stored strikes, as read at launch (once; later calls change nothing).
+    pub fn set_struck(&self, struck: impl IntoIterator<Item = (u64, u64)>) {
+        let _ = self.struck.set(struck.into_iter().collect());
     }
 }

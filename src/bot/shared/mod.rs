@@ -24,6 +24,9 @@ pub mod sync;
 
 pub use conversations::{ConversationKey, Conversations, FollowUp, NudgeRecord, OfferedChoice, MAX_NUDGES};
 
+use arc_swap::ArcSwap;
+use dashmap::DashSet;
+
 use crate::bot::discord::execute;
 use crate::bot::discord::rest::Rest;
 use crate::config::{load_all, Config, GuildConfig};
@@ -34,10 +37,9 @@ use crate::store::{ChoiceOffer, Conversation, Event, EventKind};
 use clock::now_ms;
 use db::Memory;
 use probes::Probes;
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use sync::lock;
 
 /// State shared by every handler.
@@ -45,16 +47,18 @@ use sync::lock;
 pub struct Shared {
     /// bot.toml, for reloads.
     pub config_path: Option<PathBuf>,
-    /// The configuration in force.
-    pub config: RwLock<Arc<Config>>,
-    /// The engine (analyzer, tracker, policy).
+    /// The configuration in force: read by every handler, replaced whole by a
+    /// reload, so an `ArcSwap` (a read is an atomic load, never a lock).
+    pub config: ArcSwap<Config>,
+    /// The engine (analyzer, tracker, policy): one `&mut` value, so one
+    /// mutex, held for a decision and never across an `.await`.
     pub engine: Mutex<Engine>,
     /// The state of conversations: nudges, claims, offered choices, follow-ups, strikes.
     pub conversations: Conversations,
     /// Permission problems already reported: (guild, what failed).
-    reported: Mutex<HashSet<(u64, &'static str)>>,
+    reported: DashSet<(u64, &'static str)>,
     /// Guilds whose GUILD_CREATE has arrived (the cache knows them).
-    guilds_ready: Mutex<HashSet<u64>>,
+    guilds_ready: DashSet<u64>,
     /// Message events fully handled (judged and acted on, or ignored).
     events_handled: AtomicU64,
     /// What a benchmark or a test asked to note.
@@ -73,11 +77,11 @@ impl Shared {
     pub fn new(config_path: Option<PathBuf>, config: Config, engine: Engine) -> Shared {
         Shared {
             config_path,
-            config: RwLock::new(Arc::new(config)),
+            config: ArcSwap::from_pointee(config),
             engine: Mutex::new(engine),
             conversations: Conversations::default(),
-            reported: Mutex::new(HashSet::new()),
-            guilds_ready: Mutex::new(HashSet::new()),
+            reported: DashSet::new(),
+            guilds_ready: DashSet::new(),
             events_handled: AtomicU64::new(0),
             probes: Probes::default(),
             order: Arc::default(),
@@ -98,7 +102,7 @@ impl Shared {
 
     /// The configuration in force.
     pub fn config(&self) -> Arc<Config> {
-        self.config.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.config.load_full()
     }
 
     /// The settings of a guild keel works in.
@@ -118,12 +122,12 @@ impl Shared {
 
     /// A guild's GUILD_CREATE arrived: the cache knows it.
     pub fn guild_ready(&self, guild: u64) {
-        lock(&self.guilds_ready).insert(guild);
+        self.guilds_ready.insert(guild);
     }
 
     /// Whether a guild's GUILD_CREATE has arrived.
     pub fn is_guild_ready(&self, guild: u64) -> bool {
-        lock(&self.guilds_ready).contains(&guild)
+        self.guilds_ready.contains(&guild)
     }
 
     /// Loads the configuration again and swaps it in if it is valid; returns the
@@ -140,13 +144,13 @@ impl Shared {
             engine.set_policy(loaded.config.engine.policy.clone());
             engine.set_escalation(loaded.config.engine.escalation.clone());
         }
-        *self.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded.config);
+        self.config.store(Arc::new(loaded.config));
         Ok(())
     }
 
     /// True the first time a problem is reported for (guild, what).
     pub fn first_report(&self, guild: u64, what: &'static str) -> bool {
-        lock(&self.reported).insert((guild, what))
+        self.reported.insert((guild, what))
     }
 }
 
