@@ -62,3 +62,6 @@ pub async fn judge(shared: &Shared, ctx: &Context, m: Incoming<'_>, ticket: Opti
         record::remember(shared, &p, &j, &executed);
     }
 }
+
+#[cfg(test)]
+mod tests;
