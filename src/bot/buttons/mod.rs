@@ -5,7 +5,11 @@
 //! who clicked, and hands the click to [`choice`] (a customer's option),
 //! [`followup`] (a customer's answer to a follow-up) or [`nudge`] (a
 //! moderator's button on a nudge, and the choice-set menu it opens);
-//! [`respond`] answers the interaction. A `custom_id` carries no trust: who
+//! [`respond`] answers the interaction. A nudge button's click is worked
+//! out as data ([`respond::Clicked`]: the answer, the events, the steps,
+//! by [`nudge::clicked`]) and then carried out; the customers' clicks,
+//! whose next step depends on what the database says and on what a step
+//! posted, still do their work as they go. A `custom_id` carries no trust: who
 //! clicked is taken from Discord's interaction data and checked against the
 //! guild's configuration before anything happens.
 //!
@@ -85,3 +89,6 @@ fn guild_of_channel(shared: &Shared, ctx: &Context, channel: u64) -> Option<Guil
         })
         .cloned()
 }
+
+#[cfg(test)]
+mod tests;

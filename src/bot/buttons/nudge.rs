@@ -5,9 +5,9 @@
 //! A nudge keel posted before it restarted is rebuilt from the database's
 //! reference and the clicked message itself (which is the nudge).
 
-use crate::bot::buttons::respond::{self, STALE};
-use crate::bot::discord::custom_id::{Component, NudgeAction};
-use crate::bot::discord::execute::{self, embed, nudge_buttons};
+use crate::bot::buttons::respond::{self, Answer, Clicked, STALE};
+use crate::bot::discord::custom_id::NudgeAction;
+use crate::bot::discord::execute;
 use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
 use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::sync::lock;
@@ -15,11 +15,7 @@ use crate::bot::shared::{NudgeRecord, Shared};
 use crate::config::GuildConfig;
 use crate::core::policy::{Action, ChoicesRefused};
 use crate::store::{Conversation, Event, EventKind};
-use serenity::all::{
-    ComponentInteraction, ComponentInteractionDataKind, Context, CreateActionRow, CreateAllowedMentions,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateSelectMenu, CreateSelectMenuKind,
-    CreateSelectMenuOption,
-};
+use serenity::all::{ComponentInteraction, ComponentInteractionDataKind, Context, CreateInteractionResponseMessage};
 
 /// A nudge keel posted before it restarted, from the database's reference
 /// and the clicked message itself (which is the nudge); remembered again so
@@ -70,74 +66,70 @@ pub async fn nudge(
         Some(r) => Some(r),
         None => nudge_from_store(shared, ci, g.id, channel, author).await,
     };
-    let Some(record) = record else {
-        return respond::ephemeral(&ctx.http, ci, "keel no longer knows this conversation (the nudge is too old).")
-            .await;
+    let clicked = match record {
+        Some(record) => clicked(shared, g, &record, action, (channel, author), ci.user.id.get(), now_ms()),
+        None => Clicked::ephemeral("keel no longer knows this conversation (the nudge is too old)."),
     };
-    let clicker = ci.user.id.get();
+    respond::carry_out(shared, &ctx.http, ci, clicked).await;
+}
+
+/// What `clicker`'s click on `action` of the nudge `record` about (channel,
+/// customer) comes to at `at_ms`; notes the claim or the false alarm on the way.
+pub fn clicked(
+    shared: &Shared,
+    g: &GuildConfig,
+    record: &NudgeRecord,
+    action: NudgeAction,
+    (channel, author): (u64, u64),
+    clicker: u64,
+    at_ms: i64,
+) -> Clicked {
+    let key = (g.id, channel, author);
     let conversation = Conversation::new(g.id, channel, author);
     match action {
         NudgeAction::Claim => {
-            shared.claim(key, clicker);
+            shared.conversations.claim(key, clicker);
             let mut e = record.embed.clone();
             e.fields.retain(|f| f.0 != "Claimed by");
             e.fields.push(("Claimed by".into(), format!("<@{clicker}>")));
             shared.conversations.set_nudge_embed(&key, &e);
-            let msg =
-                CreateInteractionResponseMessage::new().embed(embed(&e)).components(nudge_buttons((channel, author)));
-            respond::update(&ctx.http, ci, msg).await;
+            Clicked {
+                answer: Answer::Nudge { embed: e, buttons: Some((channel, author)) },
+                events: vec![Event::new(conversation, at_ms, EventKind::Claim { moderator: clicker })],
+                steps: Vec::new(),
+            }
         }
         NudgeAction::Acknowledge => {
-            respond::ephemeral(&ctx.http, ci, &format!("Posting the acknowledgement in <#{channel}>.")).await;
             let text = format!("{}\n— the support team", record.say);
-            let step = Step::Say { channel, text, mention: (author != 0).then_some(author) };
-            execute::run_logged(&ctx.http, &shared.rest, &step).await;
+            Clicked {
+                steps: vec![Step::Say { channel, text, mention: (author != 0).then_some(author) }],
+                ..Clicked::ephemeral(format!("Posting the acknowledgement in <#{channel}>."))
+            }
         }
         NudgeAction::OfferChoices => {
             let refused = lock(&shared.engine).choices_refused(channel, author);
             if let Some(why) = refused {
-                return respond::ephemeral(&ctx.http, ci, &choices_refused_text(author, why)).await;
+                return Clicked::ephemeral(choices_refused_text(author, why));
             }
-            let sets: Vec<CreateSelectMenuOption> = {
+            let sets: Vec<String> = {
                 let engine = lock(&shared.engine);
-                engine
-                    .analyzer()
-                    .pack()
-                    .choice_sets
-                    .iter()
-                    .take(25)
-                    .map(|s| CreateSelectMenuOption::new(&s.name, &s.name))
-                    .collect()
+                engine.analyzer().pack().choice_sets.iter().take(25).map(|s| s.name.clone()).collect()
             };
             if sets.is_empty() {
-                return respond::ephemeral(&ctx.http, ci, "The phrase pack has no choice sets.").await;
+                return Clicked::ephemeral("The phrase pack has no choice sets.");
             }
-            let menu = CreateSelectMenu::new(
-                Component::OfferSet { channel, author }.id(),
-                CreateSelectMenuKind::String { options: sets },
-            )
-            .placeholder("Choice set to offer");
-            let msg = CreateInteractionResponseMessage::new()
-                .content(format!("Which choices should <@{author}> get?"))
-                .components(vec![CreateActionRow::SelectMenu(menu)])
-                .ephemeral(true)
-                .allowed_mentions(CreateAllowedMentions::new().empty_users().empty_roles());
-            if let Err(e) = ci.create_response(&ctx.http, CreateInteractionResponse::Message(msg)).await {
-                tracing::warn!(error = %e, "cannot answer an interaction");
-            }
+            Clicked { answer: Answer::ChoiceSets { channel, author, sets }, events: Vec::new(), steps: Vec::new() }
         }
         NudgeAction::Boundary => {
-            respond::ephemeral(&ctx.http, ci, &format!("Posting the boundary message in <#{channel}>.")).await;
             let text = shared.for_member(channel, Some(author), "", |engine, vars| {
                 engine.analyzer().pack().boundaries[0].render(vars)
             });
-            let step = Step::BoundaryReply { channel, message: record.about_message, user: author, text };
-            execute::run_logged(&ctx.http, &shared.rest, &step).await;
+            Clicked {
+                steps: vec![Step::BoundaryReply { channel, message: record.about_message, user: author, text }],
+                ..Clicked::ephemeral(format!("Posting the boundary message in <#{channel}>."))
+            }
         }
         NudgeAction::FalseAlarm => {
-            if let Some(memory) = &shared.memory {
-                memory.record(vec![Event::new(conversation, now_ms(), EventKind::FalseAlarm { by: clicker })]);
-            }
             lock(&shared.engine).forgive(channel, author);
             let mut e = record.embed.clone();
             e.title = format!("False alarm — {}", e.title);
@@ -145,8 +137,11 @@ pub async fn nudge(
             e.fields.push(("Marked as a false alarm by".into(), format!("<@{clicker}>")));
             shared.conversations.set_nudge_embed(&key, &e);
             tracing::info!(guild = g.id, channel, author, moderator = clicker, "false alarm");
-            let msg = CreateInteractionResponseMessage::new().embed(embed(&e)).components(Vec::new());
-            respond::update(&ctx.http, ci, msg).await;
+            Clicked {
+                answer: Answer::Nudge { embed: e, buttons: None },
+                events: vec![Event::new(conversation, at_ms, EventKind::FalseAlarm { by: clicker })],
+                steps: Vec::new(),
+            }
         }
     }
 }

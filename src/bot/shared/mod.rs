@@ -260,16 +260,6 @@ impl Shared {
         execute::run_logged(http, &self.rest, &step).await;
     }
 
-    /// A moderator claimed a conversation: recorded, and remembered so later nudges ping them.
-    pub fn claim(&self, key: ConversationKey, moderator: u64) {
-        if let Some(memory) = &self.memory {
-            let (guild, channel, member) = key;
-            let kind = EventKind::Claim { moderator };
-            memory.record(vec![Event::new(Conversation::new(guild, channel, member), now_ms(), kind)]);
-        }
-        self.conversations.claim(key, moderator);
-    }
-
     /// Whether `member` of `guild` may have strikes stored (see [`Conversations`]).
     pub fn may_have_strikes(&self, guild: u64, member: u64) -> bool {
         self.conversations.may_have_strikes(guild, member)

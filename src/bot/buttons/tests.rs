@@ -1,0 +1,108 @@
+//! Nudge buttons as data: what a moderator's click comes to, without Discord.
+
+use super::nudge::clicked;
+use super::respond::Answer;
+use crate::bot::discord::custom_id::NudgeAction;
+use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
+use crate::bot::shared::{NudgeRecord, Shared};
+use crate::config::{load_all, GuildActions, GuildConfig};
+use crate::core::engine::Engine;
+use crate::core::Level;
+use crate::store::EventKind;
+use std::path::Path;
+use std::sync::Arc;
+
+fn shared() -> Shared {
+    let loaded = load_all(Some(&Path::new(env!("CARGO_MANIFEST_DIR")).join("bot.toml"))).expect("bundled bot.toml");
+    let engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
+    Shared::new(None, loaded.config, engine)
+}
+
+fn guild() -> GuildConfig {
+    GuildConfig {
+        id: 1,
+        moderator_channel: 2,
+        moderator_roles: vec![10],
+        staff_roles: vec![],
+        watch_channels: vec![3],
+        watch_categories: vec![],
+        actions: GuildActions::default(),
+    }
+}
+
+fn record() -> NudgeRecord {
+    NudgeRecord {
+        earlier: EarlierNudge { message: 50, posted_ms: 0, level: Level::Heated },
+        about_message: 40,
+        say: "Let's sort this out.".into(),
+        embed: Embed { title: "keel: heated conversation in #support".into(), ..Embed::default() },
+    }
+}
+
+#[test]
+fn nudge_clicks_come_to_an_answer_events_and_steps() {
+    struct Case {
+        name: &'static str,
+        action: NudgeAction,
+        author: u64,
+        check: fn(&Shared, &super::respond::Clicked),
+    }
+    let cases = [
+        Case {
+            name: "claim: the nudge says who, the claim is noted and recorded",
+            action: NudgeAction::Claim,
+            author: 7,
+            check: |shared, c| {
+                let Answer::Nudge { embed, buttons } = &c.answer else { panic!("{c:?}") };
+                assert!(embed.fields.contains(&("Claimed by".into(), "<@9>".into())), "{embed:?}");
+                assert_eq!(*buttons, Some((3, 7)));
+                assert_eq!(c.events[0].kind, EventKind::Claim { moderator: 9 });
+                assert_eq!(shared.conversations.claimed_by(&(1, 3, 7)), Some(9));
+            },
+        },
+        Case {
+            name: "acknowledge: the script's line posted for the customer",
+            action: NudgeAction::Acknowledge,
+            author: 7,
+            check: |_, c| {
+                assert_eq!(c.answer, Answer::Ephemeral("Posting the acknowledgement in <#3>.".into()));
+                let want =
+                    Step::Say {
+                        channel: 3, text: "Let's sort this out.\n— the support team".into(), mention: Some(7)
+                    };
+                assert_eq!(c.steps, [want]);
+            },
+        },
+        Case {
+            name: "acknowledge on a channel-wide nudge pings nobody",
+            action: NudgeAction::Acknowledge,
+            author: 0,
+            check: |_, c| assert!(matches!(c.steps[..], [Step::Say { mention: None, .. }]), "{c:?}"),
+        },
+        Case {
+            name: "boundary: the tier-1 message replies to the nudged message",
+            action: NudgeAction::Boundary,
+            author: 7,
+            check: |_, c| {
+                assert!(matches!(&c.steps[..], [Step::BoundaryReply { message: 40, user: 7, .. }]), "{c:?}");
+            },
+        },
+        Case {
+            name: "false alarm: the nudge closes without buttons, and it is recorded",
+            action: NudgeAction::FalseAlarm,
+            author: 7,
+            check: |_, c| {
+                let Answer::Nudge { embed, buttons } = &c.answer else { panic!("{c:?}") };
+                assert!(embed.title.starts_with("False alarm — keel:"), "{}", embed.title);
+                assert_eq!(*buttons, None);
+                assert_eq!(c.events[0].kind, EventKind::FalseAlarm { by: 9 });
+            },
+        },
+    ];
+    for case in cases {
+        let shared = shared();
+        let c = clicked(&shared, &guild(), &record(), case.action, (3, case.author), 9, 1_000);
+        (case.check)(&shared, &c);
+        assert!(c.events.iter().all(|e| e.at_ms == 1_000), "{}", case.name);
+    }
+}
