@@ -24,5 +24,7 @@ pub mod launch;
 pub mod message;
 pub mod shared;
 pub mod tasks;
+#[cfg(test)]
+mod testing;
 
 pub use launch::{run, BotError};

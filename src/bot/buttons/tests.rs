@@ -5,30 +5,9 @@ use super::respond::Answer;
 use crate::bot::discord::custom_id::NudgeAction;
 use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
 use crate::bot::shared::{NudgeRecord, Shared};
-use crate::config::{load_all, GuildActions, GuildConfig};
-use crate::core::engine::Engine;
+use crate::bot::testing::{guild, shared};
 use crate::core::Level;
 use crate::store::EventKind;
-use std::path::Path;
-use std::sync::Arc;
-
-fn shared() -> Shared {
-    let loaded = load_all(Some(&Path::new(env!("CARGO_MANIFEST_DIR")).join("bot.toml"))).expect("bundled bot.toml");
-    let engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
-    Shared::new(None, loaded.config, engine)
-}
-
-fn guild() -> GuildConfig {
-    GuildConfig {
-        id: 1,
-        moderator_channel: 2,
-        moderator_roles: vec![10],
-        staff_roles: vec![],
-        watch_channels: vec![3],
-        watch_categories: vec![],
-        actions: GuildActions::default(),
-    }
-}
 
 fn record() -> NudgeRecord {
     NudgeRecord {

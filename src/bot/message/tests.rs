@@ -6,28 +6,8 @@ use super::decide::decide;
 use super::prepare::Prepared;
 use crate::bot::discord::members::Protected;
 use crate::bot::discord::plan::Step;
-use crate::config::{load_all, GuildActions, GuildConfig};
-use crate::core::engine::Engine;
+use crate::bot::testing::{engine, guild};
 use crate::core::{Level, Role};
-use std::path::Path;
-use std::sync::Arc;
-
-fn engine() -> Engine {
-    let loaded = load_all(Some(&Path::new(env!("CARGO_MANIFEST_DIR")).join("bot.toml"))).expect("bundled bot.toml");
-    Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine)
-}
-
-fn guild() -> GuildConfig {
-    GuildConfig {
-        id: 1,
-        moderator_channel: 2,
-        moderator_roles: vec![10],
-        staff_roles: vec![20],
-        watch_channels: vec![3],
-        watch_categories: vec![],
-        actions: GuildActions::default(),
-    }
-}
 
 fn prepared(message: u64, text: &str, protected: Option<Protected>) -> Prepared<'_> {
     Prepared {
