@@ -1,19 +1,19 @@
 //! A customer picked one of the options keel offered.
 //!
 //! The database decides when there is one: a restarted bot's buttons work,
-//! and a second click (in any process) is refused. The choice is noted on
-//! the moderators' nudge; an option that calls a person calls the
-//! moderators, any other schedules a follow-up.
+//! and a second click (in any process) is refused. Then [`chosen`] works
+//! out what the pick comes to: the choice is noted on the moderators'
+//! nudge; an option that calls a person calls the moderators, any other
+//! schedules a follow-up.
 
-use crate::bot::buttons::respond::{self, STALE};
-use crate::bot::discord::execute::{self, disabled_buttons};
+use crate::bot::buttons::respond::{self, Answer, Clicked, STALE};
 use crate::bot::discord::plan::Step;
 use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::conversations::EXPIRED_NOTE;
 use crate::bot::shared::{FollowUp, OfferedChoice, Shared};
 use crate::config::GuildConfig;
 use crate::store::{Chosen, Conversation, Event, EventKind};
-use serenity::all::{ComponentInteraction, Context, CreateInteractionResponseMessage};
+use serenity::all::{ComponentInteraction, Context};
 
 /// What the database says about a click on choice buttons.
 enum Stored {
@@ -86,28 +86,48 @@ pub async fn choice(
         (Stored::NoAnswer | Stored::Unknown, None) => (None, false),
     };
     shared.conversations.forget_choice(message);
-    let Some(offered) = offered.filter(|o| option < o.options.len()) else {
-        return respond::ephemeral(&ctx.http, ci, STALE).await;
+    let clicked = match offered.filter(|o| option < o.options.len()) {
+        Some(offered) => chosen(shared, g, &offered, option, expired, now_ms()),
+        None => Clicked::ephemeral(STALE),
     };
-    let ids = offered.button_ids();
+    respond::carry_out(shared, &ctx.http, ci, clicked).await;
+}
+
+/// What the customer's pick of `option` among `offered` comes to at `at_ms`
+/// (`expired`: the options had expired): the question updated with the
+/// buttons disabled, a note on the moderators' nudge, and either a
+/// follow-up scheduled or the moderators called (recorded once they are).
+pub fn chosen(
+    shared: &Shared,
+    g: &GuildConfig,
+    offered: &OfferedChoice,
+    option: usize,
+    expired: bool,
+    at_ms: i64,
+) -> Clicked {
+    let (channel, customer) = (offered.channel, offered.customer);
+    let buttons = offered.button_ids();
     if expired {
-        let msg = CreateInteractionResponseMessage::new()
-            .content(offered.expired_text())
-            .components(disabled_buttons(&ids, None));
-        respond::update(&ctx.http, ci, msg).await;
         let (name, value) = EXPIRED_NOTE;
-        shared.note_on_nudge(&ctx.http, g, offered.channel, customer, name, value).await;
-        return;
+        let note = shared.conversations.note_on_nudge(g, channel, customer, name, value);
+        return Clicked {
+            answer: Answer::Buttons { content: offered.expired_text(), buttons, chosen: None },
+            events: Vec::new(),
+            steps: note.into_iter().map(|s| (s, None)).collect(),
+        };
     }
-    let (label, reply, escalate) = &offered.options[option];
-    let text = format!("{}\n\n**<@{customer}> chose: {label}.** {reply}", offered.prompt);
-    let msg = CreateInteractionResponseMessage::new().content(text).components(disabled_buttons(&ids, Some(option)));
-    respond::update(&ctx.http, ci, msg).await;
-    shared.note_on_nudge(&ctx.http, g, offered.channel, customer, "Customer's choice", label).await;
+    let Some((label, reply, escalate)) = offered.options.get(option) else { return Clicked::ephemeral(STALE) };
+    let content = format!("{}\n\n**<@{customer}> chose: {label}.** {reply}", offered.prompt);
+    let mut steps: Vec<(Step, Option<Event>)> = shared
+        .conversations
+        .note_on_nudge(g, channel, customer, "Customer's choice", label)
+        .into_iter()
+        .map(|s| (s, None))
+        .collect();
     let followups = shared.config().followups.clone();
     if followups.enabled && !*escalate {
-        let due_ms = now_ms() + followups.delay_secs as i64 * 1000;
-        shared.schedule_followup(FollowUp { guild: g.id, channel: offered.channel, customer, due_ms });
+        let due_ms = at_ms + followups.delay_secs as i64 * 1000;
+        shared.schedule_followup(FollowUp { guild: g.id, channel, customer, due_ms });
     }
     if *escalate {
         let mentions: Vec<String> = g.moderator_roles.iter().map(|r| format!("<@&{r}>")).collect();
@@ -115,16 +135,12 @@ pub async fn choice(
             channel: g.moderator_channel,
             roles: g.moderator_roles.clone(),
             content: format!(
-                "{} <@{customer}> asked to talk to a person in <#{}> (choice: {label}).",
+                "{} <@{customer}> asked to talk to a person in <#{channel}> (choice: {label}).",
                 mentions.join(" "),
-                offered.channel
             ),
         };
-        if execute::run_logged(&ctx.http, &shared.rest, &step).await.is_some() {
-            if let Some(memory) = &shared.memory {
-                let c = Conversation::new(g.id, offered.channel, customer);
-                memory.record(vec![Event::new(c, now_ms(), EventKind::Escalation)]);
-            }
-        }
+        let called = Event::new(Conversation::new(g.id, channel, customer), at_ms, EventKind::Escalation);
+        steps.push((step, Some(called)));
     }
+    Clicked { answer: Answer::Buttons { content, buttons, chosen: Some(option) }, events: Vec::new(), steps }
 }

@@ -5,11 +5,12 @@
 //! who clicked, and hands the click to [`choice`] (a customer's option),
 //! [`followup`] (a customer's answer to a follow-up) or [`nudge`] (a
 //! moderator's button on a nudge, and the choice-set menu it opens);
-//! [`respond`] answers the interaction. A nudge button's click is worked
-//! out as data ([`respond::Clicked`]: the answer, the events, the steps,
-//! by [`nudge::clicked`]) and then carried out; the customers' clicks,
-//! whose next step depends on what the database says and on what a step
-//! posted, still do their work as they go. A `custom_id` carries no trust: who
+//! [`respond`] answers the interaction. A click is worked out as data
+//! ([`respond::Clicked`]: the answer, the events, the steps, by
+//! [`nudge::clicked`] and [`choice::chosen`]) once what it needs is read
+//! (the nudge or the offer, from memory or the database), then carried
+//! out. The follow-up answer and the choice-set pick still act as they
+//! go: what they remember depends on the message a step posted. A `custom_id` carries no trust: who
 //! clicked is taken from Discord's interaction data and checked against the
 //! guild's configuration before anything happens.
 //!

@@ -102,7 +102,7 @@ pub fn clicked(
         NudgeAction::Acknowledge => {
             let text = format!("{}\n— the support team", record.say);
             Clicked {
-                steps: vec![Step::Say { channel, text, mention: (author != 0).then_some(author) }],
+                steps: vec![(Step::Say { channel, text, mention: (author != 0).then_some(author) }, None)],
                 ..Clicked::ephemeral(format!("Posting the acknowledgement in <#{channel}>."))
             }
         }
@@ -125,7 +125,7 @@ pub fn clicked(
                 engine.analyzer().pack().boundaries[0].render(vars)
             });
             Clicked {
-                steps: vec![Step::BoundaryReply { channel, message: record.about_message, user: author, text }],
+                steps: vec![(Step::BoundaryReply { channel, message: record.about_message, user: author, text }, None)],
                 ..Clicked::ephemeral(format!("Posting the boundary message in <#{channel}>."))
             }
         }

@@ -6,7 +6,7 @@
 //! queued for the database and the steps are run.
 
 use crate::bot::discord::custom_id::Component;
-use crate::bot::discord::execute::{self, embed, nudge_buttons};
+use crate::bot::discord::execute::{self, disabled_buttons, embed, nudge_buttons};
 use crate::bot::discord::plan::{Embed, Step};
 use crate::bot::shared::Shared;
 use crate::store::Event;
@@ -23,8 +23,9 @@ pub struct Clicked {
     pub answer: Answer,
     /// What is recorded in the database (when keel has one).
     pub events: Vec<Event>,
-    /// What keel does in the server after answering.
-    pub steps: Vec<Step>,
+    /// What keel does in the server after answering, each step with the
+    /// event recorded once it has posted (the moderators called, say).
+    pub steps: Vec<(Step, Option<Event>)>,
 }
 
 impl Clicked {
@@ -47,6 +48,16 @@ pub enum Answer {
         /// The conversation whose buttons stay; `None`: no buttons.
         buttons: Option<(u64, u64)>,
     },
+    /// The clicked message's text replaced and its buttons (custom id,
+    /// label) disabled, the one at `chosen` marked as chosen.
+    Buttons {
+        /// The message's new text.
+        content: String,
+        /// The buttons, as (custom id, label).
+        buttons: Vec<(String, String)>,
+        /// The button marked as chosen.
+        chosen: Option<usize>,
+    },
     /// A menu (only the clicker sees) of the choice sets to offer in a conversation.
     ChoiceSets {
         /// The conversation's channel.
@@ -64,8 +75,12 @@ pub async fn carry_out(shared: &Shared, http: &Http, ci: &ComponentInteraction, 
     if let Some(memory) = &shared.memory {
         memory.record(clicked.events);
     }
-    for step in &clicked.steps {
-        execute::run_logged(http, &shared.rest, step).await;
+    for (step, recorded) in clicked.steps {
+        if execute::run_logged(http, &shared.rest, &step).await.is_some() {
+            if let (Some(memory), Some(event)) = (&shared.memory, recorded) {
+                memory.record(vec![event]);
+            }
+        }
     }
 }
 
@@ -76,6 +91,10 @@ pub async fn answer(http: &Http, ci: &ComponentInteraction, answer: Answer) {
         Answer::Nudge { embed: e, buttons } => {
             let components = buttons.map_or_else(Vec::new, nudge_buttons);
             update(http, ci, CreateInteractionResponseMessage::new().embed(embed(&e)).components(components)).await
+        }
+        Answer::Buttons { content, buttons, chosen } => {
+            let msg = CreateInteractionResponseMessage::new().content(content);
+            update(http, ci, msg.components(disabled_buttons(&buttons, chosen))).await
         }
         Answer::ChoiceSets { channel, author, sets } => {
             let options = sets.iter().map(|s| CreateSelectMenuOption::new(s, s)).collect();

@@ -49,21 +49,21 @@ fn nudge_clicks_come_to_an_answer_events_and_steps() {
                     Step::Say {
                         channel: 3, text: "Let's sort this out.\n— the support team".into(), mention: Some(7)
                     };
-                assert_eq!(c.steps, [want]);
+                assert_eq!(c.steps, [(want, None)]);
             },
         },
         Case {
             name: "acknowledge on a channel-wide nudge pings nobody",
             action: NudgeAction::Acknowledge,
             author: 0,
-            check: |_, c| assert!(matches!(c.steps[..], [Step::Say { mention: None, .. }]), "{c:?}"),
+            check: |_, c| assert!(matches!(c.steps[..], [(Step::Say { mention: None, .. }, None)]), "{c:?}"),
         },
         Case {
             name: "boundary: the tier-1 message replies to the nudged message",
             action: NudgeAction::Boundary,
             author: 7,
             check: |_, c| {
-                assert!(matches!(&c.steps[..], [Step::BoundaryReply { message: 40, user: 7, .. }]), "{c:?}");
+                assert!(matches!(&c.steps[..], [(Step::BoundaryReply { message: 40, user: 7, .. }, None)]), "{c:?}");
             },
         },
         Case {
@@ -84,4 +84,34 @@ fn nudge_clicks_come_to_an_answer_events_and_steps() {
         (case.check)(&shared, &c);
         assert!(c.events.iter().all(|e| e.at_ms == 1_000), "{}", case.name);
     }
+}
+
+#[test]
+fn a_customer_s_pick_comes_to_an_answer_and_steps() {
+    use super::choice::chosen;
+    use crate::bot::shared::OfferedChoice;
+    let offered = OfferedChoice {
+        guild: 1,
+        channel: 3,
+        customer: 7,
+        set: "reship-or-person".into(),
+        prompt: "What would help?".into(),
+        options: vec![("Reship".into(), "Reshipping.".into(), false), ("A person".into(), "Calling.".into(), true)],
+        expires_ms: 10_000,
+    };
+    let shared = shared();
+    shared.conversations.remember_nudge((1, 3, 7), record());
+    // A person: the moderators are called, and that is recorded once they are.
+    let c = chosen(&shared, &guild(), &offered, 1, false, 1_000);
+    let Answer::Buttons { content, buttons, chosen: Some(1) } = &c.answer else { panic!("{c:?}") };
+    assert_eq!(content, "What would help?\n\n**<@7> chose: A person.** Calling.");
+    assert_eq!(buttons.len(), 2);
+    assert!(matches!(&c.steps[0], (Step::Nudge { edit: Some(50), .. }, None)), "the nudge notes it: {c:?}");
+    let (Step::Escalate { channel: 2, content, .. }, Some(called)) = &c.steps[1] else { panic!("{c:?}") };
+    assert!(content.contains("<@7> asked to talk to a person in <#3> (choice: A person)."), "{content}");
+    assert_eq!(called.kind, EventKind::Escalation);
+    // Expired: the question says so, the nudge notes it, nothing else.
+    let c = chosen(&shared, &guild(), &offered, 0, true, 1_000);
+    assert!(matches!(&c.answer, Answer::Buttons { chosen: None, content, .. } if content.contains("have expired")));
+    assert_eq!(c.steps.len(), 1, "{c:?}");
 }
