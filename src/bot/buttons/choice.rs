@@ -6,7 +6,7 @@
 //! nudge; an option that calls a person calls the moderators, any other
 //! schedules a follow-up.
 
-use crate::bot::buttons::respond::{self, Answer, Clicked, STALE};
+use crate::bot::buttons::respond::{self, Answer, Clicked, Then, STALE};
 use crate::bot::discord::plan::Step;
 use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::conversations::EXPIRED_NOTE;
@@ -118,7 +118,7 @@ pub fn chosen(
     }
     let Some((label, reply, escalate)) = offered.options.get(option) else { return Clicked::ephemeral(STALE) };
     let content = format!("{}\n\n**<@{customer}> chose: {label}.** {reply}", offered.prompt);
-    let mut steps: Vec<(Step, Option<Event>)> = shared
+    let mut steps: Vec<(Step, Option<Then>)> = shared
         .conversations
         .note_on_nudge(g, channel, customer, "Customer's choice", label)
         .into_iter()
@@ -140,7 +140,7 @@ pub fn chosen(
             ),
         };
         let called = Event::new(Conversation::new(g.id, channel, customer), at_ms, EventKind::Escalation);
-        steps.push((step, Some(called)));
+        steps.push((step, Some(Then::Record(called))));
     }
     Clicked { answer: Answer::Buttons { content, buttons, chosen: Some(option) }, events: Vec::new(), steps }
 }

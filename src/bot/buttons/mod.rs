@@ -5,12 +5,15 @@
 //! who clicked, and hands the click to [`choice`] (a customer's option),
 //! [`followup`] (a customer's answer to a follow-up) or [`nudge`] (a
 //! moderator's button on a nudge, and the choice-set menu it opens);
-//! [`respond`] answers the interaction. A click is worked out as data
-//! ([`respond::Clicked`]: the answer, the events, the steps, by
-//! [`nudge::clicked`] and [`choice::chosen`]) once what it needs is read
-//! (the nudge or the offer, from memory or the database), then carried
-//! out. The follow-up answer and the choice-set pick still act as they
-//! go: what they remember depends on the message a step posted. A `custom_id` carries no trust: who
+//! [`respond`] answers the interaction. Each click is worked out as data
+//! once what it needs is read (the nudge, the offer or the follow-up, from
+//! memory or the database): an answer, events and steps, each step with
+//! what is done once it has posted ([`respond::Then`]: record an event,
+//! remember the nudge or the choice buttons it posted), by
+//! [`nudge::clicked`], [`choice::chosen`] and [`followup::answered`];
+//! [`respond::carry_out`] then answers, records and runs the steps. The
+//! follow-up is answered before the database is asked (Discord allows three
+//! seconds), as before. A `custom_id` carries no trust: who
 //! clicked is taken from Discord's interaction data and checked against the
 //! guild's configuration before anything happens.
 //!

@@ -5,9 +5,8 @@
 //! A nudge keel posted before it restarted is rebuilt from the database's
 //! reference and the clicked message itself (which is the nudge).
 
-use crate::bot::buttons::respond::{self, Answer, Clicked, STALE};
+use crate::bot::buttons::respond::{self, Answer, Clicked, Then, STALE};
 use crate::bot::discord::custom_id::NudgeAction;
-use crate::bot::discord::execute;
 use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
 use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::sync::lock;
@@ -182,7 +181,6 @@ pub async fn offer_set(
     let Action::OfferChoices { set, .. } = &action else { return };
     let text = format!("Offered `{set}` to <@{author}>.");
     respond::update(&ctx.http, ci, CreateInteractionResponseMessage::new().content(text).components(Vec::new())).await;
-    if let Some(id) = execute::run_logged(&ctx.http, &shared.rest, &step).await {
-        shared.choices_posted(g.id, &action, channel, author, id, now_ms(), true);
-    }
+    let then = Then::OfferPosted { guild: g.id, offer: action, channel, customer: author, at_ms: now_ms() };
+    respond::act(shared, &ctx.http, Vec::new(), vec![(step, Some(then))]).await;
 }

@@ -7,8 +7,10 @@
 
 use crate::bot::discord::custom_id::Component;
 use crate::bot::discord::execute::{self, disabled_buttons, embed, nudge_buttons};
-use crate::bot::discord::plan::{Embed, Step};
-use crate::bot::shared::Shared;
+use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
+use crate::bot::shared::{ConversationKey, NudgeRecord, Shared};
+use crate::core::policy::Action;
+use crate::core::Level;
 use crate::store::Event;
 use serenity::all::{
     ComponentInteraction, CreateActionRow, CreateAllowedMentions, CreateInteractionResponse,
@@ -23,9 +25,44 @@ pub struct Clicked {
     pub answer: Answer,
     /// What is recorded in the database (when keel has one).
     pub events: Vec<Event>,
-    /// What keel does in the server after answering, each step with the
-    /// event recorded once it has posted (the moderators called, say).
-    pub steps: Vec<(Step, Option<Event>)>,
+    /// What keel does in the server after answering, each step with what
+    /// is done once it has posted its message.
+    pub steps: Vec<(Step, Option<Then>)>,
+}
+
+/// What is done once a step has posted its message, with that message's ID.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Then {
+    /// Record an event (the moderators were called, say).
+    Record(Event),
+    /// Remember the posted nudge, so later escalations edit it.
+    RememberNudge {
+        /// The conversation it is about.
+        key: ConversationKey,
+        /// When it counts as posted (Unix ms).
+        posted_ms: i64,
+        /// The level it shows.
+        level: Level,
+        /// The message it is about.
+        about_message: u64,
+        /// The script's customer-facing line, rendered.
+        say: String,
+        /// What it shows.
+        embed: Embed,
+    },
+    /// Remember (and record) the posted choice buttons of an [`Action::OfferChoices`].
+    OfferPosted {
+        /// The server.
+        guild: u64,
+        /// The offer, rendered.
+        offer: Action,
+        /// The channel.
+        channel: u64,
+        /// The customer.
+        customer: u64,
+        /// When (Unix ms).
+        at_ms: i64,
+    },
 }
 
 impl Clicked {
@@ -72,13 +109,29 @@ pub enum Answer {
 /// Answers the interaction, records the events, then runs the steps.
 pub async fn carry_out(shared: &Shared, http: &Http, ci: &ComponentInteraction, clicked: Clicked) {
     answer(http, ci, clicked.answer).await;
+    act(shared, http, clicked.events, clicked.steps).await;
+}
+
+/// Records the events, then runs the steps, each followed by what is done once it has posted.
+pub async fn act(shared: &Shared, http: &Http, events: Vec<Event>, steps: Vec<(Step, Option<Then>)>) {
     if let Some(memory) = &shared.memory {
-        memory.record(clicked.events);
+        memory.record(events);
     }
-    for (step, recorded) in clicked.steps {
-        if execute::run_logged(http, &shared.rest, &step).await.is_some() {
-            if let (Some(memory), Some(event)) = (&shared.memory, recorded) {
-                memory.record(vec![event]);
+    for (step, then) in steps {
+        let Some(posted) = execute::run_logged(http, &shared.rest, &step).await else { continue };
+        match then {
+            None => {}
+            Some(Then::Record(event)) => {
+                if let Some(memory) = &shared.memory {
+                    memory.record(vec![event]);
+                }
+            }
+            Some(Then::RememberNudge { key, posted_ms, level, about_message, say, embed }) => {
+                let earlier = EarlierNudge { message: posted, posted_ms, level };
+                shared.conversations.remember_nudge(key, NudgeRecord { earlier, about_message, say, embed });
+            }
+            Some(Then::OfferPosted { guild, offer, channel, customer, at_ms }) => {
+                shared.choices_posted(guild, &offer, channel, customer, posted, at_ms, true);
             }
         }
     }

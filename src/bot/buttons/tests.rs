@@ -1,7 +1,7 @@
 //! Nudge buttons as data: what a moderator's click comes to, without Discord.
 
 use super::nudge::clicked;
-use super::respond::Answer;
+use super::respond::{Answer, Then};
 use crate::bot::discord::custom_id::NudgeAction;
 use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
 use crate::bot::shared::{NudgeRecord, Shared};
@@ -107,11 +107,35 @@ fn a_customer_s_pick_comes_to_an_answer_and_steps() {
     assert_eq!(content, "What would help?\n\n**<@7> chose: A person.** Calling.");
     assert_eq!(buttons.len(), 2);
     assert!(matches!(&c.steps[0], (Step::Nudge { edit: Some(50), .. }, None)), "the nudge notes it: {c:?}");
-    let (Step::Escalate { channel: 2, content, .. }, Some(called)) = &c.steps[1] else { panic!("{c:?}") };
+    let (Step::Escalate { channel: 2, content, .. }, Some(Then::Record(called))) = &c.steps[1] else { panic!("{c:?}") };
     assert!(content.contains("<@7> asked to talk to a person in <#3> (choice: A person)."), "{content}");
     assert_eq!(called.kind, EventKind::Escalation);
     // Expired: the question says so, the nudge notes it, nothing else.
     let c = chosen(&shared, &guild(), &offered, 0, true, 1_000);
     assert!(matches!(&c.answer, Answer::Buttons { chosen: None, content, .. } if content.contains("have expired")));
     assert_eq!(c.steps.len(), 1, "{c:?}");
+}
+
+#[test]
+fn a_follow_up_answer_comes_to_a_note_or_a_reopened_conversation() {
+    use super::followup::{answer, answered};
+    let shared = shared();
+    shared.conversations.remember_nudge((1, 3, 7), record());
+    let Answer::Buttons { content, buttons, chosen: Some(0) } = answer("Sorted?", true, 3, 7) else { panic!() };
+    assert_eq!(content, "Sorted?\n\n**Glad it's sorted, <@7> — thanks for letting us know.**");
+    assert_eq!(buttons.len(), 2);
+    // Resolved: recorded, and noted on the nudge.
+    let (events, steps) = answered(&shared, &guild(), true, (3, 7), Some(11), 60, 1_000);
+    assert!(matches!(&events[0].kind, EventKind::FollowupAnswered { followup: 11, answer } if answer == "resolved"));
+    assert!(matches!(&steps[..], [(Step::Nudge { edit: Some(50), .. }, None)]), "{steps:?}");
+    // Still needs help: a new nudge, remembered at tense once posted; nothing recorded without the follow-up's id.
+    let (events, steps) = answered(&shared, &guild(), false, (3, 7), None, 60, 1_000);
+    assert!(events.is_empty());
+    let [(Step::Nudge { channel: 2, edit: None, embed, .. }, Some(Then::RememberNudge { level, about_message, .. }))] =
+        &steps[..]
+    else {
+        panic!("{steps:?}")
+    };
+    assert_eq!(embed.title, "keel: follow-up — still needs help");
+    assert_eq!((*level, *about_message), (Level::Tense, 60));
 }

@@ -1,6 +1,6 @@
 //! `/keel case` and `/keel report`, and what they show as text: a case's
 //! summary and timeline for Discord, the same as a Markdown file, and the
-//! report (with [`chart`](crate::bot::commands::chart)). The text functions
+//! report (with [`chart`]). The text functions
 //! take no poise or serenity types, so they are testable without Discord.
 
 use crate::bot::commands::{answer, chart, guild, CommandError, Ctx, Reply};

@@ -1,7 +1,7 @@
 //! Starting and stopping the bot: one start ([`run::launch`]) and one
 //! shutdown path ([`run::Running::until`]).
 //!
-//! What lives here: [`run`] (configuration, token, client, background
+//! What lives here: [`run`](mod@run) (configuration, token, client, background
 //! tasks, what is restored after a restart, the one way the bot stops),
 //! [`events`] (serenity's event handler, handing each event on),
 //! [`signals`] (Ctrl-C and SIGTERM) and [`connection`] (saying once why

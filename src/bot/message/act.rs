@@ -2,8 +2,8 @@
 //!
 //! [`lookup`] finds what the plan depends on besides the judgement (an
 //! earlier nudge about the conversation, in memory or the database; who
-//! claimed it; an edit that defused a nudged message), [`plan`] turns the
-//! judgement into [`Step`]s (pure), and [`execute`] carries them out,
+//! claimed it; an edit that defused a nudged message), [`plan()`] turns the
+//! judgement into [`Step`]s (pure), and [`execute()`] carries them out,
 //! remembering what they posted (nudges to edit later, choice buttons) and
 //! reporting a missing permission once.
 
