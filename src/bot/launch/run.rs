@@ -182,7 +182,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     let mut rest = Rest::serenity();
     if let Some(base) = &loaded.config.discord.api_base {
         // serenity only uses a proxy with its own ratelimiter off; then keel's own
-        // sender waits out 429s for keel's steps (see bot::rest).
+        // sender waits out 429s for keel's steps (see bot::discord::rest).
         http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
         rest = Rest::proxy(base, token).map_err(|e| BotError::Client(e.to_string()))?;
     }
