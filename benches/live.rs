@@ -11,7 +11,7 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use keel::bot::run::launch;
+use keel::bot::launch::launch;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, FakeMember, World};
@@ -82,11 +82,11 @@ async fn run() {
     .expect("bot.toml");
     let bot = launch(Some(config), "fake-token").await.expect("bot starts");
     fake.wait_identified(Duration::from_secs(10)).await.expect("identified");
-    while !keel::bot::state::lock(&bot.shared.guilds_ready).contains(&w.guild_id) {
+    while !bot.shared.is_guild_ready(w.guild_id) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 
-    *keel::bot::state::lock(&bot.shared.receipts) = Some(HashMap::new());
+    bot.shared.probes.note_receipts();
     let support = w.channel("support").id;
     let mut sent_at: HashMap<u64, Instant> = HashMap::new();
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
@@ -115,7 +115,7 @@ async fn run() {
         })
         .collect();
     latencies.sort();
-    let receipts = keel::bot::state::lock(&bot.shared.receipts).take().unwrap_or_default();
+    let receipts = bot.shared.probes.take_receipts();
     let mut from_receipt: Vec<Duration> = fake
         .writes()
         .iter()

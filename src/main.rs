@@ -171,7 +171,7 @@ fn reader(config: &keel::config::Config) -> anyhow::Result<Option<Arc<ContextRea
 /// Logs to stderr through `tracing`, in colour only when stderr is a
 /// terminal; the level comes from `RUST_LOG` (default `info`). serenity's
 /// warning at every failed connection attempt is replaced by keel's one
-/// line per cause ([`keel::bot::connection`]).
+/// line per cause ([`keel::bot::launch::connection`]).
 fn init_logging() {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
@@ -181,7 +181,7 @@ fn init_logging() {
         tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
     tracing_subscriber::registry()
         .with(filter)
-        .with(keel::bot::connection::ConnectionLog::default())
+        .with(keel::bot::launch::connection::ConnectionLog::default())
         .with(output)
         .init();
 }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use keel::bot::run::launch;
+use keel::bot::launch::launch;
 use serde_json::Value;
 use support::fake_discord::{FakeDiscord, Recorded, World};
 use support::harness::{bot_toml, copy_phrases, wait_until, Harness, WAIT};
@@ -163,7 +163,7 @@ async fn phrase_files_reload_while_running() {
     .expect("write");
     let shared = h.bot.shared.clone();
     wait_until(move || {
-        let engine = keel::bot::state::lock(&shared.engine);
+        let engine = keel::bot::shared::sync::lock(&shared.engine);
         engine.analyzer().pack().entries().iter().any(|e| e.written == "flibbertigibbet")
     })
     .await;

@@ -252,7 +252,7 @@ async fn a_foreign_database_file_stops_keel_untouched() {
     let db = dir.path().join("keel.db");
     let garbage = b"these are somebody's notes, not a database\n".repeat(100);
     std::fs::write(&db, &garbage).expect("write");
-    let err = keel::bot::run::launch(Some(config), "fake-token").await.expect_err("keel refuses the file");
+    let err = keel::bot::launch::launch(Some(config), "fake-token").await.expect_err("keel refuses the file");
     let text = err.to_string();
     assert!(text.contains(&db.display().to_string()) && text.contains("not a SQLite database"), "{text}");
     assert_eq!(std::fs::read(&db).expect("read"), garbage, "the file is untouched");
@@ -335,10 +335,10 @@ async fn a_claim_outlives_a_restart_and_ends_with_the_case() {
 async fn a_newer_followup_replaces_the_pending_one() {
     let h = Harness::start(World::support_server()).await;
     let (guild, channel, bob) = (h.world().guild_id, h.channel("support"), h.user("bob"));
-    let now = keel::bot::memory::now_ms();
+    let now = keel::bot::shared::clock::now_ms();
     // Two resolutions in a row: the second one's follow-up is the one asked.
     for due_ms in [now + 1_000, now + 2_000] {
-        h.bot.shared.schedule_followup(keel::bot::state::FollowUp { guild, channel, customer: bob, due_ms });
+        h.bot.shared.schedule_followup(keel::bot::shared::FollowUp { guild, channel, customer: bob, due_ms });
     }
     let support = format!("/channels/{channel}/messages");
     let asks = |h: &Harness| {
@@ -350,7 +350,8 @@ async fn a_newer_followup_replaces_the_pending_one() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // Both due times have passed, with two sweeps to spare.
-    while keel::bot::memory::now_ms() < now + 2_000 + 2 * keel::bot::sweeper::INTERVAL.as_millis() as i64 {
+    while keel::bot::shared::clock::now_ms() < now + 2_000 + 2 * keel::bot::tasks::sweeper::INTERVAL.as_millis() as i64
+    {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(asks(&h), 1, "asked once: {:#?}", h.fake.writes());

@@ -3,7 +3,6 @@
 
 mod support;
 
-use keel::bot::state::lock;
 use support::fake_discord::World;
 use support::harness::{wait_until, Harness};
 
@@ -21,7 +20,7 @@ async fn a_burst_is_judged_in_the_order_discord_sent_it() {
     let h = Harness::start(World::support_server()).await;
     let shared = h.bot.shared.clone();
     wait_until(|| shared.order.is_listening()).await;
-    *lock(&shared.judged) = Some(Vec::new());
+    shared.probes.note_judged();
     let (support, billing) = (h.channel("support"), h.channel("billing"));
     let customers = [h.user("alice"), h.user("bob")];
     // Sent back to back, without waiting for keel: two channels, two customers each.
@@ -32,7 +31,7 @@ async fn a_burst_is_judged_in_the_order_discord_sent_it() {
         sent.push((channel, id));
     }
     wait_until(|| shared.handled_count() >= sent.len() as u64).await;
-    let judged = lock(&shared.judged).clone().expect("recording");
+    let judged = shared.probes.judged_so_far().expect("recording");
     assert_eq!(judged.len(), sent.len(), "every message was judged");
     for channel in [support, billing] {
         let order = |all: &[(u64, u64)]| -> Vec<u64> { all.iter().filter(|m| m.0 == channel).map(|m| m.1).collect() };

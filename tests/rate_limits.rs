@@ -1,5 +1,5 @@
 //! "A rate limit never loses an action": the live bot (with `[discord] api_base`, so keel's
-//! own sender in `bot::rest` handles 429s) against a fake Discord that answers 429, 5xx and
+//! own sender in `bot::discord::rest` handles 429s) against a fake Discord that answers 429, 5xx and
 //! lost answers on chosen routes, keeping rate-limit buckets shut for `retry_after`.
 //! Each test starts and stops its own fake; real waits are half a second or a second.
 

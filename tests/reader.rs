@@ -134,7 +134,7 @@ async fn the_live_bot_reads_customers_messages() {
     h.say("support", "sam", line).await;
     h.settle().await;
     let (customer, staff) = {
-        let engine = keel::bot::state::lock(&h.bot.shared.engine);
+        let engine = keel::bot::shared::sync::lock(&h.bot.shared.engine);
         assert!(engine.reader().is_some(), "the reader is loaded");
         (engine.tracker().recent_scores(support, alice), engine.tracker().recent_scores(support, sam))
     };

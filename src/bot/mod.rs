@@ -1,28 +1,30 @@
 //! The live bot: serenity's client around the core engine.
 //!
 //! Data flows one way: a gateway event is turned into a core
-//! [`Message`](crate::core::engine::Message), the engine decides, [`plan`]
-//! turns its actions into Discord operations for the server, and
-//! [`execute`] carries them out. Nothing here decides *whether* a
-//! conversation is heating up; that is the core's job.
+//! [`Message`](crate::core::engine::Message), the engine decides,
+//! [`discord::plan`] turns its actions into Discord operations for the
+//! server, and [`discord::execute`] carries them out. Nothing here decides
+//! *whether* a conversation is heating up; that is the core's job.
+//!
+//! ```text
+//! launch ──> message ─┐
+//!        ──> buttons ─┼──> shared ──> discord
+//!        ──> commands ┤
+//!        ──> tasks ───┘
+//! ```
+//!
+//! Each folder may import only those to its right (and the crate's
+//! `config`, `core` and `store`). `tools/module_cycles.py` checks that no two modules or
+//! folders import each other and that the shell never imports the CLI.
 
-pub mod chart;
+pub mod buttons;
 pub mod commands;
-pub mod components;
-pub mod connection;
-pub mod execute;
-pub mod handler;
-pub mod interactions;
-pub mod members;
-pub mod memory;
-pub mod order;
-pub mod plan;
-pub mod reload;
-pub mod rest;
-pub mod run;
-pub mod signals;
-pub mod state;
-pub mod sweeper;
-pub mod text;
+pub mod discord;
+pub mod launch;
+pub mod message;
+pub mod shared;
+pub mod tasks;
+#[cfg(test)]
+mod testing;
 
-pub use run::{run, BotError};
+pub use launch::{run, BotError};

@@ -1,7 +1,7 @@
 //! A running keel bot against a fake Discord, for end-to-end tests.
 
 use super::fake_discord::{FakeDiscord, Recorded, World};
-use keel::bot::run::{launch, Running};
+use keel::bot::launch::{launch, Running};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -73,7 +73,7 @@ impl Harness {
         let bot = launch(Some(config), "fake-token").await.expect("bot starts");
         fake.wait_identified(WAIT).await.expect("bot identifies");
         let guild = fake.world().guild_id;
-        wait_until(|| keel::bot::state::lock(&bot.shared.guilds_ready).contains(&guild)).await;
+        wait_until(|| bot.shared.is_guild_ready(guild)).await;
         Harness { fake, bot, dir, sent: 0 }
     }
 
@@ -139,7 +139,7 @@ impl Harness {
         bot.stop().await;
         let bot = launch(Some(dir.path().join("bot.toml")), "fake-token").await.expect("bot starts again");
         let guild = fake.world().guild_id;
-        wait_until(|| keel::bot::state::lock(&bot.shared.guilds_ready).contains(&guild)).await;
+        wait_until(|| bot.shared.is_guild_ready(guild)).await;
         Harness { fake, bot, dir, sent: 0 }
     }
 

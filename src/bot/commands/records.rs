@@ -1,9 +1,13 @@
-//! What `/keel case` and `/keel report` show, as text: a case's summary
-//! and timeline for Discord, the same as a Markdown file, and the report.
-//! No poise or serenity types, so it is testable without Discord.
+//! `/keel case` and `/keel report`, and what they show as text: a case's
+//! summary and timeline for Discord, the same as a Markdown file, and the
+//! report (with [`chart`]). The text functions
+//! take no poise or serenity types, so they are testable without Discord.
 
-use crate::bot::text::{truncate, CONTENT_MAX};
+use crate::bot::commands::{answer, chart, guild, CommandError, Ctx, Reply};
+use crate::bot::discord::text::{truncate, CONTENT_MAX};
+use crate::bot::shared::clock::now_ms;
 use crate::store::{Case, EventKind, Report, TimelineEntry};
+use serenity::all::{CreateAttachment, Member};
 use std::fmt::Write as _;
 use time::OffsetDateTime;
 
@@ -114,10 +118,85 @@ pub fn case_json(case: &Case) -> Vec<u8> {
 /// `/keel report`: the text of `keel report` in a code block, the chart's legend after it.
 pub fn report_text(r: &Report, days: u32, legend: &str) -> String {
     let mut body = Vec::new();
-    let _ = crate::cli::report::render(r, days, &mut body);
+    let _ = crate::store::report::text::render(r, days, &mut body);
     let body = String::from_utf8_lossy(&body);
     let room = CONTENT_MAX.saturating_sub(legend.len() + 12);
     format!("```\n{}\n```\n{legend}", truncate(body.trim_end(), room))
+}
+
+/// A member's latest case: summary and timeline, with the export as JSON and Markdown files.
+#[poise::command(slash_command, guild_only)]
+pub(super) async fn case(ctx: Ctx<'_>, #[description = "The member"] member: Member) -> Result<(), CommandError> {
+    let g = guild(&ctx)?;
+    let customer = member.user.id.get();
+    let Some(memory) = &ctx.data().memory else {
+        answer(ctx, Reply { text: "keel has no database open.".into(), steps: vec![] }).await?;
+        return Ok(());
+    };
+    // Discord allows three seconds for an answer: defer (ephemerally) while
+    // the writer catches up and the case is read.
+    ctx.defer_ephemeral().await?;
+    memory.flush(std::time::Duration::from_secs(2)).await;
+    let found = memory.read("read a case", move |s| s.case(g.id, customer)).await;
+    let reply = poise::CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(serenity::all::CreateAllowedMentions::new().empty_users().empty_roles());
+    let reply = match found {
+        None => reply.content("keel's database could not be read; see the log."),
+        Some(None) => reply.content(format!("keel has no case for <@{customer}> in this server.")),
+        Some(Some(c)) => {
+            let name = format!("keel-case-{}", c.summary.id);
+            reply
+                .content(case_text(&c))
+                .attachment(CreateAttachment::bytes(case_json(&c), format!("{name}.json")))
+                .attachment(CreateAttachment::bytes(case_markdown(&c).into_bytes(), format!("{name}.md")))
+        }
+    };
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+/// What happened here over the last days and what worked, with a chart.
+#[poise::command(slash_command, guild_only)]
+pub(super) async fn report(
+    ctx: Ctx<'_>,
+    #[description = "Days to cover (default 7)"]
+    #[min = 1]
+    #[max = 366]
+    days: Option<u32>,
+) -> Result<(), CommandError> {
+    let g = guild(&ctx)?;
+    let days = days.unwrap_or(7).clamp(1, 366);
+    let Some(memory) = &ctx.data().memory else {
+        answer(ctx, Reply { text: "keel has no database open.".into(), steps: vec![] }).await?;
+        return Ok(());
+    };
+    ctx.defer_ephemeral().await?;
+    let since_ms = now_ms().saturating_sub(i64::from(days) * crate::store::report::DAY_MS);
+    let found = memory.read("make a report", move |s| s.report(Some(g.id), since_ms)).await;
+    let reply = poise::CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(serenity::all::CreateAllowedMentions::new().empty_users().empty_roles());
+    let reply = match found {
+        None => reply.content("keel's database could not be read; see the log."),
+        Some(r) => {
+            let chart = {
+                let days_data = r.days.clone();
+                tokio::task::spawn_blocking(move || chart::days_png(&days_data, since_ms, days)).await
+            };
+            match chart.unwrap_or_else(|e| Err(e.to_string())) {
+                Ok(png) => reply
+                    .content(report_text(&r, days, chart::LEGEND))
+                    .attachment(CreateAttachment::bytes(png, "keel-report.png")),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot draw the report's chart");
+                    reply.content(report_text(&r, days, "(The chart could not be drawn; see the log.)"))
+                }
+            }
+        }
+    };
+    ctx.send(reply).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Who a member is to keel: customer, staff or moderator, and whether keel
 //! may ever time them out.
 //!
-//! Pure functions over plain facts extracted from serenity's cache, so the
-//! rules are testable without Discord.
+//! Pure functions over plain facts extracted from serenity's cache
+//! ([`from_cache`]), so the rules are testable without Discord.
 
 use crate::config::GuildConfig;
 use crate::core::Role;
+use serenity::all::{Guild, RoleId, UserId};
 
 /// What keel knows about a member when judging their message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,6 +21,22 @@ pub struct MemberFacts {
     pub is_admin: bool,
     /// The position of their highest role (0 for @everyone only).
     pub top_role_position: u16,
+}
+
+/// A member's facts from the cached guild (`roles` as the event or the
+/// member carries them), and the position of keel's own highest role.
+pub fn from_cache(guild: &Guild, user: UserId, roles: &[RoleId], bot: UserId) -> (MemberFacts, u16) {
+    let position =
+        |roles: &[RoleId]| roles.iter().filter_map(|r| guild.roles.get(r)).map(|r| r.position).max().unwrap_or(0);
+    let facts = MemberFacts {
+        user_id: user.get(),
+        roles: roles.iter().map(|r| r.get()).collect(),
+        is_owner: guild.owner_id == user,
+        is_admin: roles.iter().filter_map(|r| guild.roles.get(r)).any(|r| r.permissions.administrator()),
+        top_role_position: position(roles),
+    };
+    let bot_top = guild.members.get(&bot).map_or(0, |b| position(&b.roles));
+    (facts, bot_top)
 }
 
 /// Why keel must never time a member out, if it must not.

@@ -4,13 +4,13 @@
 //! means to ping, and carries a nonce with `enforce_nonce`, so a retry after a
 //! lost answer cannot post it twice. Each step is one or two REST [`Call`]s
 //! sent through [`Rest`], which waits out rate limits and retries 5xx and lost
-//! answers within a bounded time (see [`crate::bot::rest`] for which path
+//! answers within a bounded time (see [`crate::bot::discord::rest`] for which path
 //! handles what); a missing permission (403) is reported once per server and
 //! kind of step in the moderator channel and in the log, and keel carries on.
 
-use crate::bot::components::{Component, NudgeAction};
-use crate::bot::plan::{Embed, Step};
-use crate::bot::rest::{Call, Rest, RestError};
+use crate::bot::discord::custom_id::{Component, NudgeAction};
+use crate::bot::discord::plan::{Embed, Step};
+use crate::bot::discord::rest::{Call, Rest, RestError};
 use serenity::all::{
     ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateMessage,
     EditMember, EditMessage, GuildId, Http, MessageId, Nonce, Timestamp, UserId,
@@ -263,7 +263,7 @@ async fn attempt(http: &Http, rest: &Rest, step: &Step) -> Result<Option<u64>, R
 }
 
 /// Carries out one step through `rest` (which retries rate limits, 5xx and lost answers,
-/// see [`crate::bot::rest`]). A step given up is logged here, once, with where it acted.
+/// see [`crate::bot::discord::rest`]). A step given up is logged here, once, with where it acted.
 pub async fn run(http: &Http, rest: &Rest, step: &Step) -> Outcome {
     match attempt(http, rest, step).await {
         Ok(id) => Outcome::Done(id),
@@ -273,6 +273,18 @@ pub async fn run(http: &Http, rest: &Rest, step: &Step) -> Outcome {
             Outcome::GaveUp(e.to_string())
         }
         Err(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+/// Carries out one step, logging a refusal or failure; the new message's ID when it posted one.
+pub async fn run_logged(http: &Http, rest: &Rest, step: &Step) -> Option<u64> {
+    match run(http, rest, step).await {
+        Outcome::Done(id) => id,
+        Outcome::GaveUp(_) => None,
+        Outcome::Forbidden(e) | Outcome::Failed(e) => {
+            tracing::warn!(error = %e, "could not {}", describe(step));
+            None
+        }
     }
 }
 

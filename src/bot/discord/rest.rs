@@ -1,6 +1,6 @@
 //! How keel's REST calls reach Discord, and what happens when Discord says "not now".
 //!
-//! Every step [`execute`](crate::bot::execute) carries out is made of [`Call`]s: a serenity
+//! Every step [`execute`](crate::bot::discord::execute) carries out is made of [`Call`]s: a serenity
 //! [`Request`] (route, method, JSON body from serenity's builder, audit-log reason). One
 //! representation, two ways to send it, chosen once at launch:
 //!
@@ -249,7 +249,7 @@ fn error_message(body: &[u8]) -> String {
     serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v.get("message").and_then(serde_json::Value::as_str).map(str::to_string))
-        .unwrap_or_else(|| crate::bot::text::truncate(&text, 200))
+        .unwrap_or_else(|| crate::bot::discord::text::truncate(&text, 200))
 }
 
 /// keel's own sender for the `api_base` path.

@@ -5,7 +5,7 @@
 /// keel, so it can neither ping anyone nor break an embed's formatting.
 ///
 /// ```
-/// assert_eq!(keel::bot::text::escape("@everyone **hi**"), "@\u{200b}everyone \\*\\*hi\\*\\*");
+/// assert_eq!(keel::bot::discord::text::escape("@everyone **hi**"), "@\u{200b}everyone \\*\\*hi\\*\\*");
 /// ```
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
@@ -37,7 +37,7 @@ pub fn truncate(text: &str, max: usize) -> String {
 /// A sparkline of scores in [0, 1], oldest first (`▁▂▃▅▇`).
 ///
 /// ```
-/// assert_eq!(keel::bot::text::sparkline(&[0.0, 0.5, 1.0]), "▁▅█");
+/// assert_eq!(keel::bot::discord::text::sparkline(&[0.0, 0.5, 1.0]), "▁▅█");
 /// ```
 pub fn sparkline(scores: &[f32]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

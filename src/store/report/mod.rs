@@ -5,6 +5,9 @@
 //! alarms) or opened (resolution) in the period. A false alarm is held
 //! against every category and phrase that counted in the case, so the
 //! phrases most often behind false alarms rise to the top as tuning hints.
+//! [`text`] renders a report for people.
+
+pub mod text;
 
 use crate::store::codec::to_sql;
 use crate::store::{Store, StoreError};

@@ -7,8 +7,8 @@
 //! where the owner switched an action off). Keeping it pure makes every rule
 //! testable without Discord; `execute` only carries the steps out.
 
-use crate::bot::members::Protected;
-use crate::bot::text::{escape, jump_link, truncate, DESCRIPTION_MAX, FIELD_MAX};
+use crate::bot::discord::members::Protected;
+use crate::bot::discord::text::{escape, jump_link, truncate, DESCRIPTION_MAX, FIELD_MAX};
 use crate::config::GuildConfig;
 use crate::core::policy::{Action, NudgeScope};
 use crate::core::Level;
@@ -127,6 +127,18 @@ pub enum Step {
 }
 
 impl Step {
+    /// The choice buttons for an [`Action::OfferChoices`], for `customer` in `channel`.
+    pub fn offer_choices(channel: u64, customer: u64, action: &Action) -> Option<Step> {
+        let Action::OfferChoices { set, prompt, options } = action else { return None };
+        Some(Step::OfferChoices {
+            channel,
+            customer,
+            set: set.clone(),
+            prompt: prompt.clone(),
+            labels: options.iter().map(|o| o.0.clone()).collect(),
+        })
+    }
+
     /// True for steps the customer sees or feels (in their channel or on their account).
     pub fn faces_customer(&self) -> bool {
         matches!(
@@ -261,14 +273,8 @@ pub fn plan(s: &Situation<'_>, actions: &[Action]) -> Vec<Step> {
                     });
                 }
             }
-            Action::OfferChoices { set, prompt, options } if g.actions.choices => {
-                steps.push(Step::OfferChoices {
-                    channel: s.channel,
-                    customer: s.author,
-                    set: set.clone(),
-                    prompt: prompt.clone(),
-                    labels: options.iter().map(|o| o.0.clone()).collect(),
-                });
+            Action::OfferChoices { .. } if g.actions.choices => {
+                steps.extend(Step::offer_choices(s.channel, s.author, action));
             }
             Action::Boundary { text, .. } if g.actions.boundary_messages => {
                 steps.push(Step::BoundaryReply {
@@ -311,7 +317,7 @@ pub fn plan(s: &Situation<'_>, actions: &[Action]) -> Vec<Step> {
                 steps.push(Step::Escalate {
                     channel: g.moderator_channel,
                     roles: g.moderator_roles.clone(),
-                    content: truncate(&content, crate::bot::text::CONTENT_MAX),
+                    content: truncate(&content, crate::bot::discord::text::CONTENT_MAX),
                 });
             }
             // Everything else is switched off for this server.

@@ -6,13 +6,12 @@
 //! moderators' nudge, so nobody clicks a dead button or waits on an answer
 //! that will not come.
 
-use crate::bot::components::Component;
-use crate::bot::execute;
-use crate::bot::execute::disabled_buttons;
-use crate::bot::interactions::note_on_nudge;
-use crate::bot::memory::now_ms;
-use crate::bot::plan::Step;
-use crate::bot::state::{lock, FollowUp, OfferedChoice, Shared};
+use crate::bot::discord::execute;
+use crate::bot::discord::execute::disabled_buttons;
+use crate::bot::discord::plan::Step;
+use crate::bot::shared::clock::now_ms;
+use crate::bot::shared::conversations::EXPIRED_NOTE;
+use crate::bot::shared::{FollowUp, OfferedChoice, Shared};
 use serenity::all::{ChannelId, CreateAllowedMentions, EditMessage, Http, MessageId};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,39 +22,25 @@ pub const INTERVAL: Duration = Duration::from_secs(1);
 
 /// The follow-up question for a customer, from the pack's `follow-up` script when it has one.
 pub fn followup_text(shared: &Shared, f: &FollowUp) -> String {
-    let mut engine = lock(&shared.engine);
-    let issue = engine.issue_label(f.channel, f.customer);
-    let user = format!("<@{}>", f.customer);
-    let vars = crate::core::template::Vars { user: &user, issue: &issue, channel: "" };
-    match engine.analyzer().pack().script("follow-up") {
-        Some(s) => s.say.render(&vars),
-        None => format!("{user}, checking in: is everything sorted with {issue}?"),
-    }
-}
-
-/// Removes and returns the choices expired at `now_ms`.
-pub fn take_expired(shared: &Shared, now_ms: i64) -> Vec<(u64, OfferedChoice)> {
-    let mut choices = lock(&shared.choices);
-    let expired: Vec<u64> = choices.iter().filter(|(_, c)| c.expires_ms <= now_ms).map(|(id, _)| *id).collect();
-    expired.into_iter().filter_map(|id| choices.remove(&id).map(|c| (id, c))).collect()
+    shared.for_member(f.channel, Some(f.customer), "", |engine, vars| {
+        match engine.analyzer().pack().script("follow-up") {
+            Some(s) => s.say.render(vars),
+            None => format!("{}, checking in: is everything sorted with {}?", vars.user, vars.issue),
+        }
+    })
 }
 
 async fn expire(shared: &Shared, http: &Http, message: u64, c: OfferedChoice) {
-    let ids: Vec<(String, String)> = c
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (Component::Choice { set: c.set.clone(), option: i, customer: c.customer }.id(), o.0.clone()))
-        .collect();
     let edit = EditMessage::new()
-        .content(format!("{}\n*These options have expired; the team will follow up with you here.*", c.prompt))
-        .components(disabled_buttons(&ids, None))
+        .content(c.expired_text())
+        .components(disabled_buttons(&c.button_ids(), None))
         .allowed_mentions(CreateAllowedMentions::new().empty_users().empty_roles());
     if let Err(e) = ChannelId::new(c.channel).edit_message(http, MessageId::new(message), edit).await {
         tracing::warn!(error = %e, message, "cannot disable expired choice buttons");
     }
     if let Some(g) = shared.guild(c.guild) {
-        note_on_nudge(shared, http, &g, c.channel, c.customer, "Choices", "The offered choices expired unused.").await;
+        let (name, value) = EXPIRED_NOTE;
+        shared.note_on_nudge(http, &g, c.channel, c.customer, name, value).await;
     }
 }
 
@@ -64,7 +49,7 @@ async fn expire(shared: &Shared, http: &Http, message: u64, c: OfferedChoice) {
 /// from before a restart included, two due together for one conversation
 /// asked once), else from memory.
 pub async fn due_followups(shared: &Shared, now_ms: i64) -> Vec<FollowUp> {
-    let Some(memory) = &shared.memory else { return shared.take_due_followups(now_ms) };
+    let Some(memory) = &shared.memory else { return shared.conversations.take_due_followups(now_ms) };
     let claimed = memory
         .read("claim due follow-ups", move |s| {
             let mut out: Vec<FollowUp> = Vec::new();
@@ -88,7 +73,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
     loop {
         tokio::time::sleep(INTERVAL).await;
         let now = now_ms();
-        for (message, c) in take_expired(&shared, now) {
+        for (message, c) in shared.conversations.take_expired_choices(now) {
             expire(&shared, &http, message, c).await;
         }
         for f in due_followups(&shared, now).await {

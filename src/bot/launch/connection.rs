@@ -13,7 +13,7 @@
 //! "once, and again when the cause changes" is tested without a network or
 //! a clock; the layer is only the glue between it and serenity's events.
 
-use crate::bot::state::lock;
+use crate::bot::shared::sync::lock;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;

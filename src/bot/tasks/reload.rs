@@ -7,10 +7,12 @@
 //! and its problems (file, line, key) go to the log and, once per distinct
 //! set of problems, to every moderator channel.
 
-use crate::bot::execute;
-use crate::bot::plan::Step;
-use crate::bot::state::{lock, Shared};
-use crate::config::{load_all, Config};
+use crate::bot::discord::execute;
+use crate::bot::discord::plan::Step;
+use crate::bot::discord::rest::Rest;
+use crate::bot::discord::text::{truncate, CONTENT_MAX};
+use crate::bot::shared::Shared;
+use crate::config::Config;
 use serenity::all::Http;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,24 +43,6 @@ pub fn fingerprint(config_path: Option<&Path>, config: &Config) -> Fingerprint {
         .collect()
 }
 
-/// Loads the configuration again and swaps it in if it is valid; returns the
-/// problems otherwise.
-pub fn reload(shared: &Shared) -> Result<(), Vec<String>> {
-    let loaded = load_all(shared.config_path.as_deref())
-        .map_err(|e| e.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
-    if loaded.config.context != shared.config().context {
-        tracing::warn!("[context] changed: the context reader's files and settings apply at the next restart");
-    }
-    {
-        let mut engine = lock(&shared.engine);
-        engine.set_analyzer(Arc::new(loaded.analyzer));
-        engine.set_policy(loaded.config.engine.policy.clone());
-        engine.set_escalation(loaded.config.engine.escalation.clone());
-    }
-    *shared.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded.config);
-    Ok(())
-}
-
 /// Watches the files until the process ends.
 pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
     let config = shared.config();
@@ -73,7 +57,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
             continue;
         }
         seen = now;
-        match reload(&shared) {
+        match shared.reload() {
             Ok(()) => {
                 tracing::info!("configuration reloaded");
                 last_problems.clear();
@@ -93,8 +77,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
     }
 }
 
-async fn report(http: &Http, rest: &crate::bot::rest::Rest, config: &Config, problems: &[String]) {
-    use crate::bot::text::{truncate, CONTENT_MAX};
+async fn report(http: &Http, rest: &Rest, config: &Config, problems: &[String]) {
     let mut content =
         format!("keel kept its running configuration: the edited files have {} problem(s).\n```\n", problems.len());
     for p in problems {

@@ -1,154 +1,42 @@
-//! The live bot's memory: the [`store`](crate::store) wired into the shell.
+//! Step 5: what keel remembers of a judged message.
 //!
-//! Two connections to one database file, so the async runtime never waits
-//! on the disk:
-//!
-//! * writes go through a [`StoreWriter`] (its own thread, a bounded queue,
-//!   retries when the disk is full or the database locked): a send is one
-//!   push onto a queue and never blocks on I/O, so actions run at once
-//!   whatever the database is doing;
-//! * reads, and the few writes that need an answer at once (claiming a
-//!   follow-up before it is sent, a customer's click), run on a second
-//!   [`Store`] behind a mutex, in `tokio::task::spawn_blocking`.
-//!
-//! A read returns `None` when the database fails (logged), and the caller
-//! carries on as if keel had no memory of it. [`judged_events`] turns one
-//! judged message and the steps that ran into the events of its case, as
-//! plain data.
+//! [`judged_events`] turns one judged message and the steps that ran into
+//! the events of its case, as plain data; [`remember`] queues them (one
+//! batch, so a kill loses all of it or none) with the customer's strike.
 
-use crate::bot::plan::{nudge_action, Step};
-use crate::bot::state::lock;
+use crate::bot::discord::plan::{nudge_action, Step};
+use crate::bot::message::decide::Judgement;
+use crate::bot::message::prepare::Prepared;
+use crate::bot::shared::sync::lock;
+use crate::bot::shared::Shared;
 use crate::config::StorageConfig;
 use crate::core::engine::Decision;
 use crate::core::pack::Pack;
 use crate::core::policy::Action;
 use crate::core::Level;
-use crate::store::{
-    Conversation, Event, EventKind, Signal, Store, StoreError, StoreWriter, Write, WriterError, WriterOptions,
-};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use crate::store::{Conversation, Event, EventKind, Signal, Strike, Write};
 
-/// How long a stopping bot waits for queued writes before giving up on them.
-pub const CLOSE_GRACE: Duration = Duration::from_secs(10);
-
-/// The open database: a writer for what happens, a reader for what is asked.
-#[derive(Debug)]
-pub struct Memory {
-    writer: Mutex<Option<Arc<StoreWriter>>>,
-    reader: Arc<Mutex<Store>>,
-}
-
-impl Memory {
-    /// Opens (creating and migrating if needed) the database at `path` and
-    /// starts its writer. A file that is not keel's is refused, untouched.
-    pub fn open(path: &Path) -> Result<Memory, StoreError> {
-        let for_writer = Store::open(path)?;
-        let reader = Store::open(path)?;
-        let writer =
-            StoreWriter::spawn(for_writer, WriterOptions { shutdown_grace: CLOSE_GRACE, ..Default::default() });
-        Ok(Memory { writer: Mutex::new(Some(Arc::new(writer))), reader: Arc::new(Mutex::new(reader)) })
+/// Records a judged message and what was done about it (one batch, so a
+/// kill loses all of it or none), and its strike.
+pub fn remember(shared: &Shared, p: &Prepared<'_>, j: &Judgement, executed: &[(Step, Option<u64>)]) {
+    let Some(memory) = &shared.memory else { return };
+    let decision = &j.decision;
+    let signals = signals(lock(&shared.engine).analyzer().pack(), decision);
+    let judged = Judged {
+        guild: p.guild.id,
+        channel: p.channel,
+        author: p.author,
+        message: p.message,
+        at_ms: p.at_ms,
+        text: p.text,
+    };
+    let storage = shared.config().storage.clone();
+    memory.record(judged_events(&judged, decision, signals, executed, &storage, shared.choice_ttl_ms()));
+    if decision.analysis.abusive {
+        let conversation = Conversation::new(p.guild.id, p.channel, p.author);
+        shared.note_strike(p.guild.id, p.author);
+        memory.send(Write::Strike(Strike { conversation, at_ms: p.at_ms }));
     }
-
-    /// Queues a write without waiting. A full queue drops it (the writer
-    /// counts it and logs once per burst); a closed writer's refusal is logged.
-    pub fn send(&self, write: impl Into<Write>) {
-        let write = write.into();
-        match lock(&self.writer).as_ref() {
-            Some(w) => match w.send(write) {
-                Ok(_) | Err(WriterError::Full { .. }) => {}
-                Err(e) => tracing::error!(error = %e, "a write to keel's database was not accepted"),
-            },
-            None => tracing::warn!(write = ?write, "keel's database is closed; a write was not stored"),
-        }
-    }
-
-    /// Queues events, if there are any.
-    pub fn record(&self, events: Vec<Event>) {
-        if !events.is_empty() {
-            self.send(Write::Events(events));
-        }
-    }
-
-    /// Runs `f` on the reading connection off the async runtime; `None`
-    /// (logged) when the database fails.
-    pub async fn read<T, F>(&self, what: &'static str, f: F) -> Option<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-    {
-        let reader = self.reader.clone();
-        match tokio::task::spawn_blocking(move || f(&mut lock(&reader))).await {
-            Ok(Ok(v)) => Some(v),
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, "keel's database could not {what}");
-                None
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "reading keel's database panicked ({what})");
-                None
-            }
-        }
-    }
-
-    /// Waits (off the runtime) until everything queued so far is written,
-    /// at most `timeout`; true when it is.
-    pub async fn flush(&self, timeout: Duration) -> bool {
-        let Some(w) = lock(&self.writer).clone() else { return true };
-        tokio::task::spawn_blocking(move || w.flush_timeout(timeout)).await.unwrap_or(false)
-    }
-
-    /// The writer's counters, while it is open.
-    pub fn stats(&self) -> Option<crate::store::WriterStats> {
-        lock(&self.writer).as_ref().map(|w| w.stats())
-    }
-
-    /// Writes what is queued and stops the writer (giving up after
-    /// [`CLOSE_GRACE`] if the database keeps failing). Later writes are
-    /// refused and logged. Idempotent.
-    pub async fn close(&self) {
-        let Some(w) = lock(&self.writer).take() else { return };
-        let done = tokio::task::spawn_blocking(move || {
-            w.flush_timeout(CLOSE_GRACE);
-            match Arc::try_unwrap(w) {
-                Ok(w) => Some(w.close().1),
-                // A flush still holds it: dropping it stops the thread after the queue drains.
-                Err(w) => Some(w.stats()),
-            }
-        })
-        .await;
-        match done {
-            Ok(Some(stats)) if stats.abandoned > 0 || stats.queued > 0 => {
-                tracing::error!(
-                    abandoned = stats.abandoned,
-                    queued = stats.queued,
-                    refused_while_full = stats.refused,
-                    "keel's database: writes lost at shutdown"
-                )
-            }
-            Ok(Some(stats)) => {
-                tracing::info!(writes = stats.committed, refused_while_full = stats.refused, "keel's database closed")
-            }
-            _ => tracing::error!("closing keel's database failed"),
-        }
-    }
-}
-
-/// Deletes what is older than `[storage] retention_days`, now and every day after.
-pub async fn purge_daily(shared: Arc<crate::bot::state::Shared>) {
-    let mut every = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        every.tick().await;
-        let Some(memory) = &shared.memory else { return };
-        let older_than_ms = shared.config().storage.purge_before_ms(now_ms());
-        memory.send(Write::Purge { older_than_ms });
-    }
-}
-
-/// Now, in Unix ms.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// One judged customer message, for [`judged_events`].

@@ -1,12 +1,12 @@
 //! Starting the bot: configuration, token, client, reloader.
 
 use crate::bot::commands;
-use crate::bot::handler::Handler;
-use crate::bot::memory::Memory;
-use crate::bot::reload;
-use crate::bot::rest::Rest;
-use crate::bot::signals::StopSignals;
-use crate::bot::state::{lock, Shared};
+use crate::bot::discord::rest::Rest;
+use crate::bot::launch::events::Handler;
+use crate::bot::launch::signals::StopSignals;
+use crate::bot::shared::db::Memory;
+use crate::bot::shared::Shared;
+use crate::bot::tasks::reload;
 use crate::config::{load_all, CommandScope, Config, ConfigError, ReaderState};
 use crate::core::engine::Engine;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, ShardManager};
@@ -182,7 +182,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     let mut rest = Rest::serenity();
     if let Some(base) = &loaded.config.discord.api_base {
         // serenity only uses a proxy with its own ratelimiter off; then keel's own
-        // sender waits out 429s for keel's steps (see bot::rest).
+        // sender waits out 429s for keel's steps (see bot::discord::rest).
         http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
         rest = Rest::proxy(base, token).map_err(|e| BotError::Client(e.to_string()))?;
     }
@@ -226,8 +226,8 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
         .map_err(|e| BotError::Client(e.to_string()))?;
     let shard_manager = client.shard_manager.clone();
     let reloader = tokio::spawn(reload::watch(shared.clone(), client.http.clone()));
-    let sweeper = tokio::spawn(crate::bot::sweeper::watch(shared.clone(), client.http.clone()));
-    let purger = tokio::spawn(crate::bot::memory::purge_daily(shared.clone()));
+    let sweeper = tokio::spawn(crate::bot::tasks::sweeper::watch(shared.clone(), client.http.clone()));
+    let purger = tokio::spawn(crate::bot::tasks::purge::purge_daily(shared.clone()));
     let task = tokio::spawn(async move {
         client.start().await.map_err(|e| match e {
             serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication) => {
@@ -275,12 +275,12 @@ pub async fn run(config_path: Option<PathBuf>) -> Result<(), BotError> {
 /// later nudges ping whoever took the conversation).
 async fn restore(shared: &Shared) {
     let Some(memory) = &shared.memory else { return };
-    let now = crate::bot::memory::now_ms();
+    let now = crate::bot::shared::clock::now_ms();
     if let Some(open) = memory.read("read open choices", move |s| s.open_choices(now)).await {
         let n = open.len();
         for offer in open {
-            if let Some(offered) = crate::bot::interactions::offered_from_store(shared, &offer) {
-                shared.remember_choice(offer.message, offered);
+            if let Some(offered) = shared.offered_from_store(&offer) {
+                shared.conversations.remember_choice(offer.message, offered);
             }
         }
         if n > 0 {
@@ -290,14 +290,13 @@ async fn restore(shared: &Shared) {
     let window_ms = shared.config().engine.escalation.strike_window_secs as i64 * 1000;
     if let Some(struck) = memory.read("read struck members", move |s| s.struck_members(now - window_ms)).await {
         tracing::info!(members = struck.len(), "members with strikes in the window");
-        *lock(&shared.struck) = Some(struck.into_iter().collect());
+        shared.conversations.set_struck(struck);
     }
     if let Some(claims) = memory.read("read claims", |s| s.open_claims()).await {
         let n = claims.len();
-        let mut map = lock(&shared.claims);
         for c in claims {
             let key = (c.conversation.guild, c.conversation.channel, c.conversation.member);
-            map.insert(key, c.moderator);
+            shared.conversations.claim(key, c.moderator);
         }
         if n > 0 {
             tracing::info!(claims = n, "restored claims on open cases");

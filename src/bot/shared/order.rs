@@ -18,11 +18,11 @@
 //! not come within [`MAX_WAIT`] (a handler that never ran) is taken anyway,
 //! logged, and the line moves past the missing tickets.
 
-use crate::bot::state::lock;
+use dashmap::DashMap;
 use serenity::all::Event;
 use serenity::gateway::CollectorCallback;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -70,9 +70,12 @@ impl Line {
 /// The lines of every channel, shared by the collector and the handlers.
 #[derive(Debug)]
 pub struct Order {
-    lines: Mutex<HashMap<u64, Line>>,
-    /// The latest collector registered on each shard; older ones retire.
-    generations: Mutex<HashMap<u32, u64>>,
+    /// One line per channel: a `DashMap`, so handlers in different channels
+    /// never wait on each other's lock (a guard is never held across an `.await`).
+    lines: DashMap<u64, Line>,
+    /// The latest collector registered on each shard; older ones retire
+    /// (read on every gateway event, by every shard's collector).
+    generations: DashMap<u32, u64>,
     /// How long a turn is waited for ([`MAX_WAIT`] unless a test says otherwise).
     max_wait: Duration,
 }
@@ -100,14 +103,13 @@ impl Drop for Turn {
 impl Order {
     /// Lines whose turns are waited for at most `max_wait`.
     pub fn with_max_wait(max_wait: Duration) -> Order {
-        Order { lines: Mutex::default(), generations: Mutex::default(), max_wait }
+        Order { lines: DashMap::default(), generations: DashMap::default(), max_wait }
     }
 
     /// Gives a guild message event a ticket in its channel's line (called by
     /// the collector, in gateway order).
     pub fn issue(&self, channel: u64, message: u64, edited: bool) {
-        let mut lines = lock(&self.lines);
-        let line = lines.entry(channel).or_default();
+        let mut line = self.lines.entry(channel).or_default();
         line.issued += 1;
         let ticket = line.issued;
         line.tickets.entry((message, edited)).or_default().push(ticket);
@@ -117,14 +119,13 @@ impl Order {
     /// or edited. Registering a new one on a shard retires the previous.
     pub fn collector(self: &Arc<Self>, shard: u32) -> CollectorCallback {
         let generation = {
-            let mut generations = lock(&self.generations);
-            let g = generations.entry(shard).or_insert(0);
+            let mut g = self.generations.entry(shard).or_insert(0);
             *g += 1;
             *g
         };
         let order = self.clone();
         CollectorCallback(Box::new(move |event: &Event| {
-            if lock(&order.generations).get(&shard) != Some(&generation) {
+            if order.generations.get(&shard).map(|g| *g) != Some(generation) {
                 return false;
             }
             match event {
@@ -140,7 +141,7 @@ impl Order {
 
     /// True once a collector hands out tickets (on some shard).
     pub fn is_listening(&self) -> bool {
-        !lock(&self.generations).is_empty()
+        !self.generations.is_empty()
     }
 
     /// Claims the message's ticket without waiting: the handler can do the
@@ -148,8 +149,7 @@ impl Order {
     /// context reader) before [`Ticket::wait`]. `None` (judge at once) when
     /// it has no ticket.
     pub fn ticket(self: &Arc<Self>, channel: u64, message: u64, edited: bool) -> Option<Ticket> {
-        let mut lines = lock(&self.lines);
-        let line = lines.get_mut(&channel)?;
+        let mut line = self.lines.get_mut(&channel)?;
         let tickets = line.tickets.get_mut(&(message, edited))?;
         let ticket = tickets.remove(0);
         if tickets.is_empty() {
@@ -183,9 +183,8 @@ impl Ticket {
         self.armed = false;
         let (order, channel, message, ticket) = (self.order.clone(), self.channel, self.message, self.ticket);
         let wait = {
-            let mut lines = lock(&order.lines);
-            match lines.get_mut(&channel) {
-                Some(line) if ticket > line.served + 1 => {
+            match order.lines.get_mut(&channel) {
+                Some(mut line) if ticket > line.served + 1 => {
                     let (tx, rx) = oneshot::channel();
                     line.waiting.insert(ticket, tx);
                     Some(rx)
@@ -196,11 +195,11 @@ impl Ticket {
         if let Some(rx) = wait {
             if tokio::time::timeout(order.max_wait, rx).await.is_err() {
                 tracing::warn!(channel, message, "judging a message without waiting further for earlier ones");
-                let mut lines = lock(&order.lines);
-                if let Some(line) = lines.get_mut(&channel) {
+                if let Some(mut line) = order.lines.get_mut(&channel) {
                     line.waiting.remove(&ticket);
                     line.served = line.served.max(ticket - 1);
-                    line.done.retain(|t| *t > line.served);
+                    let served = line.served;
+                    line.done.retain(|t| *t > served);
                 }
             }
         }
@@ -218,18 +217,24 @@ impl Drop for Ticket {
 
 /// Marks `ticket` of `channel` judged, and forgets the line once idle.
 fn finish(order: &Order, channel: u64, ticket: u64) {
-    let mut lines = lock(&order.lines);
-    if let Some(line) = lines.get_mut(&channel) {
-        line.finish(ticket);
-        if line.idle() {
-            lines.remove(&channel);
+    let idle = match order.lines.get_mut(&channel) {
+        Some(mut line) => {
+            line.finish(ticket);
+            line.idle()
         }
+        None => false,
+    };
+    if idle {
+        // Checked again under the shard's lock: a ticket issued meanwhile keeps the line.
+        order.lines.remove_if(&channel, |_, line| line.idle());
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bot::shared::sync::lock;
+    use std::sync::Mutex;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn work_before_the_turn_runs_out_of_order_and_an_unused_ticket_gives_its_place_up() {
@@ -251,7 +256,7 @@ mod tests {
         drop(t1.wait().await);
         let turn = tokio::time::timeout(Duration::from_secs(5), third).await.expect("no wait for the dropped ticket");
         drop(turn.expect("task"));
-        assert!(lock(&order.lines).is_empty(), "the line is forgotten once idle");
+        assert!(order.lines.is_empty(), "the line is forgotten once idle");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -275,7 +280,7 @@ mod tests {
             t.await.unwrap();
         }
         assert_eq!(*lock(&judged), (1..=50).collect::<Vec<u64>>());
-        assert!(lock(&order.lines).is_empty(), "an idle channel is forgotten");
+        assert!(order.lines.is_empty(), "an idle channel is forgotten");
     }
 
     #[tokio::test]
@@ -305,6 +310,6 @@ mod tests {
         assert_eq!(third.await.unwrap(), Some(3));
         // The late one is judged at once when it comes.
         assert!(order.turn(7, 1, false).await.is_some());
-        assert!(lock(&order.lines).is_empty());
+        assert!(order.lines.is_empty());
     }
 }
