@@ -14,13 +14,13 @@
 //! argument) both run at a tenth of the size.
 
 use keel::core::Level;
-use keel::store::{Conversation, Event, EventKind, Signal, Store, StoreWriter, Write, WriterOptions};
+use keel::store::{Conversation, Event, EventKind, Store, StoreWriter, StoredSignal, Write, WriterOptions};
 use std::time::{Duration, Instant};
 
 fn scored(score: f32, level: Level) -> EventKind {
     let signals = vec![
-        Signal { category: "insult".into(), phrase: "idiot".into() },
-        Signal { category: "frustration".into(), phrase: "third time".into() },
+        StoredSignal { category: "insult".into(), phrase: "idiot".into() },
+        StoredSignal { category: "frustration".into(), phrase: "third time".into() },
     ];
     EventKind::Scored { score, level, channel_level: Level::Tense, signals }
 }

@@ -31,3 +31,5 @@ pub mod diagnostics;
 pub mod pack;
 pub mod reader;
 pub mod store;
+#[cfg(test)]
+mod testing;

@@ -35,7 +35,7 @@ pub fn report(db: &Path, days: u32, guild: Option<u64>, now_ms: i64, out: impl W
 mod tests {
     use super::*;
     use crate::core::Level;
-    use crate::store::{Conversation, Event, EventKind, Signal};
+    use crate::store::{Conversation, Event, EventKind, StoredSignal};
 
     #[test]
     fn report_of_a_database() {
@@ -45,7 +45,7 @@ mod tests {
         {
             let mut s = Store::open(&path).unwrap();
             let c = Conversation::new(5, 6, 7);
-            let signals = vec![Signal { category: "insult".into(), phrase: "idiot".into() }];
+            let signals = vec![StoredSignal { category: "insult".into(), phrase: "idiot".into() }];
             let scored = EventKind::Scored { score: 0.7, level: Level::Heated, channel_level: Level::Tense, signals };
             let nudge = EventKind::Nudge { script: "s".into(), message: Some(1), level: Level::Heated };
             s.record_many(&[Event::new(c, now - 1000, scored), Event::new(c, now - 1000, nudge)]).unwrap();

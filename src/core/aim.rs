@@ -452,5 +452,4 @@ pub(crate) fn mark_words(words: &[Word], in_hit: &mut [bool], start: usize, end:
 }
 
 #[cfg(test)]
-#[path = "aim_tests.rs"]
 mod tests;

@@ -5,7 +5,7 @@
 //! without losing any conversation's state.
 
 use crate::core::context::{wants_reading, NotRead, Reader, Reading};
-use crate::core::escalation::{EscalationConfig, Observation, Outcome, Tracker};
+use crate::core::escalation::{ConversationState, EscalationConfig, Observation, Tracker};
 use crate::core::policy::{decide, Action, PolicyConfig, Situation, UNKNOWN_ISSUE};
 use crate::core::score::{Analysis, Analyzer, Scratch};
 use crate::core::Role;
@@ -36,7 +36,7 @@ pub struct Decision {
     /// The message on its own.
     pub analysis: Analysis,
     /// The conversations after it.
-    pub outcome: Outcome,
+    pub outcome: ConversationState,
     /// What to do now.
     pub actions: Vec<Action>,
 }
@@ -189,11 +189,11 @@ impl Engine {
             // Staff never count as customer hostility; their acknowledgements cool.
             let team = self.tracker.observe_team(msg.ts_ms, msg.channel, msg.author, a.cooling);
             // The author's own conversation is calm by definition; the channel's is reported.
-            out.outcome = Outcome {
+            out.outcome = ConversationState {
                 channel_level: team.channel_level,
                 previous_channel_level: team.previous_channel_level,
                 channel_heat: team.channel_heat,
-                ..Outcome::default()
+                ..ConversationState::default()
             };
             return;
         }
@@ -226,5 +226,4 @@ impl Engine {
 }
 
 #[cfg(test)]
-#[path = "engine_tests.rs"]
 pub(crate) mod tests;

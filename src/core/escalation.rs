@@ -73,7 +73,7 @@ pub use tracker::Tracker;
 /// Most recent scores kept per author conversation (see [`Tracker::recent_scores`]).
 pub const RECENT_SCORES: usize = conv::RECENT;
 
-/// Strikes remembered per conversation; [`Outcome::strikes`] saturates here.
+/// Strikes remembered per conversation; [`ConversationState::strikes`] saturates here.
 pub const MAX_STRIKES: u32 = conv::STRIKE_SLOTS as u32;
 
 /// Hot participants remembered per channel for the channel's boost.
@@ -179,7 +179,7 @@ pub struct ConversationView {
 
 /// The state of a conversation after a message.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Outcome {
+pub struct ConversationState {
     /// The author's conversation in this channel, after this message.
     pub level: Level,
     /// The author's level before this message.

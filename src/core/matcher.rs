@@ -5,7 +5,7 @@
 //! with the number of phrases; regular expressions go into one `RegexSet`
 //! that tells which patterns match before any of them is run for spans (on
 //! non-ASCII text, a set of the patterns with ASCII word boundaries, an exact
-//! superset: see `matcher_prefilter.rs`).
+//! superset: see `matcher/prefilter.rs`).
 //!
 //! Two disguises are resolved here rather than in the normalizer because they
 //! depend on the phrases: a letter repeated three or more times is shortened
@@ -486,9 +486,7 @@ fn stretched_ok(norm: &Normalized, start: usize, mask: u32) -> bool {
     (0..32).filter(|b| mask & (1 << b) != 0).all(|b| norm.is_stretched(start + b))
 }
 
-#[path = "matcher_prefilter.rs"]
 mod prefilter;
 
 #[cfg(test)]
-#[path = "matcher_tests.rs"]
 mod tests;

@@ -5,7 +5,7 @@
 //! conversation's [`ActionMemo`], so nobody is nudged or warned twice for
 //! the same thing.
 
-use crate::core::escalation::{ActionMemo, Outcome};
+use crate::core::escalation::{ActionMemo, ConversationState};
 use crate::core::pack::{CategoryKind, ChoiceSet, Pack, Script};
 use crate::core::score::Analysis;
 use crate::core::template::Vars;
@@ -154,7 +154,7 @@ pub struct Situation<'a> {
     /// The message's analysis.
     pub analysis: &'a Analysis,
     /// The conversations' state after it.
-    pub outcome: &'a Outcome,
+    pub outcome: &'a ConversationState,
     /// The message's time (Unix ms).
     pub now_ms: i64,
     /// Placeholder values (`{user}`, `{channel}`; `{issue}` is filled here).
@@ -385,5 +385,4 @@ fn choose_choices(pack: &Pack, script: Option<&Script>, topic: Option<usize>) ->
 }
 
 #[cfg(test)]
-#[path = "policy_tests.rs"]
 mod tests;

@@ -260,5 +260,4 @@ pub struct Scratch {
 }
 
 #[cfg(test)]
-#[path = "score_tests.rs"]
 mod tests;

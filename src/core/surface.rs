@@ -349,5 +349,4 @@ impl Bursts {
 }
 
 #[cfg(test)]
-#[path = "surface_tests.rs"]
 mod tests;

@@ -132,16 +132,12 @@ impl Template {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{check, Case};
 
     const VARS: Vars<'static> = Vars { user: "@ana", issue: "your late parcel", channel: "#help" };
 
     #[test]
     fn renders_placeholders() {
-        struct Case {
-            name: &'static str,
-            input: &'static str,
-            expected: &'static str,
-        }
         let cases = [
             Case { name: "plain", input: "no slots", expected: "no slots" },
             Case { name: "all", input: "{user}: {issue} in {channel}", expected: "@ana: your late parcel in #help" },
@@ -149,10 +145,7 @@ mod tests {
             Case { name: "spaces inside", input: "{ user }!", expected: "@ana!" },
             Case { name: "empty", input: "", expected: "" },
         ];
-        for c in cases {
-            let t = Template::parse(c.input).unwrap_or_else(|e| panic!("{}: {e}", c.name));
-            assert_eq!(t.render(&VARS), c.expected, "{}", c.name);
-        }
+        check("render", &cases, |input| Template::parse(input).map(|t| t.render(&VARS)).unwrap_or_else(|e| e.message));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! with file, line and key instead of stopping at the first; a pack that
 //! loads is internally consistent (categories exist, regexes compile,
 //! templates only use known placeholders), so the engine never has to check
-//! again. `schema` is the raw shape of a file as written, with source spans;
+//! again. `raw` is the raw shape of a file as written, with source spans;
 //! `load` checks it and builds the pack through [`Pack::new`].
 //! The file format is documented for owners in `docs/phrase-packs.md`.
 //!
@@ -18,7 +18,7 @@
 //! [`Pack::new`]: crate::core::pack::Pack::new
 
 mod load;
-mod schema;
+mod raw;
 
 pub use load::{load_dir, load_files, PackError};
 

@@ -5,7 +5,7 @@
 //! touches one match here and one in [`EventKind`].
 
 use crate::core::Level;
-use crate::store::model::{EventKind, Signal};
+use crate::store::model::{EventKind, StoredSignal};
 use rusqlite::types::Value;
 
 /// A u64 Discord ID as SQLite's INTEGER (same bits; every ID round-trips).
@@ -109,7 +109,7 @@ pub fn encode(kind: &EventKind) -> Columns {
 
 /// The event kind stored as `kind` with these columns; `None` for a kind
 /// this build does not know.
-pub fn decode(kind: &str, c: Columns, signals: Vec<Signal>) -> Option<EventKind> {
+pub fn decode(kind: &str, c: Columns, signals: Vec<StoredSignal>) -> Option<EventKind> {
     let actor = || c.actor.map(from_sql);
     let amount = || c.amount.unwrap_or(0);
     Some(match kind {

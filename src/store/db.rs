@@ -9,7 +9,7 @@
 use crate::store::codec::{self, from_sql, to_sql, Columns, COLUMNS};
 use crate::store::model::{
     Case, CaseSummary, ChoiceOffer, Chosen, Conversation, Event, EventKind, Followup, NudgeRef, OpenClaim, Purged,
-    Signal, Strike, TimelineEntry,
+    StoredSignal, Strike, TimelineEntry,
 };
 use crate::store::schema;
 use crate::store::writer::Write;
@@ -497,9 +497,9 @@ impl Store {
             "SELECT s.event_id, s.category, s.phrase FROM signals s JOIN events e ON e.id = s.event_id
              WHERE e.case_id = ?1 ORDER BY s.rowid",
         )?;
-        let mut by_event: std::collections::HashMap<i64, Vec<Signal>> = std::collections::HashMap::new();
-        for row in
-            signals.query_map([id], |r| Ok((r.get::<_, i64>(0)?, Signal { category: r.get(1)?, phrase: r.get(2)? })))?
+        let mut by_event: std::collections::HashMap<i64, Vec<StoredSignal>> = std::collections::HashMap::new();
+        for row in signals
+            .query_map([id], |r| Ok((r.get::<_, i64>(0)?, StoredSignal { category: r.get(1)?, phrase: r.get(2)? })))?
         {
             let (event, signal) = row?;
             by_event.entry(event).or_default().push(signal);

@@ -30,7 +30,7 @@ impl Conversation {
 
 /// A phrase that counted toward a message's score.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Signal {
+pub struct StoredSignal {
     /// The category's name (`insult`).
     pub category: String,
     /// The pack's phrase (`idiot`), never the customer's text.
@@ -50,7 +50,7 @@ pub enum EventKind {
         /// The channel's level after it.
         channel_level: Level,
         /// The phrases that counted.
-        signals: Vec<Signal>,
+        signals: Vec<StoredSignal>,
     },
     /// Moderators were nudged (or a nudge was edited).
     Nudge {

@@ -28,7 +28,7 @@ pub(super) async fn offer(
     let customer = member.user.id.get();
     let (reply, action) = offer_reply(ctx.data(), channel, customer, &set, &channel_name(&ctx));
     let ids = answer(ctx, reply).await?;
-    if let (Some(execute::Outcome::Done(Some(id))), Some(action)) = (ids.first(), action) {
+    if let (Some(execute::StepResult::Done(Some(id))), Some(action)) = (ids.first(), action) {
         ctx.data().choices_posted(g.id, &action, channel, customer, *id, now_ms(), true);
     }
     Ok(())
@@ -56,7 +56,10 @@ pub(super) async fn boundary(
     let ids = answer(ctx, reply).await?;
     for (step, outcome) in steps.iter().zip(ids) {
         let kind = match (step, outcome) {
-            (_, execute::Outcome::Forbidden(_) | execute::Outcome::Failed(_) | execute::Outcome::GaveUp(_)) => continue,
+            (
+                _,
+                execute::StepResult::Forbidden(_) | execute::StepResult::Failed(_) | execute::StepResult::GaveUp(_),
+            ) => continue,
             (Step::Say { .. }, _) => EventKind::Boundary { tier },
             (Step::Timeout { .. }, _) => {
                 EventKind::Timeout { seconds: lock(&ctx.data().engine).policy().boundaries.timeout_secs }

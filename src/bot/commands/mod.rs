@@ -92,7 +92,7 @@ async fn is_moderator(ctx: Ctx<'_>) -> Result<bool, CommandError> {
 }
 
 /// Sends the reply ephemerally, then carries out its steps.
-async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<execute::Outcome>, CommandError> {
+async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<execute::StepResult>, CommandError> {
     let msg = poise::CreateReply::default()
         .content(reply.text)
         .ephemeral(true)
@@ -101,7 +101,7 @@ async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<execute::Outcome>, Com
     let mut ids = Vec::new();
     for step in &reply.steps {
         let outcome = execute::run(ctx.http(), &ctx.data().rest, step).await;
-        if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = &outcome {
+        if let execute::StepResult::Forbidden(e) | execute::StepResult::Failed(e) = &outcome {
             tracing::warn!(error = %e, "command could not {}", execute::describe(step));
         }
         ids.push(outcome);

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// How a step ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum StepResult {
     /// Done; for posted messages, the new message's ID.
     Done(Option<u64>),
     /// Discord refused for lack of permission (HTTP 403).
@@ -264,24 +264,24 @@ async fn attempt(http: &Http, rest: &Rest, step: &Step) -> Result<Option<u64>, R
 
 /// Carries out one step through `rest` (which retries rate limits, 5xx and lost answers,
 /// see [`crate::bot::discord::rest`]). A step given up is logged here, once, with where it acted.
-pub async fn run(http: &Http, rest: &Rest, step: &Step) -> Outcome {
+pub async fn run(http: &Http, rest: &Rest, step: &Step) -> StepResult {
     match attempt(http, rest, step).await {
-        Ok(id) => Outcome::Done(id),
-        Err(e @ RestError::Forbidden { .. }) => Outcome::Forbidden(e.to_string()),
+        Ok(id) => StepResult::Done(id),
+        Err(e @ RestError::Forbidden { .. }) => StepResult::Forbidden(e.to_string()),
         Err(e @ RestError::GaveUp { .. }) => {
             tracing::warn!(step = describe(step), place = %place(step), error = %e, "gave up; Discord kept saying not now");
-            Outcome::GaveUp(e.to_string())
+            StepResult::GaveUp(e.to_string())
         }
-        Err(e) => Outcome::Failed(e.to_string()),
+        Err(e) => StepResult::Failed(e.to_string()),
     }
 }
 
 /// Carries out one step, logging a refusal or failure; the new message's ID when it posted one.
 pub async fn run_logged(http: &Http, rest: &Rest, step: &Step) -> Option<u64> {
     match run(http, rest, step).await {
-        Outcome::Done(id) => id,
-        Outcome::GaveUp(_) => None,
-        Outcome::Forbidden(e) | Outcome::Failed(e) => {
+        StepResult::Done(id) => id,
+        StepResult::GaveUp(_) => None,
+        StepResult::Forbidden(e) | StepResult::Failed(e) => {
             tracing::warn!(error = %e, "could not {}", describe(step));
             None
         }

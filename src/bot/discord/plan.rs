@@ -165,7 +165,7 @@ pub struct EarlierNudge {
 
 /// Everything the planner needs about one judged message.
 #[derive(Debug, Clone)]
-pub struct Situation<'a> {
+pub struct PlanInput<'a> {
     /// The server's settings.
     pub guild: &'a GuildConfig,
     /// The channel the message is in.
@@ -196,7 +196,7 @@ pub struct Situation<'a> {
 
 const COLOURS: [u32; 4] = [0x2e_cc_71, 0xf1_c4_0f, 0xe6_7e_22, 0xe7_4c_3c];
 
-fn nudge_embed(s: &Situation<'_>, action: &Action) -> Option<Embed> {
+fn nudge_embed(s: &PlanInput<'_>, action: &Action) -> Option<Embed> {
     let Action::NudgeModerators { script, text, scope, level, trend, reasons, .. } = action else { return None };
     let link = jump_link(s.guild.id, s.channel, s.message);
     let whose = match scope {
@@ -249,7 +249,7 @@ pub fn nudge_action(actions: &[Action]) -> Option<(&str, &str, Level)> {
 }
 
 /// Turns the engine's actions into steps for this server.
-pub fn plan(s: &Situation<'_>, actions: &[Action]) -> Vec<Step> {
+pub fn plan(s: &PlanInput<'_>, actions: &[Action]) -> Vec<Step> {
     let g = s.guild;
     let mut steps = Vec::new();
     for action in actions {
@@ -335,5 +335,4 @@ pub fn plan(s: &Situation<'_>, actions: &[Action]) -> Vec<Step> {
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;

@@ -433,5 +433,4 @@ impl Rest {
 }
 
 #[cfg(test)]
-#[path = "rest_tests.rs"]
 mod tests;

@@ -59,14 +59,10 @@ pub const CONTENT_MAX: usize = 2000;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{check, Case};
 
     #[test]
     fn escaping_defuses_mentions_and_markdown() {
-        struct Case {
-            name: &'static str,
-            input: &'static str,
-            expected: &'static str,
-        }
         let cases = [
             Case { name: "everyone", input: "@everyone", expected: "@\u{200b}everyone" },
             Case { name: "here", input: "@here now", expected: "@\u{200b}here now" },
@@ -77,9 +73,7 @@ mod tests {
             Case { name: "newlines", input: "a\nb", expected: "a b" },
             Case { name: "plain", input: "hello", expected: "hello" },
         ];
-        for c in cases {
-            assert_eq!(escape(c.input), c.expected, "{}", c.name);
-        }
+        check("escape", &cases, |input| escape(input));
     }
 
     #[test]

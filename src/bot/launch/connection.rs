@@ -175,5 +175,4 @@ impl<S: Subscriber> Layer<S> for ConnectionLog {
 }
 
 #[cfg(test)]
-#[path = "connection_tests.rs"]
 mod tests;

@@ -7,8 +7,8 @@
 //! remembering what they posted (nudges to edit later, choice buttons) and
 //! reporting a missing permission once.
 
-use crate::bot::discord::execute::{self, Outcome};
-use crate::bot::discord::plan::{self as discord_plan, nudge_action, EarlierNudge, Situation, Step};
+use crate::bot::discord::execute::{self, StepResult};
+use crate::bot::discord::plan::{self as discord_plan, nudge_action, EarlierNudge, PlanInput, Step};
 use crate::bot::discord::text::sparkline;
 use crate::bot::message::decide::Judgement;
 use crate::bot::message::prepare::Prepared;
@@ -67,7 +67,7 @@ pub async fn lookup(shared: &Shared, p: &Prepared<'_>, j: &Judgement) -> Known {
 /// The steps for a judged message in this server.
 pub fn plan(p: &Prepared<'_>, j: &Judgement, known: &Known) -> Vec<Step> {
     let spark = sparkline(&j.recent);
-    let situation = Situation {
+    let situation = PlanInput {
         guild: &p.guild,
         channel: p.channel,
         channel_name: &p.channel_name,
@@ -121,7 +121,7 @@ impl Acting<'_> {
         let mut done = Vec::new();
         for step in steps {
             let outcome = execute::run(self.http, &self.shared.rest, &step).await;
-            if let Outcome::Done(id) = outcome {
+            if let StepResult::Done(id) = outcome {
                 done.push((step.clone(), id));
             }
             self.after(&step, outcome).await;
@@ -130,10 +130,10 @@ impl Acting<'_> {
     }
 
     /// Remembers what a step posted and reports failures.
-    async fn after(&self, step: &Step, outcome: Outcome) {
+    async fn after(&self, step: &Step, outcome: StepResult) {
         let (shared, g, decision) = (self.shared, &self.p.guild, &self.j.decision);
         match outcome {
-            Outcome::Done(Some(id)) => {
+            StepResult::Done(Some(id)) => {
                 if let Step::OfferChoices { channel, customer, .. } = step {
                     if let Some(offer) = decision.actions.iter().find(|a| matches!(a, Action::OfferChoices { .. })) {
                         // Recorded with the message's batch (see record), so only remembered here.
@@ -154,8 +154,8 @@ impl Acting<'_> {
                     shared.conversations.nudge_posted(key, posted);
                 }
             }
-            Outcome::Done(None) => {}
-            Outcome::Forbidden(e) => {
+            StepResult::Done(None) => {}
+            StepResult::Forbidden(e) => {
                 let what = execute::describe(step);
                 tracing::warn!(guild = g.id, error = %e, "missing permission to {what}");
                 if shared.first_report(g.id, what) {
@@ -165,16 +165,16 @@ impl Acting<'_> {
                             "keel could not {what}: Discord answered 403 (missing permission). Check keel's role and channel permissions; keel carries on and will not repeat this note."
                         ),
                     };
-                    if let Outcome::Forbidden(e) | Outcome::Failed(e) =
+                    if let StepResult::Forbidden(e) | StepResult::Failed(e) =
                         execute::run(self.http, &shared.rest, &note).await
                     {
                         tracing::warn!(guild = g.id, error = %e, "cannot post in the moderator channel either");
                     }
                 }
             }
-            Outcome::Failed(e) => tracing::error!(guild = g.id, error = %e, "could not {}", execute::describe(step)),
+            StepResult::Failed(e) => tracing::error!(guild = g.id, error = %e, "could not {}", execute::describe(step)),
             // Logged and counted where it was given up.
-            Outcome::GaveUp(_) => {}
+            StepResult::GaveUp(_) => {}
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::core::engine::Decision;
 use crate::core::pack::Pack;
 use crate::core::policy::Action;
 use crate::core::Level;
-use crate::store::{Conversation, Event, EventKind, Signal, Strike, Write};
+use crate::store::{Conversation, Event, EventKind, StoredSignal, Strike, Write};
 
 /// Records a judged message and what was done about it (one batch, so a
 /// kill loses all of it or none), and its strike.
@@ -58,11 +58,11 @@ pub struct Judged<'a> {
 
 /// The phrases that counted toward a message's score, by the pack's names
 /// (never the customer's words).
-pub fn signals(pack: &Pack, decision: &Decision) -> Vec<Signal> {
-    let mut out: Vec<Signal> = Vec::new();
+pub fn signals(pack: &Pack, decision: &Decision) -> Vec<StoredSignal> {
+    let mut out: Vec<StoredSignal> = Vec::new();
     for s in decision.analysis.signals.iter().filter(|s| s.weight > 0.0) {
         let (Some(c), Some(e)) = (pack.categories().get(s.category), pack.entries().get(s.entry)) else { continue };
-        let signal = Signal { category: c.name.clone(), phrase: e.written.clone() };
+        let signal = StoredSignal { category: c.name.clone(), phrase: e.written.clone() };
         if !out.contains(&signal) {
             out.push(signal);
         }
@@ -77,7 +77,7 @@ pub fn signals(pack: &Pack, decision: &Decision) -> Vec<Signal> {
 pub fn judged_events(
     m: &Judged<'_>,
     decision: &Decision,
-    signals: Vec<Signal>,
+    signals: Vec<StoredSignal>,
     executed: &[(Step, Option<u64>)],
     storage: &StorageConfig,
     choice_expire_ms: i64,

@@ -92,7 +92,9 @@ async fn report(http: &Http, rest: &Rest, config: &Config, problems: &[String]) 
     content.push_str("```");
     for g in &config.guilds {
         let step = Step::Notice { channel: g.moderator_channel, content: content.clone() };
-        if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) = execute::run(http, rest, &step).await {
+        if let execute::StepResult::Forbidden(e) | execute::StepResult::Failed(e) =
+            execute::run(http, rest, &step).await
+        {
             tracing::warn!(guild = g.id, error = %e, "cannot report configuration problems");
         }
     }

@@ -80,7 +80,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
             let dm = shared.config().followups.dm;
             let step =
                 Step::FollowUp { channel: f.channel, dm, customer: f.customer, text: followup_text(&shared, &f) };
-            if let execute::Outcome::Forbidden(e) | execute::Outcome::Failed(e) =
+            if let execute::StepResult::Forbidden(e) | execute::StepResult::Failed(e) =
                 execute::run(&http, &shared.rest, &step).await
             {
                 tracing::warn!(error = %e, channel = f.channel, "cannot ask for a follow-up");

@@ -7,7 +7,7 @@
 use super::heat::{decay, Heat, Params};
 use super::ActionMemo;
 
-/// Strike times remembered per conversation; `Outcome::strikes` saturates here.
+/// Strike times remembered per conversation; `ConversationState::strikes` saturates here.
 pub(super) const STRIKE_SLOTS: usize = 8;
 
 /// Scores remembered per conversation for sparklines.

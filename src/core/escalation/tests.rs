@@ -68,7 +68,9 @@ const REGRESSION: &[(&str, Scenario)] = &[
             t.observe_team(i * 1000 * SEC, CH, BOB, 0.0);
         }
         let out = t.observe_team(7200 * SEC, CH, BOB, 0.0);
-        (out == Outcome::default() && t.is_empty() && t.channels_len() == 0).then_some(()).ok_or(format!("{out:?}"))
+        (out == ConversationState::default() && t.is_empty() && t.channels_len() == 0)
+            .then_some(())
+            .ok_or(format!("{out:?}"))
     }),
     ("half-life 0 means no memory, without NaN", || {
         let cfg = EscalationConfig { half_life_secs: 0.0, ..EscalationConfig::default() };

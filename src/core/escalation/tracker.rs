@@ -5,7 +5,7 @@
 use super::conv::{reset_boundary_tier, AuthorConv, ChannelConv};
 use super::heat::{self, decay, ticks, unit, Params, POLITENESS_COOLING};
 use super::key_hash::KeyHash;
-use super::{ActionMemo, ConversationView, EscalationConfig, Observation, Outcome, CROSS_HEAT};
+use super::{ActionMemo, ConversationState, ConversationView, EscalationConfig, Observation, CROSS_HEAT};
 use crate::core::Level;
 use lru::LruCache;
 
@@ -97,7 +97,7 @@ impl Tracker {
     /// Evicts idle conversations first, then updates (or starts) the
     /// author's conversation and the channel's, evicting the least recently
     /// active ones beyond `max_conversations`.
-    pub fn observe_customer(&mut self, now_ms: i64, channel: u64, author: u64, obs: &Observation) -> Outcome {
+    pub fn observe_customer(&mut self, now_ms: i64, channel: u64, author: u64, obs: &Observation) -> ConversationState {
         let base = *self.base_ms.get_or_insert(now_ms);
         let now = ticks(base, now_ms);
         self.evict_idle_at(now);
@@ -138,7 +138,7 @@ impl Tracker {
         let last_boundary = memo_tick(base, c.memo.last_boundary_ms);
         reset_boundary_tier(&mut c.memo, c.last_strike, last_boundary, now, p.strike_window);
 
-        Outcome {
+        ConversationState {
             level: author_heat.level,
             previous_level,
             channel_level: c.heat.level,
@@ -159,10 +159,10 @@ impl Tracker {
     /// describe the channel, the author fields that last customer's
     /// conversation (defaults when there is none); `author`, the team member,
     /// is not tracked. An unknown channel is not created.
-    pub fn observe_team(&mut self, now_ms: i64, channel: u64, author: u64, acknowledgement: f32) -> Outcome {
+    pub fn observe_team(&mut self, now_ms: i64, channel: u64, author: u64, acknowledgement: f32) -> ConversationState {
         let _ = author;
         let Some(base) = self.base_ms else {
-            return Outcome::default();
+            return ConversationState::default();
         };
         let now = ticks(base, now_ms);
         self.evict_idle_at(now);
@@ -170,12 +170,12 @@ impl Tracker {
         let keep = 1.0 - p.staff_cooling * unit(acknowledgement);
 
         let Some(c) = self.channels.peek_mut(&channel) else {
-            return Outcome::default();
+            return ConversationState::default();
         };
         if p.idle(c.heat.last, now) {
-            return Outcome::default();
+            return ConversationState::default();
         }
-        let mut out = Outcome { previous_channel_level: c.heat.level, ..Outcome::default() };
+        let mut out = ConversationState { previous_channel_level: c.heat.level, ..ConversationState::default() };
         c.heat.cool(now, keep, &p);
         out.channel_level = c.heat.level;
         out.channel_heat = c.heat.at(now, &p);

@@ -9,7 +9,7 @@
 use crate::core::pack::{Category, ChoiceSet, Entry, EntryPattern, Origin, Phrase, Script, Settings, Topic};
 use crate::core::template::Template;
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::schema::RawFile;
+use crate::pack::raw::RawFile;
 use std::collections::HashMap;
 use std::path::PathBuf;
 

@@ -8,7 +8,7 @@ use crate::core::normalize::normalize;
 use crate::core::pack::{EntryPattern, Origin, Phrase};
 use crate::core::template::Template;
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::schema::Number;
+use crate::pack::raw::Number;
 use toml::Spanned;
 
 /// Where `span` of `src` starts, as an [`Origin`] in file number `file`.

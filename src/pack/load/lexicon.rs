@@ -5,7 +5,7 @@ use super::check::{check_name, check_unit, origin, parse_phrase, regex_pattern};
 use crate::core::pack::CategoryKind;
 use crate::core::pack::{Category, Entry, EntryPattern, MAX_CATEGORIES};
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::schema::{RawCategory, RawFile};
+use crate::pack::raw::{RawCategory, RawFile};
 use toml::Spanned;
 
 impl Builder {

@@ -19,7 +19,7 @@ mod lexicon;
 mod responses;
 mod settings;
 
-use super::schema::RawFile;
+use super::raw::RawFile;
 use crate::core::pack::Pack;
 use crate::diagnostics::{Problem, SourceFile};
 use builder::Builder;

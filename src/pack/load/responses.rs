@@ -6,7 +6,7 @@ use super::{MAX_LABEL_CHARS, MAX_OPTIONS};
 use crate::core::pack::{ChoiceOption, ChoiceSet, Script, Topic};
 use crate::core::Level;
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::schema::RawFile;
+use crate::pack::raw::RawFile;
 
 impl Builder {
     /// Reads a file's topics, scripts, choice sets and boundaries. Names

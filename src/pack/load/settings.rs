@@ -5,7 +5,7 @@ use super::check::{check_unit, origin};
 use crate::core::normalize::normalize;
 use crate::core::pack::Settings;
 use crate::diagnostics::{Problem, SourceFile};
-use crate::pack::schema::{Number, RawFile, RawSettings};
+use crate::pack::raw::{Number, RawFile, RawSettings};
 use toml::Spanned;
 
 impl Builder {

@@ -6,7 +6,7 @@ mod schema;
 mod writer;
 
 use crate::core::Level;
-use crate::store::{Conversation, Event, EventKind, Signal, Store};
+use crate::store::{Conversation, Event, EventKind, Store, StoredSignal};
 use std::path::PathBuf;
 
 /// A temporary directory and a database path inside it.
@@ -39,7 +39,7 @@ pub(super) fn scored(score: f32, level: Level, phrases: &[(&str, &str)]) -> Even
         score,
         level,
         channel_level: Level::Calm,
-        signals: phrases.iter().map(|(c, p)| Signal { category: c.to_string(), phrase: p.to_string() }).collect(),
+        signals: phrases.iter().map(|(c, p)| StoredSignal { category: c.to_string(), phrase: p.to_string() }).collect(),
     }
 }
 

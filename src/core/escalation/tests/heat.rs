@@ -187,7 +187,7 @@ fn trend_follows_momentum() {
     ];
     for c in &cases {
         let mut t = tracker();
-        let mut out = Outcome::default();
+        let mut out = ConversationState::default();
         for &(secs, score) in c.msgs {
             out = t.observe_customer(secs * SEC, CH, ALICE, &msg(score));
         }

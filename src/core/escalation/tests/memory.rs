@@ -103,7 +103,7 @@ fn hard_cap_evicts_least_recently_active() {
 
 /// A small deterministic workload: customer and team messages over a few
 /// channels and authors, with a cap low enough to evict.
-fn workload(t: &mut Tracker) -> Vec<(Outcome, Vec<f32>, f32)> {
+fn workload(t: &mut Tracker) -> Vec<(ConversationState, Vec<f32>, f32)> {
     let mut seed: u64 = 0x5eed;
     let mut next = move || {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);

@@ -19,7 +19,7 @@ fn team_messages_never_raise() {
     ];
     for c in &cases {
         let mut t = tracker();
-        let mut before = Outcome::default();
+        let mut before = ConversationState::default();
         for &s in c.scores {
             before = t.observe_customer(0, CH, ALICE, &msg(s));
         }
@@ -75,9 +75,9 @@ fn acknowledgement_cools_only_the_last_customer() {
 #[test]
 fn team_message_on_unknown_channel() {
     let mut t = tracker();
-    assert_eq!(t.observe_team(0, CH, BOB, 1.0), Outcome::default());
+    assert_eq!(t.observe_team(0, CH, BOB, 1.0), ConversationState::default());
     t.observe_customer(0, CH, ALICE, &msg(0.5));
-    assert_eq!(t.observe_team(0, 2, BOB, 1.0), Outcome::default());
+    assert_eq!(t.observe_team(0, 2, BOB, 1.0), ConversationState::default());
     assert_eq!(t.channels_len(), 1);
 }
 
@@ -97,7 +97,7 @@ fn channel_heats_faster_with_more_hot_participants() {
         .iter()
         .map(|c| {
             let mut t = tracker();
-            let mut out = Outcome::default();
+            let mut out = ConversationState::default();
             for (i, &a) in c.authors.iter().enumerate() {
                 out = t.observe_customer(i as i64 * 20 * SEC, CH, a, &msg(0.35));
             }
@@ -120,7 +120,7 @@ fn channel_heats_faster_with_more_hot_participants() {
 fn calm_bystander_does_not_heat_the_channel() {
     let mut alone = tracker();
     let mut with_bystander = tracker();
-    let (mut a, mut b) = (Outcome::default(), Outcome::default());
+    let (mut a, mut b) = (ConversationState::default(), ConversationState::default());
     for i in 0..6 {
         a = alone.observe_customer(i * 20 * SEC, CH, ALICE, &msg(0.35));
         b = with_bystander.observe_customer(i * 20 * SEC, CH, ALICE, &msg(0.35));

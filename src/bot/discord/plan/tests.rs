@@ -15,8 +15,8 @@ fn guild() -> GuildConfig {
     }
 }
 
-fn situation<'a>(g: &'a GuildConfig, text: &'a str) -> Situation<'a> {
-    Situation {
+fn situation<'a>(g: &'a GuildConfig, text: &'a str) -> PlanInput<'a> {
+    PlanInput {
         guild: g,
         channel: 3,
         channel_name: "support",

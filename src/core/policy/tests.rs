@@ -1,7 +1,7 @@
 //! Policy tests: when choices are offered, and when they never are.
 
 use super::*;
-use crate::core::escalation::{ActionMemo, Outcome};
+use crate::core::escalation::{ActionMemo, ConversationState};
 use crate::core::score::Analysis;
 use crate::pack::tests::pack_with;
 
@@ -23,11 +23,18 @@ fn analysis(hostile: bool, abusive: bool, aimed: bool) -> Analysis {
     Analysis { score: if hostile { 0.7 } else { 0.2 }, hostile, abusive, aimed, ..Analysis::default() }
 }
 
-fn outcome(level: Level, strikes: u32) -> Outcome {
-    Outcome { level, previous_level: level, channel_level: Level::Calm, trend: 0.1, strikes, ..Outcome::default() }
+fn outcome(level: Level, strikes: u32) -> ConversationState {
+    ConversationState {
+        level,
+        previous_level: level,
+        channel_level: Level::Calm,
+        trend: 0.1,
+        strikes,
+        ..ConversationState::default()
+    }
 }
 
-fn offers(a: &Analysis, o: &Outcome, memo: &mut ActionMemo) -> bool {
+fn offers(a: &Analysis, o: &ConversationState, memo: &mut ActionMemo) -> bool {
     let pack = pack_with(CHOICES);
     let sit = Situation { analysis: a, outcome: o, now_ms: 10_000_000, user: "<@1>", channel: "#support" };
     let actions = decide(&PolicyConfig::default(), &pack, &sit, "text", memo, &mut ActionMemo::default());
