@@ -174,7 +174,7 @@ fn bench_analyze(c: &mut Criterion, default: &Analyzer, big: &Analyzer) {
         b.iter(|| {
             default.analyze_into(&long, 0.0, &mut a, &mut s);
             black_box(a.score)
-        })
+        });
     });
     g.finish();
 }
@@ -191,7 +191,7 @@ fn bench_normalize(c: &mut Criterion) {
                 len += n.text().len();
             }
             black_box(len)
-        })
+        });
     });
     g.finish();
 }
@@ -219,7 +219,7 @@ fn bench_engine(c: &mut Criterion, default: Arc<Analyzer>) {
                 engine.process_into(&msg, &mut out);
                 black_box(&out);
             }
-        })
+        });
     });
     g.finish();
 }

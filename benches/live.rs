@@ -1,4 +1,4 @@
-//! The live bot under a burst: 10,000 MESSAGE_CREATE events pushed through
+//! The live bot under a burst: 10,000 `MESSAGE_CREATE` events pushed through
 //! the in-repo fake Discord as fast as it can send them.
 //!
 //! `cargo bench --bench live` prints events per second (dispatch of the

@@ -54,7 +54,7 @@ fn main() {
                 for t in &normalized {
                     black_box(reader.read(black_box(t)).expect("reads"));
                 }
-            })
+            });
         });
         g.finish();
     }

@@ -153,11 +153,13 @@ fn report_flat_under_cap(conversations: u64, cap: usize) {
 }
 
 fn throughput(c: &mut Criterion) {
+    // A warm tracker: 10,000 conversations in 100 channels, visited in turn.
+    const WARM: u64 = 10_000;
+    // At the cap: every message starts a conversation and evicts the oldest.
+    const CAP: usize = 10_000;
     let mut g = c.benchmark_group("observe_customer");
     g.throughput(Throughput::Elements(1));
 
-    // A warm tracker: 10,000 conversations in 100 channels, visited in turn.
-    const WARM: u64 = 10_000;
     let mut t = Tracker::new(config(100_000));
     for i in 0..WARM {
         t.observe_customer(i as i64 * 10, i % 100, i, &obs(i));
@@ -169,11 +171,9 @@ fn throughput(c: &mut Criterion) {
             now += 50;
             let a = i % WARM;
             black_box(t.observe_customer(now, a % 100, a, &obs(i)))
-        })
+        });
     });
 
-    // At the cap: every message starts a conversation and evicts the oldest.
-    const CAP: usize = 10_000;
     let mut t = Tracker::new(config(CAP));
     let (mut i, mut now) = (0u64, 0i64);
     g.bench_function("new_conversation_at_cap_10k", |b| {
@@ -181,7 +181,7 @@ fn throughput(c: &mut Criterion) {
             i += 1;
             now += 1;
             black_box(t.observe_customer(now, i % 100, i, &obs(i)))
-        })
+        });
     });
 
     // The read the scorer does before each message.
@@ -192,7 +192,7 @@ fn throughput(c: &mut Criterion) {
             k += 1;
             let a = newest - k % CAP as u64;
             black_box(t.message_rate(a % 100, a, now))
-        })
+        });
     });
     g.finish();
 }

@@ -19,6 +19,8 @@ struct Cli {
     command: Command,
 }
 
+// These doc comments are `keel --help`'s text, shown as written: no Markdown.
+#[allow(clippy::doc_markdown)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the bot in Discord. The token comes from the environment variable bot.toml names (default DISCORD_TOKEN).

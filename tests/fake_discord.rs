@@ -2,8 +2,8 @@
 //!
 //! 1. its payloads, kept as fixtures in `tests/fixtures/`, deserialize into serenity's
 //!    types (and still do with fields Discord may add later);
-//! 2. a real serenity `Client` connects, gets READY and GUILD_CREATE into its cache, receives
-//!    a MESSAGE_CREATE and answers through REST, which the fake records;
+//! 2. a real serenity `Client` connects, gets READY and `GUILD_CREATE` into its cache, receives
+//!    a `MESSAGE_CREATE` and answers through REST, which the fake records;
 //! 3. a response override (403) reaches the client as Discord's error;
 //! 4. heartbeats are acknowledged and RECONNECT leads to a working RESUME;
 //! 5. an unknown route fails the test when the fake stops;
@@ -221,7 +221,7 @@ fn message_fixtures_deserialize_into_serenity_messages() {
     }
 }
 
-/// INTERACTION_CREATE as the shell's event handler receives it: a button click (whose
+/// `INTERACTION_CREATE` as the shell's event handler receives it: a button click (whose
 /// `custom_id` keel parses) and a slash command with its subcommand and option, also with
 /// fields Discord may add later.
 #[test]
@@ -364,7 +364,7 @@ async fn connected(options: Options) -> (FakeDiscord, RunningBot) {
     fake.wait_identified(WAIT).await.expect("the client identifies");
     match bot.next_seen().await {
         Seen::GuildCreate(id) => assert_eq!(id, fake.world().guild_id),
-        other => panic!("expected GUILD_CREATE first, got {other:?}"),
+        other @ Seen::TimeoutResult(_) => panic!("expected GUILD_CREATE first, got {other:?}"),
     }
     (fake, bot)
 }

@@ -7,6 +7,7 @@
 //! Phrases alone always; with the context reader when its base model is
 //! fetched (`tools/fetch-model.sh`, or required by `KEEL_REQUIRE_READER=1`).
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -58,9 +59,10 @@ fn phrases_only() -> (tempfile::TempDir, PathBuf) {
 
 fn reader_available() -> bool {
     let present = root().join("models/all-MiniLM-L6-v2/model.safetensors").exists();
-    if !present && std::env::var_os("KEEL_REQUIRE_READER").is_some() {
-        panic!("KEEL_REQUIRE_READER is set but the reader's base model is missing");
-    }
+    assert!(
+        present || std::env::var_os("KEEL_REQUIRE_READER").is_none(),
+        "KEEL_REQUIRE_READER is set but the reader's base model is missing"
+    );
     present
 }
 
@@ -107,7 +109,7 @@ fn explains(config: &Path, strip: &Path, suffix: &str) {
     let strip = format!("{}/", strip.display());
     let mut out = String::new();
     for line in golden("explain-inputs.txt").lines() {
-        out.push_str(&format!(">>> {line}\n"));
+        writeln!(out, ">>> {line}").expect("writing to a String");
         out.push_str(&keel(&["explain", "--config", config, line]).replace(&strip, ""));
     }
     same(&format!("explain.{suffix}.out"), &out);

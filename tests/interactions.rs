@@ -222,7 +222,7 @@ async fn a_nudge_offers_no_choices_in_answer_to_abuse() {
     h.say("support", "alice", "You're all a bunch of stupid idiots and I hope every one of you gets fired.").await;
     let posted: Vec<Recorded> = h.writes_to("support").into_iter().skip(before).collect();
     assert!(
-        posted.iter().all(|r| r.body["components"].as_array().is_none_or(|c| c.is_empty())),
+        posted.iter().all(|r| r.body["components"].as_array().is_none_or(std::vec::Vec::is_empty)),
         "no choice buttons in answer to abuse: {posted:#?}"
     );
     let refused = click(&h, message_id(&nudge), "mo", &offer, None).await;

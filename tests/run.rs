@@ -4,7 +4,7 @@
 //! a bot.toml without `[[guild]]` is said at start; no colours on a pipe.
 //!
 //! Nothing here may reach anything but 127.0.0.1: when `GET /gateway`
-//! fails, serenity falls back to wss://gateway.discord.gg, so the
+//! fails, serenity falls back to <wss://gateway.discord.gg>, so the
 //! "cannot connect" tests point keel at [`DeadGateway`], which answers
 //! `GET /gateway` with a loopback port where nothing listens.
 
@@ -49,7 +49,7 @@ impl Keel {
         let sink = Arc::clone(&stderr);
         std::thread::spawn(move || {
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                let mut all = sink.lock().unwrap_or_else(|e| e.into_inner());
+                let mut all = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 all.push_str(&line);
                 all.push('\n');
             }
@@ -59,7 +59,7 @@ impl Keel {
 
     /// Everything keel wrote to stderr so far.
     fn stderr(&self) -> String {
-        self.stderr.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.stderr.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Waits until stderr contains `needle`.
@@ -149,7 +149,7 @@ impl DeadGateway {
     }
 
     fn asked(&self) -> Vec<String> {
-        self.asked.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.asked.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 }
 
@@ -162,7 +162,7 @@ fn answer(mut stream: TcpStream, closed_port: u16, log: &Mutex<Vec<String>>) {
     }
     let head = String::from_utf8_lossy(&head).to_string();
     let line = head.lines().next().unwrap_or("").to_string();
-    log.lock().unwrap_or_else(|e| e.into_inner()).push(line.clone());
+    log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(line.clone());
     let (status, body) = if line.starts_with("GET /api/v10/gateway ") || line.starts_with("GET /api/v10/gateway?") {
         ("200 OK", format!(r#"{{"url": "ws://127.0.0.1:{closed_port}"}}"#))
     } else {
@@ -255,7 +255,10 @@ async fn connected_keel() -> (FakeDiscord, tempfile::TempDir, Keel) {
     let keel = Keel::spawn(&config);
     fake.wait_identified(WAIT).await.expect("keel identifies");
     let stderr = Arc::clone(&keel.stderr);
-    wait_until(move || stderr.lock().unwrap_or_else(|e| e.into_inner()).contains("connected to Discord")).await;
+    wait_until(move || {
+        stderr.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains("connected to Discord")
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await; // GUILD_CREATE into its cache
     (fake, dir, keel)
 }

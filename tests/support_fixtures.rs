@@ -1,6 +1,6 @@
 //! The hand-written support-channel dev set (tests/fixtures/support-*.jsonl)
 //! stays well formed and readable by `keel replay`. It measures keel's
-//! judgment (tools/judge_support.py prints the numbers); this test does not
+//! judgment (`tools/judge_support.py` prints the numbers); this test does not
 //! gate on them, only on the shape the tool relies on.
 
 use serde_json::Value;

@@ -62,7 +62,7 @@ impl Confusion {
     }
     /// Mean of both classes' F1.
     pub fn macro_f1(&self) -> f64 {
-        (self.f1_offensive() + self.f1_not_offensive()) / 2.0
+        f64::midpoint(self.f1_offensive(), self.f1_not_offensive())
     }
 }
 

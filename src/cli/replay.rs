@@ -167,13 +167,12 @@ pub fn replay(
             break;
         }
         number += 1;
-        match String::from_utf8(raw) {
-            Ok(s) => line = s,
-            Err(_) => {
-                writeln!(err, "line {number}: not valid UTF-8; skipped")?;
-                summary.malformed += 1;
-                continue;
-            }
+        if let Ok(s) = String::from_utf8(raw) {
+            line = s;
+        } else {
+            writeln!(err, "line {number}: not valid UTF-8; skipped")?;
+            summary.malformed += 1;
+            continue;
         }
         if line.trim().is_empty() {
             continue;

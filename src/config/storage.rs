@@ -12,7 +12,7 @@ pub const MAX_EXCERPT_CHARS: usize = 2000;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RawStorage {
-    /// The SQLite file, relative to bot.toml.
+    /// The `SQLite` file, relative to bot.toml.
     pub path: String,
     /// Cases and strikes older than this many days are deleted.
     pub retention_days: u32,
@@ -31,7 +31,7 @@ impl Default for RawStorage {
 /// Where keel keeps cases, strikes and follow-ups, and how much of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageConfig {
-    /// The SQLite file, resolved against bot.toml's directory.
+    /// The `SQLite` file, resolved against bot.toml's directory.
     pub path: PathBuf,
     /// Cases and strikes older than this many days are deleted.
     pub retention_days: u32,

@@ -51,8 +51,8 @@ impl Aim {
     }
 }
 
-/// FxHash (rustc's hasher): a multiply and a rotate per 8 bytes. The word
-/// lists are the pack's own and the words looked up are short, so SipHash's
+/// `FxHash` (rustc's hasher): a multiply and a rotate per 8 bytes. The word
+/// lists are the pack's own and the words looked up are short, so `SipHash`'s
 /// protection against chosen collisions buys nothing here and costs most of
 /// the grammar lookups' time.
 #[derive(Default)]

@@ -319,7 +319,7 @@ impl Matcher {
             // set of ASCII-boundary rewrites, a superset, picks the patterns
             // to search (see `prefilter`). Same hits, in the same order.
             if text.is_ascii() {
-                for i in self.regex_set.matches(text).iter() {
+                for i in &self.regex_set.matches(text) {
                     self.regex_hits(i, text, out);
                 }
             } else {
@@ -440,7 +440,10 @@ impl Matcher {
                 }
                 let same_span = hj.start == hi.start && hj.end == hi.end;
                 if ci == cj {
-                    !same_span || wj > wi || (wj == wi && j < i)
+                    // Equal weights are an exact tie (the same phrase weight twice), broken by order.
+                    #[allow(clippy::float_cmp)]
+                    let tie = wj == wi;
+                    !same_span || wj > wi || (tie && j < i)
                 } else {
                     // A longer hostile phrase is the more specific reading: "sick of"
                     // (frustration) is not also "sick" (an attack).

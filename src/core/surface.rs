@@ -153,7 +153,7 @@ fn may_signal_bytes(bytes: &[u8]) -> bool {
         caps_run = if upper || high { chars } else { 0 };
         last3 = (last3 << 8 | u32::from(b)) & 0xFF_FFFF;
         let mark = b == b'!' || b == b'?';
-        found |= (caps_run >= MIN_SHOUT_WORD_LETTERS) | (mark & prev_mark) | is_burst_mark_utf8(last3);
+        found |= (caps_run >= MIN_SHOUT_WORD_LETTERS) || (mark & prev_mark) | is_burst_mark_utf8(last3);
         prev_mark = if high { prev_mark } else { mark };
     }
     found

@@ -145,7 +145,7 @@ mod tests {
             Case { name: "spaces inside", input: "{ user }!", expected: "@ana!" },
             Case { name: "empty", input: "", expected: "" },
         ];
-        check("render", &cases, |input| Template::parse(input).map(|t| t.render(&VARS)).unwrap_or_else(|e| e.message));
+        check("render", &cases, |input| Template::parse(input).map_or_else(|e| e.message, |t| t.render(&VARS)));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::core::Level;
 use crate::store::model::{EventKind, StoredSignal};
 use rusqlite::types::Value;
 
-/// A u64 Discord ID as SQLite's INTEGER (same bits; every ID round-trips).
+/// A u64 Discord ID as `SQLite`'s INTEGER (same bits; every ID round-trips).
 pub fn to_sql(id: u64) -> i64 {
     id as i64
 }

@@ -1,4 +1,4 @@
-//! [`Store`]: one SQLite connection and every operation on keel's memory.
+//! [`Store`]: one `SQLite` connection and every operation on keel's memory.
 //!
 //! Methods are synchronous and short. Writes that the bot makes in the
 //! middle of handling a message go through [`StoreWriter`](crate::store::StoreWriter)
@@ -18,7 +18,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// keel's durable memory in one SQLite file.
+/// keel's durable memory in one `SQLite` file.
 #[derive(Debug)]
 pub struct Store {
     pub(crate) conn: Connection,
@@ -245,7 +245,7 @@ fn purge_before(conn: &Connection, older_than_ms: i64) -> rusqlite::Result<Purge
 
 impl Store {
     /// Opens (creating if missing) and migrates the database at `path`.
-    /// A file that is not a SQLite database, or is not keel's, or is newer
+    /// A file that is not a `SQLite` database, or is not keel's, or is newer
     /// than this build, is refused with an error naming it and left untouched.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
@@ -533,9 +533,10 @@ impl Store {
         for row in rows {
             let (id, at_ms, kind, about, excerpt, cols) = row?;
             let signals = by_event.remove(&id).unwrap_or_default();
-            match codec::decode(&kind, cols, signals) {
-                Some(kind) => timeline.push(TimelineEntry { id, at_ms, about: about.map(from_sql), kind, excerpt }),
-                None => tracing::warn!(event = id, kind, "skipping an event of a kind this build does not know"),
+            if let Some(kind) = codec::decode(&kind, cols, signals) {
+                timeline.push(TimelineEntry { id, at_ms, about: about.map(from_sql), kind, excerpt });
+            } else {
+                tracing::warn!(event = id, kind, "skipping an event of a kind this build does not know");
             }
         }
         Ok(Some(Case { summary, timeline }))

@@ -1,8 +1,8 @@
-//! keel's durable memory: cases, strikes, choices and follow-ups in SQLite.
+//! keel's durable memory: cases, strikes, choices and follow-ups in `SQLite`.
 //!
 //! Shaped so the rest of keel never sees SQL: callers pass and get plain
 //! data ([`model`]), times are passed in (Unix ms), and the operations are
-//! the few a PostgreSQL backend would have to mirror:
+//! the few a `PostgreSQL` backend would have to mirror:
 //!
 //! * [`Store`] — one connection: [`Store::record`] appends an [`Event`] to
 //!   its conversation's case (opening the case when keel nudges, offers
@@ -41,7 +41,7 @@ pub enum StoreError {
     Open {
         /// The file.
         path: PathBuf,
-        /// SQLite's reason.
+        /// `SQLite`'s reason.
         source: rusqlite::Error,
     },
     /// The file could not be read.
@@ -58,21 +58,21 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
     },
-    /// The file is not a SQLite database at all.
+    /// The file is not a `SQLite` database at all.
     #[error("{} is not a SQLite database; keel left it untouched (set [storage] path in bot.toml to another file)", path.display())]
     NotADatabase {
         /// The file.
         path: PathBuf,
     },
-    /// The file is a SQLite database, but damaged.
+    /// The file is a `SQLite` database, but damaged.
     #[error("the database {} is damaged ({source}); keel left it untouched: restore a backup or move it away", path.display())]
     Corrupt {
         /// The file.
         path: PathBuf,
-        /// SQLite's report.
+        /// `SQLite`'s report.
         source: rusqlite::Error,
     },
-    /// The file is a SQLite database of some other program.
+    /// The file is a `SQLite` database of some other program.
     #[error("{} is a SQLite database but not keel's ({detail}); keel left it untouched (set [storage] path in bot.toml to another file)", path.display())]
     Foreign {
         /// The file.
@@ -107,7 +107,7 @@ pub enum StoreError {
         path: PathBuf,
         /// The migration's file name.
         name: &'static str,
-        /// SQLite's reason.
+        /// `SQLite`'s reason.
         source: rusqlite::Error,
     },
     /// A query failed.

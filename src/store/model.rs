@@ -1,6 +1,6 @@
 //! The store's plain data: what callers record and what they read back.
 //!
-//! No serenity types and no SQL here, so a PostgreSQL backend can take and
+//! No serenity types and no SQL here, so a `PostgreSQL` backend can take and
 //! return exactly the same values. Discord IDs are `u64`, times are Unix
 //! milliseconds passed in by the caller.
 

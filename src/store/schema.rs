@@ -3,7 +3,7 @@
 //! The schema lives in `migrations/NNNN_name.sql`, embedded at build time
 //! and tracked with `PRAGMA user_version`; keel's files also carry
 //! `PRAGMA application_id` = [`APPLICATION_ID`]. Before anything is written,
-//! the file is checked: it must be a SQLite database (header), and either
+//! the file is checked: it must be a `SQLite` database (header), and either
 //! empty or keel's (application id, known tables, a version this build
 //! knows). Anything else is refused with an error naming the file, and the
 //! file is left byte-for-byte as it was.
@@ -41,7 +41,7 @@ pub fn latest_version() -> u32 {
 
 const HEADER: &[u8; 16] = b"SQLite format 3\0";
 
-/// Refuses a file that exists, is not empty and does not start with SQLite's header.
+/// Refuses a file that exists, is not empty and does not start with `SQLite`'s header.
 fn check_header(path: &Path) -> Result<(), StoreError> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,

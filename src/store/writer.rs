@@ -126,16 +126,13 @@ impl Queue {
     /// Counts a refusal; reports only the first of a burst.
     fn refuse(&mut self) -> Report {
         self.stats.refused += 1;
-        match &mut self.refusing {
-            Some(n) => {
-                *n += 1;
-                Report::Nothing
-            }
-            None => {
-                self.refusing = Some(1);
-                self.stats.full_bursts += 1;
-                Report::Filled
-            }
+        if let Some(n) = &mut self.refusing {
+            *n += 1;
+            Report::Nothing
+        } else {
+            self.refusing = Some(1);
+            self.stats.full_bursts += 1;
+            Report::Filled
         }
     }
 
@@ -162,7 +159,7 @@ impl Report {
                 "keel's database is not keeping up: its write queue is full, and writes are dropped (and counted) until it drains"
             ),
             Report::Drained(refused) => {
-                tracing::warn!(refused, capacity, "keel's write queue drained: writes are accepted again")
+                tracing::warn!(refused, capacity, "keel's write queue drained: writes are accepted again");
             }
         }
     }
@@ -180,7 +177,7 @@ struct Shared {
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, Queue> {
-        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+        self.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -253,7 +250,12 @@ impl StoreWriter {
             if now >= deadline {
                 return false;
             }
-            q = self.shared.settled.wait_timeout(q, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+            q = self
+                .shared
+                .settled
+                .wait_timeout(q, deadline - now)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
         }
         q.stats.committed >= target
     }
@@ -297,7 +299,7 @@ fn run(mut store: Store, shared: &Shared) -> Store {
         let batch: Vec<Write> = {
             let mut q = shared.lock();
             while q.items.is_empty() && !q.closed {
-                q = shared.wake.wait(q).unwrap_or_else(|e| e.into_inner());
+                q = shared.wake.wait(q).unwrap_or_else(std::sync::PoisonError::into_inner);
             }
             if q.items.is_empty() {
                 break;

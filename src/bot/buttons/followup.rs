@@ -57,7 +57,7 @@ pub fn answer(question: &str, resolved: bool, channel: u64, customer: u64) -> An
         .into_iter()
         .map(|(r, label)| (Component::FollowUp { resolved: r, channel, customer }.id(), label.to_string()))
         .collect();
-    Answer::Buttons { content, buttons, chosen: Some(if resolved { 0 } else { 1 }) }
+    Answer::Buttons { content, buttons, chosen: Some(usize::from(!resolved)) }
 }
 
 /// What the answer comes to at `at_ms`: the answer recorded (when the

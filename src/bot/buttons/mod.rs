@@ -38,7 +38,7 @@ fn is_team(g: &GuildConfig, ci: &ComponentInteraction, owner: Option<u64>) -> bo
     let Some(member) = &ci.member else { return false };
     let roles = &member.roles;
     owner == Some(ci.user.id.get())
-        || member.permissions.is_some_and(|p| p.administrator())
+        || member.permissions.is_some_and(serenity::model::Permissions::administrator)
         || roles.iter().any(|r| g.moderator_roles.contains(&r.get()) || g.staff_roles.contains(&r.get()))
 }
 
@@ -56,25 +56,25 @@ pub async fn handle(shared: &Shared, ctx: &Context, ci: &ComponentInteraction) {
     };
     match component {
         Some(Component::Choice { set, option, customer }) => {
-            choice::choice(shared, ctx, ci, &guild, &set, option, customer).await
+            choice::choice(shared, ctx, ci, &guild, &set, option, customer).await;
         }
         Some(Component::Nudge { .. } | Component::OfferSet { .. })
             if !is_team(&guild, ci, ctx.cache.guild(guild.id).map(|g| g.owner_id.get())) =>
         {
-            respond::ephemeral(&ctx.http, ci, "Only moderators and support staff can use these buttons.").await
+            respond::ephemeral(&ctx.http, ci, "Only moderators and support staff can use these buttons.").await;
         }
         Some(Component::Nudge { action, channel, author }) => {
-            nudge::nudge(shared, ctx, ci, &guild, action, channel, author).await
+            nudge::nudge(shared, ctx, ci, &guild, action, channel, author).await;
         }
         Some(Component::OfferSet { channel, author }) => {
-            nudge::offer_set(shared, ctx, ci, &guild, channel, author).await
+            nudge::offer_set(shared, ctx, ci, &guild, channel, author).await;
         }
         Some(Component::FollowUp { resolved, channel, customer }) => {
-            followup::followup(shared, ctx, ci, &guild, resolved, channel, customer).await
+            followup::followup(shared, ctx, ci, &guild, resolved, channel, customer).await;
         }
         None => {
             tracing::info!(custom_id = %ci.data.custom_id, user = ci.user.id.get(), "unknown or stale button");
-            respond::ephemeral(&ctx.http, ci, STALE).await
+            respond::ephemeral(&ctx.http, ci, STALE).await;
         }
     }
 }

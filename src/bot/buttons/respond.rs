@@ -143,11 +143,11 @@ pub async fn answer(http: &Http, ci: &ComponentInteraction, answer: Answer) {
         Answer::Ephemeral(text) => ephemeral(http, ci, &text).await,
         Answer::Nudge { embed: e, buttons } => {
             let components = buttons.map_or_else(Vec::new, nudge_buttons);
-            update(http, ci, CreateInteractionResponseMessage::new().embed(embed(&e)).components(components)).await
+            update(http, ci, CreateInteractionResponseMessage::new().embed(embed(&e)).components(components)).await;
         }
         Answer::Buttons { content, buttons, chosen } => {
             let msg = CreateInteractionResponseMessage::new().content(content);
-            update(http, ci, msg.components(disabled_buttons(&buttons, chosen))).await
+            update(http, ci, msg.components(disabled_buttons(&buttons, chosen))).await;
         }
         Answer::ChoiceSets { channel, author, sets } => {
             let options = sets.iter().map(|s| CreateSelectMenuOption::new(s, s)).collect();

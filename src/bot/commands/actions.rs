@@ -48,7 +48,7 @@ pub(super) async fn boundary(
     let protected = ctx.guild().and_then(|guild| {
         let (facts, bot_top) =
             members::from_cache(&guild, member.user.id, &member.roles, ctx.cache().current_user().id);
-        protection(&g, &facts, bot_top).map(|p| p.describe())
+        protection(&g, &facts, bot_top).map(super::super::discord::members::Protected::describe)
     });
     let (channel, customer, tier) = (ctx.channel_id().get(), member.user.id.get(), tier.unwrap_or(1).clamp(1, 3));
     let reply = boundary_reply(ctx.data(), &g, channel, customer, tier, protected);

@@ -19,18 +19,15 @@ pub(super) async fn deescalate(
     #[description = "The member (default: the most heated conversation here)"] member: Option<Member>,
 ) -> Result<(), CommandError> {
     let channel = ctx.channel_id().get();
-    let member = match member {
-        Some(m) => m.user.id.get(),
-        None => {
-            let convs = lock(&ctx.data().engine).tracker().conversations_in(channel);
-            match convs.into_iter().max_by(|a, b| a.level.cmp(&b.level).then(a.heat.total_cmp(&b.heat))) {
-                Some(c) => c.author,
-                None => {
-                    answer(ctx, Reply { text: "keel is not tracking any conversation here.".into(), steps: vec![] })
-                        .await?;
-                    return Ok(());
-                }
-            }
+    let member = if let Some(m) = member {
+        m.user.id.get()
+    } else {
+        let convs = lock(&ctx.data().engine).tracker().conversations_in(channel);
+        if let Some(c) = convs.into_iter().max_by(|a, b| a.level.cmp(&b.level).then(a.heat.total_cmp(&b.heat))) {
+            c.author
+        } else {
+            answer(ctx, Reply { text: "keel is not tracking any conversation here.".into(), steps: vec![] }).await?;
+            return Ok(());
         }
     };
     answer(ctx, recommended(ctx.data(), channel, member, &channel_name(&ctx))).await?;
@@ -42,6 +39,7 @@ fn suggestions(names: Vec<String>) -> serenity::all::CreateAutocompleteResponse 
         .set_choices(names.into_iter().map(|n| serenity::all::AutocompleteChoice::new(n.clone(), n)).collect())
 }
 
+#[allow(clippy::unused_async)] // poise's autocomplete callbacks are async by contract
 async fn autocomplete_script(ctx: Ctx<'_>, partial: &str) -> serenity::all::CreateAutocompleteResponse {
     suggestions(script_names(ctx.data(), partial))
 }

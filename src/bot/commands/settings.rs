@@ -25,7 +25,7 @@ pub(super) async fn check(ctx: Ctx<'_>) -> Result<(), CommandError> {
     let text = match load_all(ctx.data().config_path.as_deref()) {
         Ok(_) => "No problems: bot.toml and the phrase pack are valid.".to_string(),
         Err(e) => {
-            let lines: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
+            let lines: Vec<String> = e.problems().iter().map(std::string::ToString::to_string).collect();
             format!("{} problem(s):\n```\n{}\n```", lines.len(), truncate(&lines.join("\n"), 1700))
         }
     };

@@ -24,7 +24,7 @@ pub(super) async fn status(
 /// `/keel status [channel]`: the conversations tracked in a channel, and
 /// what is wrong with keel's database and its calls to Discord, if anything.
 pub fn tracked(shared: &Shared, g: &GuildConfig, channel: u64) -> Reply {
-    let database = memory_status(shared.memory.as_ref().and_then(|m| m.stats()).as_ref());
+    let database = memory_status(shared.memory.as_ref().and_then(super::super::shared::db::Memory::stats).as_ref());
     let discord = rest_status(shared.rest.gave_up());
     let mut reply = conversations(shared, g, channel);
     for line in [discord, database].into_iter().flatten() {

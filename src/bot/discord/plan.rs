@@ -186,7 +186,7 @@ pub struct PlanInput<'a> {
     pub now_ms: i64,
     /// An earlier nudge about this conversation still within the cooldown.
     pub earlier: Option<EarlierNudge>,
-    /// The message was edited (MESSAGE_UPDATE) rather than sent.
+    /// The message was edited (`MESSAGE_UPDATE`) rather than sent.
     pub edited: bool,
     /// The message matched a severe category (threats, slurs).
     pub severe: bool,

@@ -414,7 +414,7 @@ impl Rest {
     /// Makes every call wait `after` from now (a global 429); a longer pause already set stays.
     fn pause_all(&self, after: Duration) {
         let until = Instant::now() + after;
-        let mut paused = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        let mut paused = self.paused_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if paused.is_none_or(|p| p < until) {
             *paused = Some(until);
         }
@@ -423,7 +423,7 @@ impl Rest {
     /// Waits while a global pause is on (the lock is released before sleeping).
     async fn wait_for_pause(&self) {
         loop {
-            let until = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+            let until = *self.paused_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             match until {
                 Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
                 _ => return,

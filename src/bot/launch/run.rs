@@ -112,14 +112,13 @@ async fn end_client(shard_manager: &ShardManager, mut task: JoinHandle<Result<()
     if tokio::time::timeout(SHARDS_GRACE, shard_manager.shutdown_all()).await.is_err() {
         tracing::warn!("the gateway connection did not close within {} s; dropping it", SHARDS_GRACE.as_secs());
     }
-    match tokio::time::timeout(CLIENT_GRACE, &mut task).await {
-        Ok(joined) => joined_result(joined),
-        Err(_) => {
-            // Still connecting or backing off: serenity never returns from that on its own.
-            task.abort();
-            let _ = task.await;
-            Ok(())
-        }
+    if let Ok(joined) = tokio::time::timeout(CLIENT_GRACE, &mut task).await {
+        joined_result(joined)
+    } else {
+        // Still connecting or backing off: serenity never returns from that on its own.
+        task.abort();
+        let _ = task.await;
+        Ok(())
     }
 }
 
@@ -136,7 +135,7 @@ async fn register(
 ) {
     let config = shared.config();
     let result = match config.discord.commands {
-        CommandScope::Global => poise::builtins::register_globally(ctx, commands).await.map(|_| 1),
+        CommandScope::Global => poise::builtins::register_globally(ctx, commands).await.map(|()| 1),
         CommandScope::Guild => {
             let mut n = 0;
             for g in &config.guilds {

@@ -5,7 +5,7 @@
 
 use serenity::all::{ChannelId, GuildId, Message, MessageUpdateEvent, RoleId, Timestamp, User};
 
-/// A message to judge, from MESSAGE_CREATE or MESSAGE_UPDATE.
+/// A message to judge, from `MESSAGE_CREATE` or `MESSAGE_UPDATE`.
 #[derive(Debug)]
 pub struct Incoming<'a> {
     /// The server.
@@ -22,7 +22,7 @@ pub struct Incoming<'a> {
     pub text: &'a str,
     /// When it was sent (or edited).
     pub at: Timestamp,
-    /// It is an edit (MESSAGE_UPDATE).
+    /// It is an edit (`MESSAGE_UPDATE`).
     pub edited: bool,
 }
 

@@ -140,6 +140,7 @@ pub fn judged_events(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bot::discord::plan::Embed;
     use crate::core::policy::NudgeScope;
 
     fn decision(level: Level, actions: Vec<Action>) -> Decision {
@@ -163,7 +164,7 @@ mod tests {
     }
 
     fn nudge_step(edit: Option<u64>) -> Step {
-        Step::Nudge { channel: 99, edit, embed: Default::default(), about: (2, 3), buttons: true, ping: None }
+        Step::Nudge { channel: 99, edit, embed: Embed::default(), about: (2, 3), buttons: true, ping: None }
     }
 
     const M: Judged<'static> = Judged { guild: 1, channel: 2, author: 3, message: 4, at_ms: 1000, text: "you idiot" };
@@ -239,7 +240,7 @@ mod tests {
                     about: (2, 0),
                     channel: 99,
                     edit: None,
-                    embed: Default::default(),
+                    embed: Embed::default(),
                     buttons: true,
                     ping: None,
                 },

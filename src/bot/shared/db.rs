@@ -46,12 +46,13 @@ impl Memory {
     /// counts it and logs once per burst); a closed writer's refusal is logged.
     pub fn send(&self, write: impl Into<Write>) {
         let write = write.into();
-        match lock(&self.writer).as_ref() {
-            Some(w) => match w.send(write) {
+        if let Some(w) = lock(&self.writer).as_ref() {
+            match w.send(write) {
                 Ok(_) | Err(WriterError::Full { .. }) => {}
                 Err(e) => tracing::error!(error = %e, "a write to keel's database was not accepted"),
-            },
-            None => tracing::warn!(write = ?write, "keel's database is closed; a write was not stored"),
+            }
+        } else {
+            tracing::warn!(write = ?write, "keel's database is closed; a write was not stored");
         }
     }
 
@@ -116,10 +117,10 @@ impl Memory {
                     queued = stats.queued,
                     refused_while_full = stats.refused,
                     "keel's database: writes lost at shutdown"
-                )
+                );
             }
             Ok(Some(stats)) => {
-                tracing::info!(writes = stats.committed, refused_while_full = stats.refused, "keel's database closed")
+                tracing::info!(writes = stats.committed, refused_while_full = stats.refused, "keel's database closed");
             }
             _ => tracing::error!("closing keel's database failed"),
         }

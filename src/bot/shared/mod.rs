@@ -57,7 +57,7 @@ pub struct Shared {
     pub conversations: Conversations,
     /// Permission problems already reported: (guild, what failed).
     reported: DashSet<(u64, &'static str)>,
-    /// Guilds whose GUILD_CREATE has arrived (the cache knows them).
+    /// Guilds whose `GUILD_CREATE` has arrived (the cache knows them).
     guilds_ready: DashSet<u64>,
     /// Message events fully handled (judged and acted on, or ignored).
     events_handled: AtomicU64,
@@ -120,12 +120,12 @@ impl Shared {
         self.events_handled.load(Ordering::SeqCst)
     }
 
-    /// A guild's GUILD_CREATE arrived: the cache knows it.
+    /// A guild's `GUILD_CREATE` arrived: the cache knows it.
     pub fn guild_ready(&self, guild: u64) {
         self.guilds_ready.insert(guild);
     }
 
-    /// Whether a guild's GUILD_CREATE has arrived.
+    /// Whether a guild's `GUILD_CREATE` has arrived.
     pub fn is_guild_ready(&self, guild: u64) -> bool {
         self.guilds_ready.contains(&guild)
     }
@@ -134,7 +134,7 @@ impl Shared {
     /// problems otherwise.
     pub fn reload(&self) -> Result<(), Vec<String>> {
         let loaded = load_all(self.config_path.as_deref())
-            .map_err(|e| e.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>())?;
+            .map_err(|e| e.problems().iter().map(std::string::ToString::to_string).collect::<Vec<_>>())?;
         if loaded.config.context != self.config().context {
             tracing::warn!("[context] changed: the context reader's files and settings apply at the next restart");
         }

@@ -130,7 +130,7 @@ impl Order {
             }
             match event {
                 Event::MessageCreate(e) if e.message.guild_id.is_some() => {
-                    order.issue(e.message.channel_id.get(), e.message.id.get(), false)
+                    order.issue(e.message.channel_id.get(), e.message.id.get(), false);
                 }
                 Event::MessageUpdate(e) if e.guild_id.is_some() => order.issue(e.channel_id.get(), e.id.get(), true),
                 _ => {}

@@ -11,7 +11,7 @@ use std::time::Instant;
 /// Probes a benchmark or a test switches on.
 #[derive(Debug, Default)]
 pub struct Probes {
-    /// When each MESSAGE_CREATE reached the handler, once switched on.
+    /// When each `MESSAGE_CREATE` reached the handler, once switched on.
     receipts: OnceLock<Mutex<HashMap<u64, Instant>>>,
     /// The (channel, message) of each message judged, in the order judged, once switched on.
     judged: OnceLock<Mutex<Vec<(u64, u64)>>>,

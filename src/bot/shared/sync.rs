@@ -8,5 +8,5 @@ use std::sync::{Mutex, MutexGuard};
 
 /// Locks a mutex, recovering it if a panicking handler poisoned it.
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

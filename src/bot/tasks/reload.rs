@@ -36,7 +36,7 @@ pub fn fingerprint(config_path: Option<&Path>, config: &Config) -> Fingerprint {
         .into_iter()
         .map(|p| {
             let meta = std::fs::metadata(&p).ok();
-            let len = meta.as_ref().map_or(0, |m| m.len());
+            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
             let modified = meta.and_then(|m| m.modified().ok());
             (p, len, modified)
         })

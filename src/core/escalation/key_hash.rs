@@ -4,7 +4,7 @@
 //! rather than chosen by users, so the tables do not need the per-process
 //! random seed that protects against hash flooding. A fixed hasher keeps the
 //! tracker reproducible down to its table layout, and it is cheaper than
-//! SipHash for two `u64` words. Eviction order never depends on it: that is
+//! `SipHash` for two `u64` words. Eviction order never depends on it: that is
 //! the LRU list's job.
 
 use std::hash::{BuildHasherDefault, Hasher};

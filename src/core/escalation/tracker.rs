@@ -2,7 +2,7 @@
 //! that tie an author's conversation to its channel's (formulas in the
 //! [module documentation](super)).
 
-use super::conv::{reset_boundary_tier, AuthorConv, ChannelConv};
+use super::conv::{reset_boundary_tier, AuthorConv, ChannelConv, Strikes};
 use super::heat::{self, decay, ticks, unit, Params, POLITENESS_COOLING};
 use super::key_hash::KeyHash;
 use super::{ActionMemo, ConversationState, ConversationView, EscalationConfig, Observation, CROSS_HEAT};
@@ -39,7 +39,7 @@ impl std::fmt::Debug for Tracker {
             .field("base_ms", &self.base_ms)
             .field("authors", &self.authors.len())
             .field("channels", &self.channels.len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -263,7 +263,7 @@ impl Tracker {
                 c.heat.heat = 0.0;
                 c.heat.trend = 0.0;
                 c.heat.level = Level::Calm;
-                c.strikes = Default::default();
+                c.strikes = Strikes::default();
                 c.memo.boundary_tier = 0;
                 c.memo.nudged_level = Level::Calm;
                 true

@@ -2,7 +2,7 @@
 //!
 //! The pack's patterns use `\b`, which is Unicode-aware, and a `RegexSet`'s
 //! lazy DFA cannot evaluate a Unicode word boundary next to a non-ASCII byte:
-//! on such text the set falls back to the PikeVM, so the matcher searches each
+//! on such text the set falls back to the `PikeVM`, so the matcher searches each
 //! pattern on its own instead. This module rewrites a pattern's `\b` into the
 //! ASCII word boundary `(?-u:\b)`, which the DFA handles on any text, where
 //! that provably never loses a match, so a set of the rewritten patterns can

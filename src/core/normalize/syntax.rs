@@ -32,7 +32,7 @@ pub(crate) fn markup(bytes: &[u8], i: usize) -> Option<Markup> {
             let stop = digits_then(bytes, i + 2, b'>')?;
             Some(Markup::Mention { prefix: 0, digits: i + 2..stop, end: stop + 1 })
         }
-        (b':', _) | (b'a', b':') | (b't', b':') | (b'/', _) => {
+        (b':' | b'/', _) | (b'a' | b't', b':') => {
             let body = if at(1) == b':' || at(1) == b'/' { 2 } else { 3 };
             let close = bytes.get(i + body..)?.iter().take(120).position(|&b| b == b'>')?;
             let inner = &bytes[i + body..i + body + close];

@@ -87,7 +87,7 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Pack, PackError> {
     // Every name was resolved above, so the parts fit together; a mismatch
     // is a bug in this loader, reported rather than panicked on.
     Pack::new(parts).map_err(|e| {
-        let file = paths.first().map(PathBuf::as_path).unwrap_or(Path::new(""));
+        let file = paths.first().map_or(Path::new(""), PathBuf::as_path);
         PackError::Invalid(vec![Problem::file(file, format!("the loaded pack is inconsistent: {e}"))])
     })
 }

@@ -27,7 +27,7 @@ impl Builder {
 }
 
 /// A word list, normalized like messages, or `default` when missing.
-fn words(list: &Option<Vec<Spanned<String>>>, default: &[String]) -> Vec<String> {
+fn words(list: Option<&Vec<Spanned<String>>>, default: &[String]) -> Vec<String> {
     match list {
         Some(l) => l.iter().map(|w| normalize(w.get_ref()).text().trim().to_string()).collect(),
         None => default.to_vec(),
@@ -61,15 +61,15 @@ fn settings(src: &SourceFile<'_>, raw: &RawSettings, out: &mut Vec<Problem>) -> 
         punctuation_boost: unit("punctuation_boost", &raw.punctuation_boost, d.punctuation_boost, out),
         rate_boost: unit("rate_boost", &raw.rate_boost, d.rate_boost, out),
         rate_per_minute,
-        second_person: words(&raw.second_person, &d.second_person),
-        third_person: words(&raw.third_person, &d.third_person),
-        negations: words(&raw.negations, &d.negations),
-        determiners: words(&raw.determiners, &d.determiners),
-        subjects: words(&raw.subjects, &d.subjects),
-        first_person: words(&raw.first_person, &d.first_person),
-        copulas: words(&raw.copulas, &d.copulas),
-        fillers: words(&raw.fillers, &d.fillers),
-        groups: words(&raw.groups, &d.groups),
+        second_person: words(raw.second_person.as_ref(), &d.second_person),
+        third_person: words(raw.third_person.as_ref(), &d.third_person),
+        negations: words(raw.negations.as_ref(), &d.negations),
+        determiners: words(raw.determiners.as_ref(), &d.determiners),
+        subjects: words(raw.subjects.as_ref(), &d.subjects),
+        first_person: words(raw.first_person.as_ref(), &d.first_person),
+        copulas: words(raw.copulas.as_ref(), &d.copulas),
+        fillers: words(raw.fillers.as_ref(), &d.fillers),
+        groups: words(raw.groups.as_ref(), &d.groups),
         target_window,
     }
 }

@@ -171,7 +171,7 @@ fn strikes_count_across_reopen_and_stop_at_a_pardon() {
     }
     let mut s = open(&t);
     let mut struck = s.struck_members(0).unwrap();
-    struck.sort();
+    struck.sort_unstable();
     assert_eq!(struck, [(1, 100), (1, 101)], "each struck member once");
     assert_eq!(s.struck_members(1_500).unwrap().len(), 2, "both have a strike since");
     assert!(s.struck_members(2_500).unwrap().is_empty(), "none since");

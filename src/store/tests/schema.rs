@@ -126,8 +126,11 @@ fn files_that_are_not_keels_are_refused_and_left_untouched() {
         Refused {
             name: "random bytes",
             setup: |p| {
-                std::fs::write(p, (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>())
-                    .unwrap()
+                std::fs::write(
+                    p,
+                    (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>(),
+                )
+                .unwrap();
             },
             error: |e| matches!(e, StoreError::NotADatabase { .. }),
             says: "is not a SQLite database",

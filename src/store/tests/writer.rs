@@ -220,7 +220,7 @@ fn close_gives_up_after_the_grace_period() {
 #[test]
 fn the_writer_can_be_shared_between_handlers() {
     fn shareable<T: Send + Sync>() {}
-    shareable::<StoreWriter>();
     fn sendable<T: Send>() {}
+    shareable::<StoreWriter>();
     sendable::<Store>();
 }

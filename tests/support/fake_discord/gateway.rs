@@ -1,7 +1,7 @@
 //! The gateway: one task per websocket connection.
 //!
 //! The session speaks Discord's JSON gateway protocol in plain text frames: HELLO (op 10)
-//! on connect; IDENTIFY (op 2) → READY then GUILD_CREATE; RESUME (op 6) → RESUMED,
+//! on connect; IDENTIFY (op 2) → READY then `GUILD_CREATE`; RESUME (op 6) → RESUMED,
 //! continuing from the client's sequence; heartbeat (op 1) → ACK (op 11). After IDENTIFY or
 //! RESUME the session is registered so [`super::FakeDiscord::dispatch`] can reach it; each
 //! dispatch gets `op` 0, the session's next `s`, and `t`.

@@ -10,7 +10,7 @@
 //! - [`world`]: the guild the fake serves (plain data, [`World::support_server`] ready-made);
 //! - [`payloads`]: pure JSON builders for what Discord sends (also used for fixtures);
 //! - `rest`: the axum handler that records and answers REST calls;
-//! - `gateway`: one task per websocket session (HELLO, IDENTIFY → READY + GUILD_CREATE,
+//! - `gateway`: one task per websocket session (HELLO, IDENTIFY → READY + `GUILD_CREATE`,
 //!   heartbeats, RESUME, dispatches);
 //! - this file: [`FakeDiscord`], the handle a test holds, and the shared state.
 //!
@@ -58,7 +58,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { heartbeat_interval: Duration::from_millis(45_000), valid_token: None }
+        Options { heartbeat_interval: Duration::from_secs(45), valid_token: None }
     }
 }
 
@@ -177,7 +177,7 @@ impl FakeDiscord {
         &self.shared.world
     }
 
-    /// Wait until a client has sent IDENTIFY and been sent READY and GUILD_CREATE.
+    /// Wait until a client has sent IDENTIFY and been sent READY and `GUILD_CREATE`.
     ///
     /// # Errors
     /// On timeout, with the gateway frames received so far.
@@ -187,7 +187,7 @@ impl FakeDiscord {
         })
     }
 
-    /// Dispatch MESSAGE_CREATE for a new message and return its id (a fresh snowflake whose
+    /// Dispatch `MESSAGE_CREATE` for a new message and return its id (a fresh snowflake whose
     /// timestamp is now). The author may be any id; members of the world come with their
     /// partial `member`.
     ///
@@ -202,7 +202,7 @@ impl FakeDiscord {
         id
     }
 
-    /// Dispatch MESSAGE_UPDATE: the full message with new content and `edited_timestamp` now.
+    /// Dispatch `MESSAGE_UPDATE`: the full message with new content and `edited_timestamp` now.
     ///
     /// # Panics
     /// If no gateway session is live (see [`FakeDiscord::dispatch`]).
@@ -216,12 +216,13 @@ impl FakeDiscord {
     }
 
     /// Send any dispatch (`op` 0, next `s`, `t` = `event_name`, `d` = `data`) to every live
-    /// session. For INTERACTION_CREATE the interaction's token is remembered so webhook
+    /// session. For `INTERACTION_CREATE` the interaction's token is remembered so webhook
     /// follow-ups land in the right channel.
     ///
     /// # Panics
     /// If no session has identified (or resumed): the event would be lost silently, so call
     /// [`FakeDiscord::wait_identified`] first.
+    #[allow(clippy::unused_async)] // async like Discord's delivery, so tests read the same
     pub async fn dispatch(&self, event_name: &str, data: Value) {
         if event_name == "INTERACTION_CREATE" {
             let token = data.get("token").and_then(Value::as_str);
@@ -287,7 +288,7 @@ impl FakeDiscord {
     }
 
     /// Make webhook follow-ups for this interaction token land in `channel_id`.
-    /// [`FakeDiscord::dispatch`] does this for every INTERACTION_CREATE; call it directly
+    /// [`FakeDiscord::dispatch`] does this for every `INTERACTION_CREATE`; call it directly
     /// when a test drives interactions through REST only.
     pub fn bind_interaction_token(&self, token: &str, channel_id: u64) {
         self.shared.lock().interaction_channels.insert(token.to_string(), channel_id);
@@ -478,7 +479,7 @@ impl Drop for FakeDiscord {
 enum Outbound {
     /// A dispatch: `t` and `d`; the session adds `op` 0 and its next `s`.
     Dispatch(String, Value),
-    /// A frame sent as is (op 7 RECONNECT, op 9 INVALID_SESSION, ...).
+    /// A frame sent as is (op 7 RECONNECT, op 9 `INVALID_SESSION`, ...).
     Raw(Value),
 }
 
@@ -534,7 +535,7 @@ struct State {
     timeouts: HashMap<u64, String>,
     /// Registered commands: `None` for global, `Some(guild)` for guild commands.
     commands: HashMap<Option<u64>, Vec<Value>>,
-    /// Interaction token → channel id, from dispatched INTERACTION_CREATE.
+    /// Interaction token → channel id, from dispatched `INTERACTION_CREATE`.
     interaction_channels: HashMap<String, u64>,
     last_snowflake: u64,
     /// Requests to routes the fake does not know (`METHOD /path`): the bot called

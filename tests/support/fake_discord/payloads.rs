@@ -77,9 +77,9 @@ pub fn current_user(world: &World) -> Value {
     me
 }
 
-/// A guild member without `user`, as in MESSAGE_CREATE's `member`.
+/// A guild member without `user`, as in `MESSAGE_CREATE`'s `member`.
 ///
-/// serenity requires `roles`; Member (not PartialMember) also requires `deaf`, `mute`, `flags`.
+/// serenity requires `roles`; Member (not `PartialMember`) also requires `deaf`, `mute`, `flags`.
 pub fn partial_member(member: &FakeMember, timeout_until: Option<&str>) -> Value {
     json!({
         "nick": null,
@@ -96,7 +96,7 @@ pub fn partial_member(member: &FakeMember, timeout_until: Option<&str>) -> Value
     })
 }
 
-/// A full guild member (with `user`), as in GUILD_CREATE and `GET /guilds/{g}/members/{u}`.
+/// A full guild member (with `user`), as in `GUILD_CREATE` and `GET /guilds/{g}/members/{u}`.
 pub fn member(member: &FakeMember, timeout_until: Option<&str>) -> Value {
     let mut value = partial_member(member, timeout_until);
     value.as_object_mut().expect("partial_member() builds an object").insert("user".into(), user(member));
@@ -126,7 +126,7 @@ pub fn role(role: &FakeRole, world: &World) -> Value {
 }
 
 /// A channel object. `with_guild_id`: REST and thread objects carry `guild_id`, the
-/// `channels` of GUILD_CREATE do not (serenity fills it in from the guild).
+/// `channels` of `GUILD_CREATE` do not (serenity fills it in from the guild).
 pub fn channel(channel: &FakeChannel, world: &World, with_guild_id: bool) -> Value {
     let position = world.channels.iter().position(|c| c.id == channel.id).unwrap_or(0);
     let overwrites: Vec<Value> = channel
@@ -187,7 +187,7 @@ pub fn channel(channel: &FakeChannel, world: &World, with_guild_id: bool) -> Val
     value
 }
 
-/// `GET /guilds/{id}`: the guild object without GUILD_CREATE's extra fields.
+/// `GET /guilds/{id}`: the guild object without `GUILD_CREATE`'s extra fields.
 ///
 /// serenity requires `features`, `emojis`, `stickers`, `preferred_locale`, `nsfw_level`,
 /// `premium_tier`, `mfa_level`, `system_channel_flags` and `premium_progress_bar_enabled`.
@@ -216,7 +216,7 @@ pub fn guild(world: &World) -> Value {
         "system_channel_flags": 0,
         "rules_channel_id": null,
         "max_presences": null,
-        "max_members": 500000,
+        "max_members": 500_000,
         "vanity_url_code": null,
         "description": null,
         "banner": null,
@@ -233,7 +233,7 @@ pub fn guild(world: &World) -> Value {
     })
 }
 
-/// GUILD_CREATE's `d`: the guild plus `joined_at`, `large`, `member_count`, `members`,
+/// `GUILD_CREATE`'s `d`: the guild plus `joined_at`, `large`, `member_count`, `members`,
 /// `channels`, `threads`, `voice_states`, `presences`, `stage_instances`,
 /// `guild_scheduled_events` (serenity 0.12.5 requires every one of them).
 pub fn guild_create(world: &World) -> Value {
@@ -300,7 +300,7 @@ pub struct MessageSpec<'a> {
     pub edited_timestamp: Option<&'a str>,
 }
 
-/// A guild message as MESSAGE_CREATE / MESSAGE_UPDATE send it: `guild_id` and a partial
+/// A guild message as `MESSAGE_CREATE` / `MESSAGE_UPDATE` send it: `guild_id` and a partial
 /// `member` (no `user`) are present, as Discord sends them in the gateway.
 pub fn message(world: &World, spec: &MessageSpec<'_>) -> Value {
     let mut value = rest_message(world, spec);
@@ -444,7 +444,7 @@ pub fn member_permissions(world: &World, member: &FakeMember) -> String {
     bits.to_string()
 }
 
-/// INTERACTION_CREATE for a button click or a select-menu pick (type 3, MESSAGE_COMPONENT).
+/// `INTERACTION_CREATE` for a button click or a select-menu pick (type 3, `MESSAGE_COMPONENT`).
 ///
 /// serenity 0.12.5 requires `attachment_size_limit`, `locale`, `entitlements` and `message`.
 pub fn component_interaction(world: &World, spec: &ClickSpec<'_>) -> Value {
@@ -467,11 +467,11 @@ pub fn component_interaction(world: &World, spec: &ClickSpec<'_>) -> Value {
             "entitlements": [],
             "authorizing_integration_owners": { "1": id(recipient.user_id) },
             "context": 1,
-            "attachment_size_limit": 26214400,
+            "attachment_size_limit": 26_214_400,
         });
     }
     let clicker = world.member_by_id(spec.user_id);
-    let mut member = clicker.map(|m| self::member(m, None)).unwrap_or(Value::Null);
+    let mut member = clicker.map_or(Value::Null, |m| self::member(m, None));
     if let (Some(m), Some(obj)) = (clicker, member.as_object_mut()) {
         obj.insert("permissions".into(), json!(member_permissions(world, m)));
     }
@@ -497,7 +497,7 @@ pub fn component_interaction(world: &World, spec: &ClickSpec<'_>) -> Value {
         "entitlements": [],
         "authorizing_integration_owners": { "0": id(world.guild_id) },
         "context": 0,
-        "attachment_size_limit": 26214400,
+        "attachment_size_limit": 26_214_400,
     })
 }
 
@@ -519,11 +519,11 @@ pub struct SlashSpec<'a> {
     pub options: Vec<(&'a str, u8, Value)>,
 }
 
-/// INTERACTION_CREATE for a slash command (type 2, APPLICATION_COMMAND), with `resolved`
+/// `INTERACTION_CREATE` for a slash command (type 2, `APPLICATION_COMMAND`), with `resolved`
 /// users and members for user options, as Discord sends them.
 pub fn command_interaction(world: &World, spec: &SlashSpec<'_>) -> Value {
     let invoker = world.member_by_id(spec.user_id);
-    let mut member = invoker.map(|m| self::member(m, None)).unwrap_or(Value::Null);
+    let mut member = invoker.map_or(Value::Null, |m| self::member(m, None));
     if let (Some(m), Some(obj)) = (invoker, member.as_object_mut()) {
         obj.insert("permissions".into(), json!(member_permissions(world, m)));
     }
@@ -575,7 +575,7 @@ pub fn command_interaction(world: &World, spec: &SlashSpec<'_>) -> Value {
         "entitlements": [],
         "authorizing_integration_owners": { "0": id(world.guild_id) },
         "context": 0,
-        "attachment_size_limit": 26214400,
+        "attachment_size_limit": 26_214_400,
     })
 }
 

@@ -351,7 +351,7 @@ fn edit_message(shared: &Shared, id: Option<u64>, body: &Value) -> (u16, Value) 
     (200, message)
 }
 
-/// The channel an interaction token belongs to (from the dispatched INTERACTION_CREATE),
+/// The channel an interaction token belongs to (from the dispatched `INTERACTION_CREATE`),
 /// else the world's first channel.
 fn interaction_channel(shared: &Shared, token: &str) -> u64 {
     let known = shared.lock().interaction_channels.get(token).copied();

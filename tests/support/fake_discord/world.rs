@@ -1,6 +1,6 @@
 //! The guild a fake Discord serves: plain data, no I/O.
 //!
-//! A [`World`] is what the fake tells the bot about in READY and GUILD_CREATE and what its
+//! A [`World`] is what the fake tells the bot about in READY and `GUILD_CREATE` and what its
 //! REST endpoints answer from. It is deliberately small and literal (ids, names, role
 //! positions and permission bits) so a test can read it and know what the bot sees.
 //! [`World::support_server`] is a ready-made guild most tests can use unchanged.
@@ -45,7 +45,7 @@ pub enum ChannelKind {
     Text,
     /// A category that groups channels (`type` 4).
     Category,
-    /// A public thread under a text channel (`type` 11); sent in GUILD_CREATE's `threads`.
+    /// A public thread under a text channel (`type` 11); sent in `GUILD_CREATE`'s `threads`.
     PublicThread,
 }
 
@@ -128,7 +128,7 @@ pub struct FakeMember {
 pub struct World {
     /// The guild's snowflake id (also the @everyone role's id).
     pub guild_id: u64,
-    /// Name shown in GUILD_CREATE.
+    /// Name shown in `GUILD_CREATE`.
     pub guild_name: String,
     /// The guild owner's user id.
     pub owner_id: u64,
@@ -159,7 +159,11 @@ impl World {
     /// Members: `olivia` (owner, no roles), `ada` (Admin), `mo` (Moderators), `sam` (Staff),
     /// the customers `alice` and `bob` (no roles), and the bot `keel`.
     pub fn support_server() -> World {
-        use perm::*;
+        use perm::{
+            ADD_REACTIONS, ADMINISTRATOR, ATTACH_FILES, EMBED_LINKS, KICK_MEMBERS, MANAGE_MESSAGES, MANAGE_THREADS,
+            MODERATE_MEMBERS, READ_MESSAGE_HISTORY, SEND_MESSAGES, SEND_MESSAGES_IN_THREADS, USE_APPLICATION_COMMANDS,
+            VIEW_CHANNEL,
+        };
         const G: u64 = 900_000_000_000_000_001;
         let role = |n: u64| G + 100 + n;
         let chan = |n: u64| G + 200 + n;

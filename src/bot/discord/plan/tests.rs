@@ -164,7 +164,7 @@ fn a_later_nudge_edits_the_earlier_one_and_says_what_changed() {
         let action = Action::NudgeModerators { script, text, say, scope, level: c.now, trend, reasons };
         match &plan(&s, &[action])[0] {
             Step::Nudge { edit: Some(555), embed, .. } => {
-                assert!(embed.description.starts_with(c.expected), "{}: {}", c.name, embed.description)
+                assert!(embed.description.starts_with(c.expected), "{}: {}", c.name, embed.description);
             }
             other => panic!("{}: expected an edit, got {other:?}", c.name),
         }
