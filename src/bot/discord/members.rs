@@ -99,19 +99,7 @@ pub fn protection(guild: &GuildConfig, m: &MemberFacts, bot_top_position: u16) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::GuildActions;
-
-    fn guild() -> GuildConfig {
-        GuildConfig {
-            id: 1,
-            moderator_channel: 2,
-            moderator_roles: vec![10],
-            staff_roles: vec![20],
-            watch_channels: vec![3],
-            watch_categories: vec![],
-            actions: GuildActions::default(),
-        }
-    }
+    use crate::bot::testing::guild;
 
     #[test]
     fn roles_and_protection() {
