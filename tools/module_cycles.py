@@ -9,7 +9,10 @@ A module depends on another when its text names it by path:
 `crate::bot::x::y`, `super::x`, `self::x` or a child declared with
 `mod x;` and then used as `x::...`. A child's `use super::*` (its tests)
 is not a dependency of the parent on the child, so tests do not make
-cycles. The graph is checked twice: module by module, and folder by
+cycles. Test code is not part of the graph at all: a module declared
+under `#[cfg(test)]` (a `tests` child, a shared `testing` fixture) and
+an inline `#[cfg(test)] mod tests { ... }` block are left out, so a test
+may import any fixture without making the product's modules a cycle. The graph is checked twice: module by module, and folder by
 folder (every module below `bot::x` counted as `bot::x`), so two folders
 that import each other are a cycle even when no two files are. A part of
 the crate named with --forbid (default: `cli`) must not be imported at
@@ -47,7 +50,31 @@ def modules(root, under):
                     renamed[other] = mod + (m.group(2),)
     for old, new in renamed.items():
         out[new] = out.pop(old)
-    return out
+    # Modules declared under #[cfg(test)] (and everything below them) are test code.
+    test_only = set()
+    for mod, path in out.items():
+        text = open(path, encoding="utf-8").read()
+        for m in re.finditer(r"#\[cfg\(test\)\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;", text):
+            test_only.add(mod + (m.group(1),))
+    return {
+        m: p for m, p in out.items() if not any(m[: len(t)] == t for t in test_only)
+    }
+
+
+def strip_test_blocks(text):
+    """The text without its inline `#[cfg(test)] mod name { ... }` blocks."""
+    out, pos = [], 0
+    for m in re.finditer(r"#\[cfg\(test\)\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{", text):
+        if m.start() < pos:
+            continue
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        out.append(text[pos : m.start()])
+        pos = i
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def strip_comments(text):
@@ -94,7 +121,7 @@ def expand_use_groups(text):
 def edges(mods, crate_root, outside):
     graph = {m: set() for m in mods}
     for mod, path in mods.items():
-        text = strip_comments(open(path, encoding="utf-8").read())
+        text = strip_test_blocks(strip_comments(open(path, encoding="utf-8").read()))
         children = set(re.findall(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*[;{]", text, flags=re.M))
         found = []
         for m in re.finditer(r"\bcrate::((?:\w+::)*\w+)", text):
