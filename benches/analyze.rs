@@ -18,6 +18,7 @@
 
 use criterion::{black_box, Criterion, Throughput};
 use keel::core::engine::{Decision, Engine, EngineConfig, Message};
+use keel::core::ids::{ChannelId, MemberId};
 use keel::core::normalize::{normalize_into, Normalized};
 use keel::core::score::{Analysis, Analyzer, Scratch};
 use keel::core::Role;
@@ -209,8 +210,8 @@ fn bench_engine(c: &mut Criterion, default: Arc<Analyzer>) {
                 ts += 700;
                 let msg = Message {
                     ts_ms: ts,
-                    channel: k % 50,
-                    author: k % 2_000,
+                    channel: ChannelId(k % 50),
+                    author: MemberId(k % 2_000),
                     role: if i % 7 == 0 { Role::Staff } else { Role::Customer },
                     text,
                     author_name: "Sam",

@@ -13,6 +13,7 @@
 use criterion::{black_box, Criterion, Throughput};
 use keel::config::{load_all, ReaderState};
 use keel::core::engine::{Decision, Engine, Message};
+use keel::core::ids::{ChannelId, MemberId};
 use keel::core::normalize::normalize;
 use keel::core::Role;
 use std::path::Path;
@@ -72,8 +73,8 @@ fn main() {
             for (i, text) in MESSAGES.iter().enumerate() {
                 let msg = Message {
                     ts_ms: (round * MESSAGES.len() + i) as i64 * 60_000,
-                    channel: i as u64,
-                    author: round as u64,
+                    channel: ChannelId(i as u64),
+                    author: MemberId(round as u64),
                     role: Role::Customer,
                     text,
                     author_name: "maya",

@@ -35,7 +35,7 @@ fn burst(messages: u64) {
     let mut in_send = Duration::ZERO;
     for i in 0..messages {
         // 1,000 customers in 50 channels; every fifth message brings a nudge, every tenth a boundary.
-        let c = Conversation::new(1, 1_000 + i % 50, 10_000 + i % 1_000);
+        let c = Conversation::from_raw(1, 1_000 + i % 50, 10_000 + i % 1_000);
         let at = 1_795_305_600_000 + i as i64;
         let mut batch = vec![Event::new(c, at, scored(0.6, Level::Heated))];
         if i % 5 == 0 {
@@ -104,7 +104,7 @@ fn size_per_cases(cases: u64) {
     let mut store = Store::open(&path).expect("open");
     let start = Instant::now();
     for n in 0..cases {
-        let c = Conversation::new(1, 1_000 + n % 50, 10_000 + n);
+        let c = Conversation::from_raw(1, 1_000 + n % 50, 10_000 + n);
         store.record_many(&timeline(c, 1_795_305_600_000 + n as i64 * 1_000, n)).expect("record");
     }
     for f in store.pending_followups(i64::MAX).expect("pending") {

@@ -13,6 +13,7 @@
 
 use criterion::{black_box, Criterion, Throughput};
 use keel::core::escalation::{EscalationConfig, Observation, Tracker};
+use keel::core::ids::{ChannelId, MemberId};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -84,7 +85,7 @@ fn report_bytes_per_conversation(conversations: u64) {
     let mut t = Tracker::new(config(conversations as usize));
     for i in 0..conversations {
         // 10 ms apart: far inside the idle TTL, so nothing is evicted.
-        t.observe_customer(i as i64 * 10, i % CHANNELS, i, &obs(i));
+        t.observe_customer(i as i64 * 10, ChannelId(i % CHANNELS), MemberId(i), &obs(i));
     }
     let bytes = allocated() - before;
     assert_eq!(t.len() as u64, conversations);
@@ -115,7 +116,7 @@ fn report_flat_under_cap(conversations: u64, cap: usize) {
     let mut high_at = 0;
     for i in 0..conversations {
         // 1 ms apart: the whole run fits in the idle TTL, so only the cap evicts.
-        t.observe_customer(i as i64, i % 1000, i, &obs(i));
+        t.observe_customer(i as i64, ChannelId(i % 1000), MemberId(i), &obs(i));
         max_len = max_len.max(t.len());
         let heap = allocated() - before;
         if (i + 1) % (conversations / 10) == 0 {
@@ -162,7 +163,7 @@ fn throughput(c: &mut Criterion) {
 
     let mut t = Tracker::new(config(100_000));
     for i in 0..WARM {
-        t.observe_customer(i as i64 * 10, i % 100, i, &obs(i));
+        t.observe_customer(i as i64 * 10, ChannelId(i % 100), MemberId(i), &obs(i));
     }
     let (mut i, mut now) = (0u64, WARM as i64 * 10);
     g.bench_function("warm_10k", |b| {
@@ -170,7 +171,7 @@ fn throughput(c: &mut Criterion) {
             i += 1;
             now += 50;
             let a = i % WARM;
-            black_box(t.observe_customer(now, a % 100, a, &obs(i)))
+            black_box(t.observe_customer(now, ChannelId(a % 100), MemberId(a), &obs(i)))
         });
     });
 
@@ -180,7 +181,7 @@ fn throughput(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             now += 1;
-            black_box(t.observe_customer(now, i % 100, i, &obs(i)))
+            black_box(t.observe_customer(now, ChannelId(i % 100), MemberId(i), &obs(i)))
         });
     });
 
@@ -191,7 +192,7 @@ fn throughput(c: &mut Criterion) {
         b.iter(|| {
             k += 1;
             let a = newest - k % CAP as u64;
-            black_box(t.message_rate(a % 100, a, now))
+            black_box(t.message_rate(ChannelId(a % 100), MemberId(a), now))
         });
     });
     g.finish();

@@ -5,6 +5,7 @@
 
 mod support;
 
+use keel::core::ids::{ChannelId, GuildId, MemberId};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Recorded, World};
@@ -335,6 +336,7 @@ async fn a_claim_outlives_a_restart_and_ends_with_the_case() {
 async fn a_newer_followup_replaces_the_pending_one() {
     let h = Harness::start(World::support_server()).await;
     let (guild, channel, bob) = (h.world().guild_id, h.channel("support"), h.user("bob"));
+    let (guild, channel, bob) = (GuildId(guild), ChannelId(channel), MemberId(bob));
     let now = keel::bot::shared::clock::now_ms();
     // Two resolutions in a row: the second one's follow-up is the one asked.
     for due_ms in [now + 1_000, now + 2_000] {

@@ -5,6 +5,7 @@
 //! `KEEL_REQUIRE_READER` is set (as `.ci/run` does after fetching it): then
 //! a missing model fails them.
 
+use keel::core::ids::{ChannelId, MemberId};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -136,7 +137,9 @@ async fn the_live_bot_reads_customers_messages() {
     let (customer, staff) = {
         let engine = keel::bot::shared::sync::lock(&h.bot.shared.engine);
         assert!(engine.reader().is_some(), "the reader is loaded");
-        (engine.tracker().recent_scores(support, alice), engine.tracker().recent_scores(support, sam))
+        let tracker = engine.tracker();
+        let (channel, alice, sam) = (ChannelId(support), MemberId(alice), MemberId(sam));
+        (tracker.recent_scores(channel, alice), tracker.recent_scores(channel, sam))
     };
     assert!(customer.last().is_some_and(|s| *s >= 0.5), "the reading raised the score: {customer:?}");
     assert!(staff.iter().all(|s| *s == 0.0), "staff are never read: {staff:?}");

@@ -8,6 +8,7 @@
 
 use crate::cli::{ids, round3};
 use crate::core::engine::{Decision, Engine, Message};
+use crate::core::ids::{ChannelId, MemberId};
 use crate::core::pack::{CategoryKind, Pack};
 use crate::core::policy::Action;
 use crate::core::{Level, Role};
@@ -198,8 +199,8 @@ pub fn replay(
         let channel_name = format!("#{}", parsed.channel.0);
         let msg = Message {
             ts_ms: ts,
-            channel: ids::key(&parsed.channel.0),
-            author: ids::key(&parsed.author.0),
+            channel: ChannelId(ids::key(&parsed.channel.0)),
+            author: MemberId(ids::key(&parsed.author.0)),
             role: parsed.role,
             text: &parsed.text,
             author_name: &parsed.author.0,

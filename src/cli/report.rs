@@ -44,7 +44,7 @@ mod tests {
         let now = 1_795_305_600_000 + 12 * 3_600_000;
         {
             let mut s = Store::open(&path).unwrap();
-            let c = Conversation::new(5, 6, 7);
+            let c = Conversation::from_raw(5, 6, 7);
             let signals = vec![StoredSignal { category: "insult".into(), phrase: "idiot".into() }];
             let scored = EventKind::Scored { score: 0.7, level: Level::Heated, channel_level: Level::Tense, signals };
             let nudge = EventKind::Nudge { script: "s".into(), message: Some(1), level: Level::Heated };

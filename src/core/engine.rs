@@ -6,6 +6,7 @@
 
 use crate::core::context::{wants_reading, NotRead, Reader, Reading};
 use crate::core::escalation::{ConversationState, EscalationConfig, Observation, Tracker};
+use crate::core::ids::{ChannelId, MemberId};
 use crate::core::policy::{decide, Action, PolicyConfig, Situation, UNKNOWN_ISSUE};
 use crate::core::score::{Analysis, Analyzer, Scratch};
 use crate::core::Role;
@@ -17,9 +18,9 @@ pub struct Message<'a> {
     /// When it was sent (Unix ms).
     pub ts_ms: i64,
     /// The channel (or thread) it was sent in.
-    pub channel: u64,
+    pub channel: ChannelId,
     /// Who sent it.
-    pub author: u64,
+    pub author: MemberId,
     /// What the author is.
     pub role: Role,
     /// The text as sent.
@@ -111,18 +112,18 @@ impl Engine {
 
     /// Forgives a customer's conversation (pardon, false alarm): it starts
     /// over from calm with no strikes. Returns false when it is not tracked.
-    pub fn forgive(&mut self, channel: u64, author: u64) -> bool {
+    pub fn forgive(&mut self, channel: ChannelId, author: MemberId) -> bool {
         self.tracker.forgive(channel, author)
     }
 
     /// Seeds a customer's conversation with strikes remembered from before a
     /// restart (see [`Tracker::seed_strikes`]); false when it is already tracked.
-    pub fn seed_strikes(&mut self, now_ms: i64, channel: u64, author: u64, times_ms: &[i64]) -> bool {
+    pub fn seed_strikes(&mut self, now_ms: i64, channel: ChannelId, author: MemberId, times_ms: &[i64]) -> bool {
         self.tracker.seed_strikes(now_ms, channel, author, times_ms)
     }
 
     /// What `{issue}` is in a customer's conversation.
-    pub fn issue_label(&mut self, channel: u64, author: u64) -> String {
+    pub fn issue_label(&mut self, channel: ChannelId, author: MemberId) -> String {
         let topic = self.tracker.memo_mut(channel, author).and_then(|m| m.topic);
         let pack = self.analyzer.pack();
         topic.and_then(|t| pack.topics().get(usize::from(t))).map_or(UNKNOWN_ISSUE.to_string(), |t| t.label.clone())
@@ -130,7 +131,7 @@ impl Engine {
 
     /// Why choices may not be offered to a customer now, if they may not
     /// (see [`crate::core::policy::choices_refused`]); an untracked customer may get them.
-    pub fn choices_refused(&self, channel: u64, author: u64) -> Option<crate::core::policy::ChoicesRefused> {
+    pub fn choices_refused(&self, channel: ChannelId, author: MemberId) -> Option<crate::core::policy::ChoicesRefused> {
         let view = self.tracker.conversation(channel, author)?;
         crate::core::policy::choices_refused(view.level, view.memo.last_attack)
     }

@@ -59,6 +59,7 @@
 //! refreshing their clocks, and never raises a level.
 
 use super::Level;
+use crate::core::ids::MemberId;
 use serde::Deserialize;
 
 mod conv;
@@ -164,7 +165,7 @@ pub struct ActionMemo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConversationView {
     /// The customer.
-    pub author: u64,
+    pub author: MemberId,
     /// Its level.
     pub level: Level,
     /// Its heat as of its last message, 0–1.

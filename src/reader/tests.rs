@@ -3,6 +3,7 @@ use super::*;
 use crate::core::context::Reading;
 use crate::core::engine::tests::{engine, say};
 use crate::core::engine::{Decision, Engine, Message};
+use crate::core::ids::{ChannelId, MemberId};
 use crate::core::score::Analyzer;
 use crate::core::Role;
 use crate::pack::load_dir;
@@ -176,8 +177,8 @@ fn a_reading_taken_elsewhere_is_applied_like_one_taken_here() {
     let (_dir2, mut given) = engine_with_reader(12.0);
     let msg = Message {
         ts_ms: 1_000_000,
-        channel: 7,
-        author: 1,
+        channel: ChannelId(7),
+        author: MemberId(1),
         role: Role::Customer,
         text: "people like that should not be allowed near a keyboard",
         author_name: "maya",
@@ -192,7 +193,7 @@ fn a_reading_taken_elsewhere_is_applied_like_one_taken_here() {
     assert_eq!(a.analysis.score, b.analysis.score);
     assert_eq!(a.outcome.level, b.outcome.level);
     let mut c = Decision::default();
-    given.process_read_into(&Message { author: 2, ..msg }, Reading::Off, &mut c);
+    given.process_read_into(&Message { author: MemberId(2), ..msg }, Reading::Off, &mut c);
     assert_eq!(c.analysis.reading, None, "no reading given: phrases alone");
     assert_eq!(c.analysis.score, c.analysis.phrase_score);
 }

@@ -13,6 +13,11 @@ pub fn to_sql(id: u64) -> i64 {
     id as i64
 }
 
+/// A conversation's member as stored: 0 for the channel's conversation as a whole.
+pub fn member_sql(member: Option<crate::core::ids::MemberId>) -> i64 {
+    to_sql(member.map_or(0, crate::core::ids::MemberId::get))
+}
+
 /// The u64 Discord ID stored by [`to_sql`].
 pub fn from_sql(v: i64) -> u64 {
     v as u64

@@ -6,7 +6,8 @@
 //! writes that need an answer (claiming a follow-up, a customer's click) use
 //! a `Store` of their own from `spawn_blocking`.
 
-use crate::store::codec::{self, from_sql, to_sql, Columns, COLUMNS};
+use crate::core::ids::{GuildId, MemberId};
+use crate::store::codec::{self, from_sql, member_sql, to_sql, Columns, COLUMNS};
 use crate::store::model::{
     Case, CaseSummary, ChoiceOffer, Chosen, Conversation, Event, EventKind, Followup, NudgeRef, OpenClaim, Purged,
     StoredSignal, Strike, TimelineEntry,
@@ -31,11 +32,7 @@ pub struct Store {
 type Result<T> = std::result::Result<T, StoreError>;
 
 fn conversation(r: &Row<'_>, at: usize) -> rusqlite::Result<Conversation> {
-    Ok(Conversation {
-        guild: from_sql(r.get(at)?),
-        channel: from_sql(r.get(at + 1)?),
-        member: from_sql(r.get(at + 2)?),
-    })
+    Ok(Conversation::from_raw(from_sql(r.get(at)?), from_sql(r.get(at + 1)?), from_sql(r.get(at + 2)?)))
 }
 
 const SUMMARY: &str = "SELECT id, guild, channel, member, opened_ms, last_ms, closed_ms, peak_level,
@@ -72,7 +69,7 @@ fn offer(r: &Row<'_>) -> rusqlite::Result<ChoiceOffer> {
 fn open_case(conn: &Connection, c: &Conversation) -> rusqlite::Result<Option<i64>> {
     conn.query_row(
         "SELECT id FROM cases WHERE guild = ?1 AND channel = ?2 AND member = ?3 AND closed_ms IS NULL",
-        params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member)],
+        params![to_sql(c.guild.get()), to_sql(c.channel.get()), member_sql(c.member)],
         |r| r.get(0),
     )
     .optional()
@@ -81,7 +78,7 @@ fn open_case(conn: &Connection, c: &Conversation) -> rusqlite::Result<Option<i64
 fn latest_case(conn: &Connection, c: &Conversation) -> rusqlite::Result<Option<i64>> {
     conn.query_row(
         "SELECT id FROM cases WHERE guild = ?1 AND channel = ?2 AND member = ?3 ORDER BY opened_ms DESC, id DESC LIMIT 1",
-        params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member)],
+        params![to_sql(c.guild.get()), to_sql(c.channel.get()), member_sql(c.member)],
         |r| r.get(0),
     )
     .optional()
@@ -90,7 +87,7 @@ fn latest_case(conn: &Connection, c: &Conversation) -> rusqlite::Result<Option<i
 fn new_case(conn: &Connection, c: &Conversation, at_ms: i64) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO cases (guild, channel, member, opened_ms, last_ms) VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member), at_ms],
+        params![to_sql(c.guild.get()), to_sql(c.channel.get()), member_sql(c.member), at_ms],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -175,9 +172,9 @@ fn insert(conn: &Connection, e: &Event, opener_follows: bool) -> rusqlite::Resul
                 params![
                     to_sql(*message),
                     case_id,
-                    to_sql(c.guild),
-                    to_sql(c.channel),
-                    to_sql(c.member),
+                    to_sql(c.guild.get()),
+                    to_sql(c.channel.get()),
+                    member_sql(c.member),
                     set,
                     e.at_ms,
                     expires_ms
@@ -191,10 +188,10 @@ fn insert(conn: &Connection, e: &Event, opener_follows: bool) -> rusqlite::Resul
             conn.prepare_cached(
                 "DELETE FROM followups WHERE guild = ?1 AND channel = ?2 AND member = ?3 AND fired_ms IS NULL",
             )?
-            .execute(params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member)])?;
+            .execute(params![to_sql(c.guild.get()), to_sql(c.channel.get()), member_sql(c.member)])?;
             conn.execute(
                 "INSERT INTO followups (id, case_id, guild, channel, member, scheduled_ms, due_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, case_id, to_sql(c.guild), to_sql(c.channel), to_sql(c.member), e.at_ms, due_ms],
+                params![id, case_id, to_sql(c.guild.get()), to_sql(c.channel.get()), member_sql(c.member), e.at_ms, due_ms],
             )?;
         }
         EventKind::Resolution { .. } => {
@@ -207,7 +204,7 @@ fn insert(conn: &Connection, e: &Event, opener_follows: bool) -> rusqlite::Resul
         EventKind::Pardon { .. } | EventKind::FalseAlarm { .. } => {
             conn.execute(
                 "UPDATE strikes SET pardoned_ms = ?3 WHERE guild = ?1 AND member = ?2 AND pardoned_ms IS NULL AND at_ms <= ?3",
-                params![to_sql(c.guild), to_sql(c.member), e.at_ms],
+                params![to_sql(c.guild.get()), member_sql(c.member), e.at_ms],
             )?;
         }
         _ => {}
@@ -233,7 +230,7 @@ fn insert_strike(conn: &Connection, s: &Strike) -> rusqlite::Result<i64> {
     let c = &s.conversation;
     let case = open_case(conn, c)?;
     conn.prepare_cached("INSERT INTO strikes (guild, channel, member, at_ms, case_id) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member), s.at_ms, case])?;
+        .execute(params![to_sql(c.guild.get()), to_sql(c.channel.get()), member_sql(c.member), s.at_ms, case])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -351,7 +348,7 @@ impl Store {
     /// (also across restarts and concurrent connections). Call it before
     /// sending, so a follow-up is sent at most once.
     pub fn mark_followup_fired(&mut self, followup: i64, at_ms: i64) -> Result<bool> {
-        let e = Event::new(Conversation::new(0, 0, 0), at_ms, EventKind::FollowupFired { followup });
+        let e = Event::new(Conversation::from_raw(0, 0, 0), at_ms, EventKind::FollowupFired { followup });
         Ok(self.record(&e)?.is_some())
     }
 
@@ -364,7 +361,7 @@ impl Store {
                 "SELECT id FROM followups WHERE guild = ?1 AND channel = ?2 AND member = ?3
                  AND fired_ms IS NOT NULL AND answered_ms IS NULL ORDER BY fired_ms DESC, id DESC LIMIT 1",
             )?
-            .query_row(params![to_sql(c.guild), to_sql(c.channel), to_sql(c.member)], |r| r.get(0))
+            .query_row(params![to_sql(c.guild.get()), to_sql(c.channel.get()), member_sql(c.member)], |r| r.get(0))
             .optional()?)
     }
 
@@ -388,7 +385,7 @@ impl Store {
     /// (whose it is, expiry, already answered) and recorded in its case.
     pub fn choose(&mut self, message: u64, member: u64, choice: &str, at_ms: i64) -> Result<Chosen> {
         let Some(offer) = self.choice(message)? else { return Ok(Chosen::Unknown) };
-        if offer.conversation.member != member {
+        if offer.conversation.member != Some(MemberId(member)) {
             return Ok(Chosen::NotYours);
         }
         if let Some((choice, _)) = offer.chosen {
@@ -408,16 +405,16 @@ impl Store {
         }
     }
 
-    /// The latest nudge about a conversation (member 0: the channel as a
-    /// whole) that has a message, so it can be edited after a restart.
-    pub fn nudge_message(&self, guild: u64, channel: u64, member: u64) -> Result<Option<NudgeRef>> {
+    /// The latest nudge about a conversation (a member's or the channel's as
+    /// a whole) that has a message, so it can be edited after a restart.
+    pub fn nudge_message(&self, c: Conversation) -> Result<Option<NudgeRef>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.message, e.level, e.about, e.case_id FROM events e JOIN cases c ON c.id = e.case_id
              WHERE c.guild = ?1 AND c.channel = ?2 AND c.member = ?3 AND e.kind = 'nudge' AND e.message IS NOT NULL
              ORDER BY e.at_ms DESC, e.id DESC LIMIT 1",
         )?;
         let latest = stmt
-            .query_row(params![to_sql(guild), to_sql(channel), to_sql(member)], |r| {
+            .query_row(params![to_sql(c.guild.get()), to_sql(c.channel.get()), member_sql(c.member)], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, i64>(3)?))
             })
             .optional()?;
@@ -439,12 +436,12 @@ impl Store {
     }
 
     /// Every (guild, member) with a strike not pardoned since `since_ms`.
-    pub fn struck_members(&self, since_ms: i64) -> Result<Vec<(u64, u64)>> {
+    pub fn struck_members(&self, since_ms: i64) -> Result<Vec<(GuildId, MemberId)>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT DISTINCT guild, member FROM strikes WHERE at_ms >= ?1 AND pardoned_ms IS NULL")?;
         let rows =
-            stmt.query_map(params![since_ms], |r| Ok((from_sql(r.get::<_, i64>(0)?), from_sql(r.get::<_, i64>(1)?))))?;
+            stmt.query_map(params![since_ms], |r| Ok((GuildId(from_sql(r.get(0)?)), MemberId(from_sql(r.get(1)?)))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

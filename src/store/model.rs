@@ -1,32 +1,14 @@
 //! The store's plain data: what callers record and what they read back.
 //!
 //! No serenity types and no SQL here, so a `PostgreSQL` backend can take and
-//! return exactly the same values. Discord IDs are `u64`, times are Unix
+//! return exactly the same values. Discord IDs are `u64` (a conversation is the core's typed
+//! [`Conversation`]), times are Unix
 //! milliseconds passed in by the caller.
 
 use crate::core::Level;
 use serde::Serialize;
 
-/// A conversation: one member in one channel of one guild.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct Conversation {
-    /// The server.
-    pub guild: u64,
-    /// The channel (or thread).
-    pub channel: u64,
-    /// The member; [`Conversation::CHANNEL`] for the channel's conversation as a whole.
-    pub member: u64,
-}
-
-impl Conversation {
-    /// The `member` of a channel's conversation as a whole.
-    pub const CHANNEL: u64 = 0;
-
-    /// One member's conversation in a channel.
-    pub fn new(guild: u64, channel: u64, member: u64) -> Conversation {
-        Conversation { guild, channel, member }
-    }
-}
+pub use crate::core::ids::Conversation;
 
 /// A phrase that counted toward a message's score.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

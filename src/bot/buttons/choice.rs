@@ -12,7 +12,7 @@ use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::conversations::EXPIRED_NOTE;
 use crate::bot::shared::{FollowUp, OfferedChoice, Shared};
 use crate::config::GuildConfig;
-use crate::store::{Chosen, Conversation, Event, EventKind};
+use crate::store::{Chosen, Event, EventKind};
 use serenity::all::{ComponentInteraction, Context};
 
 /// What the database says about a click on choice buttons.
@@ -65,7 +65,7 @@ pub async fn choice(
     let in_memory = shared
         .conversations
         .choice(message)
-        .filter(|o| o.set == set && o.customer == customer && option < o.options.len());
+        .filter(|o| o.set == set && o.customer.get() == customer && option < o.options.len());
     // The database decides when there is one: a restarted bot's buttons work,
     // and a second click (in any process) is refused.
     let (offered, expired) = match (choose_stored(shared, message, customer, set, option).await, in_memory) {
@@ -76,7 +76,7 @@ pub async fn choice(
             let expired = now_ms() > mem.expires_ms;
             if !expired {
                 if let (Some(memory), Some(o)) = (&shared.memory, mem.options.get(option)) {
-                    let c = Conversation::new(g.id, mem.channel, customer);
+                    let c = mem.conversation();
                     let kind = EventKind::ChoiceChosen { message, choice: o.0.clone() };
                     memory.record(vec![Event::new(c, now_ms(), kind)]);
                 }
@@ -109,7 +109,7 @@ pub fn chosen(
     let buttons = offered.button_ids();
     if expired {
         let (name, value) = EXPIRED_NOTE;
-        let note = shared.conversations.note_on_nudge(g, channel, customer, name, value);
+        let note = shared.conversations.note_on_nudge(g, offered.conversation(), name, value);
         return Clicked {
             answer: Answer::Buttons { content: offered.expired_text(), buttons, chosen: None },
             events: Vec::new(),
@@ -120,14 +120,14 @@ pub fn chosen(
     let content = format!("{}\n\n**<@{customer}> chose: {label}.** {reply}", offered.prompt);
     let mut steps: Vec<(Step, Option<Then>)> = shared
         .conversations
-        .note_on_nudge(g, channel, customer, "Customer's choice", label)
+        .note_on_nudge(g, offered.conversation(), "Customer's choice", label)
         .into_iter()
         .map(|s| (s, None))
         .collect();
     let followups = shared.config().followups.clone();
     if followups.enabled && !*escalate {
         let due_ms = at_ms + followups.delay_secs as i64 * 1000;
-        shared.schedule_followup(FollowUp { guild: g.id, channel, customer, due_ms });
+        shared.schedule_followup(FollowUp { guild: offered.guild, channel, customer, due_ms });
     }
     if *escalate {
         let mentions: Vec<String> = g.moderator_roles.iter().map(|r| format!("<@&{r}>")).collect();
@@ -139,7 +139,7 @@ pub fn chosen(
                 mentions.join(" "),
             ),
         };
-        let called = Event::new(Conversation::new(g.id, channel, customer), at_ms, EventKind::Escalation);
+        let called = Event::new(offered.conversation(), at_ms, EventKind::Escalation);
         steps.push((step, Some(Then::Record(called))));
     }
     Clicked { answer: Answer::Buttons { content, buttons, chosen: Some(option) }, events: Vec::new(), steps }

@@ -8,8 +8,9 @@ use crate::bot::discord::text::jump_link;
 use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::Shared;
 use crate::config::GuildConfig;
+use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::Level;
-use crate::store::{Conversation, Event, EventKind};
+use crate::store::{Event, EventKind};
 use serenity::all::{ComponentInteraction, Context};
 
 /// A customer answered a follow-up.
@@ -27,14 +28,14 @@ pub async fn followup(
     }
     // Answered first (Discord allows three seconds), then the database says which follow-up this answers.
     respond::answer(&ctx.http, ci, answer(&ci.message.content, resolved, channel, customer)).await;
+    let about = Conversation::member(GuildId(g.id), ChannelId(channel), MemberId(customer));
     let followup = match &shared.memory {
         Some(memory) => {
-            let c = Conversation::new(g.id, channel, customer);
-            memory.read("find the follow-up answered", move |s| s.unanswered_followup(c)).await.flatten()
+            memory.read("find the follow-up answered", move |s| s.unanswered_followup(about)).await.flatten()
         }
         None => None,
     };
-    let (events, steps) = answered(shared, g, resolved, (channel, customer), followup, ci.message.id.get(), now_ms());
+    let (events, steps) = answered(shared, g, resolved, about, followup, ci.message.id.get(), now_ms());
     respond::act(shared, &ctx.http, events, steps).await;
 }
 
@@ -63,17 +64,18 @@ pub fn answer(question: &str, resolved: bool, channel: u64, customer: u64) -> An
 /// What the answer comes to at `at_ms`: the answer recorded (when the
 /// database knows the follow-up, `followup`); resolved, a note on the
 /// moderators' nudge; not resolved, the conversation reopened with a new
-/// nudge (remembered once posted). `message` is the answered question.
+/// nudge (remembered once posted). `message` is the answered question,
+/// `about` the customer's conversation.
 pub fn answered(
     shared: &Shared,
     g: &GuildConfig,
     resolved: bool,
-    (channel, customer): (u64, u64),
+    about: Conversation,
     followup: Option<i64>,
     message: u64,
     at_ms: i64,
 ) -> (Vec<Event>, Vec<(Step, Option<Then>)>) {
-    let c = Conversation::new(g.id, channel, customer);
+    let (c, (_, channel, customer)) = (about, about.to_raw());
     let events = followup
         .map(|followup| {
             let answer = if resolved { "resolved" } else { "still needs help" }.to_string();
@@ -82,8 +84,7 @@ pub fn answered(
         .into_iter()
         .collect();
     if resolved {
-        let note =
-            shared.conversations.note_on_nudge(g, channel, customer, "Follow-up", "The customer says it is resolved.");
+        let note = shared.conversations.note_on_nudge(g, about, "Follow-up", "The customer says it is resolved.");
         return (events, note.into_iter().map(|s| (s, None)).collect());
     }
     // Reopen: the conversation is live again and the moderators hear about it.
@@ -96,16 +97,16 @@ pub fn answered(
         fields: Vec::new(),
         colour: 0xe6_7e_22,
     };
-    let key = (g.id, channel, customer);
+    let key = about;
     let step = Step::Nudge {
         channel: g.moderator_channel,
         edit: None,
         embed: embed.clone(),
-        about: (channel, customer),
+        about,
         buttons: true,
         ping: shared.conversations.claimed_by(&key),
     };
-    let say = shared.for_member(channel, Some(customer), "", |engine, vars| {
+    let say = shared.for_member(about.channel, about.member, "", |engine, vars| {
         engine.analyzer().pack().script("apologize-without-blame").map_or(String::new(), |s| s.say.render(vars))
     });
     let then = Then::RememberNudge { key, posted_ms: at_ms, level: Level::Tense, about_message: message, say, embed };

@@ -31,6 +31,7 @@ pub use respond::STALE;
 use crate::bot::discord::custom_id::Component;
 use crate::bot::shared::Shared;
 use crate::config::GuildConfig;
+use crate::core::ids::{ChannelId, Conversation, MemberId};
 use serenity::all::{ComponentInteraction, Context};
 
 /// Staff, moderators, administrators and the owner may use nudge buttons.
@@ -64,10 +65,11 @@ pub async fn handle(shared: &Shared, ctx: &Context, ci: &ComponentInteraction) {
             respond::ephemeral(&ctx.http, ci, "Only moderators and support staff can use these buttons.").await;
         }
         Some(Component::Nudge { action, channel, author }) => {
-            nudge::nudge(shared, ctx, ci, &guild, action, channel, author).await;
+            let about = Conversation::from_raw(guild.id, channel, author);
+            nudge::nudge(shared, ctx, ci, &guild, action, about).await;
         }
         Some(Component::OfferSet { channel, author }) => {
-            nudge::offer_set(shared, ctx, ci, &guild, channel, author).await;
+            nudge::offer_set(shared, ctx, ci, &guild, ChannelId(channel), MemberId(author)).await;
         }
         Some(Component::FollowUp { resolved, channel, customer }) => {
             followup::followup(shared, ctx, ci, &guild, resolved, channel, customer).await;

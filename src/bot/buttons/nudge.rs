@@ -12,22 +12,17 @@ use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::sync::lock;
 use crate::bot::shared::{NudgeRecord, Shared};
 use crate::config::GuildConfig;
+use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::policy::{Action, ChoicesRefused};
-use crate::store::{Conversation, Event, EventKind};
+use crate::store::{Event, EventKind};
 use serenity::all::{ComponentInteraction, ComponentInteractionDataKind, Context, CreateInteractionResponseMessage};
 
 /// A nudge keel posted before it restarted, from the database's reference
 /// and the clicked message itself (which is the nudge); remembered again so
 /// later escalations edit it.
-async fn nudge_from_store(
-    shared: &Shared,
-    ci: &ComponentInteraction,
-    guild: u64,
-    channel: u64,
-    author: u64,
-) -> Option<NudgeRecord> {
+async fn nudge_from_store(shared: &Shared, ci: &ComponentInteraction, about: Conversation) -> Option<NudgeRecord> {
     let memory = shared.memory.as_ref()?;
-    let stored = memory.read("find a nudge", move |s| s.nudge_message(guild, channel, author)).await??;
+    let stored = memory.read("find a nudge", move |s| s.nudge_message(about)).await??;
     let message = ci.message.id.get();
     if stored.message != message {
         return None; // an older nudge than the latest: its buttons are stale
@@ -40,13 +35,13 @@ async fn nudge_from_store(
         colour: e.colour.map_or(0, |c| c.0),
     };
     let script = embed.fields.iter().find_map(|f| f.0.strip_prefix("Script: ").map(str::to_string));
-    let say = shared.for_member(channel, Some(author), "", |engine, vars| {
+    let say = shared.for_member(about.channel, about.member, "", |engine, vars| {
         let pack = engine.analyzer().pack();
         script.and_then(|name| pack.script(&name)).map_or(String::new(), |s| s.say.render(vars))
     });
     let earlier = EarlierNudge { message, posted_ms: stored.posted_ms, level: stored.level };
     let record = NudgeRecord { earlier, about_message: stored.about.unwrap_or(message), say, embed };
-    shared.conversations.remember_nudge((guild, channel, author), record.clone());
+    shared.conversations.remember_nudge(about, record.clone());
     Some(record)
 }
 
@@ -57,56 +52,66 @@ pub async fn nudge(
     ci: &ComponentInteraction,
     g: &GuildConfig,
     action: NudgeAction,
-    channel: u64,
-    author: u64,
+    about: Conversation,
 ) {
-    let key = (g.id, channel, author);
-    let record = match shared.conversations.nudge(&key) {
+    let record = match shared.conversations.nudge(&about) {
         Some(r) => Some(r),
-        None => nudge_from_store(shared, ci, g.id, channel, author).await,
+        None => nudge_from_store(shared, ci, about).await,
     };
     let clicked = match record {
-        Some(record) => clicked(shared, g, &record, action, (channel, author), ci.user.id.get(), now_ms()),
+        Some(record) => clicked(shared, g, &record, action, about, ci.user.id.get(), now_ms()),
         None => Clicked::ephemeral("keel no longer knows this conversation (the nudge is too old)."),
     };
     respond::carry_out(shared, &ctx.http, ci, clicked).await;
 }
 
-/// What `clicker`'s click on `action` of the nudge `record` about (channel,
-/// customer) comes to at `at_ms`; notes the claim or the false alarm on the way.
+/// What `clicker`'s click on `action` of the nudge `record` about a
+/// conversation comes to at `at_ms`; notes the claim or the false alarm on
+/// the way. A channel's conversation as a whole has only "claim" and "false
+/// alarm" (and "acknowledge", which then pings no one): choices and
+/// boundaries need a customer.
 pub fn clicked(
     shared: &Shared,
     g: &GuildConfig,
     record: &NudgeRecord,
     action: NudgeAction,
-    (channel, author): (u64, u64),
+    about: Conversation,
     clicker: u64,
     at_ms: i64,
 ) -> Clicked {
-    let key = (g.id, channel, author);
-    let conversation = Conversation::new(g.id, channel, author);
+    let channel = about.channel.get();
+    let member = match (action, about.member) {
+        // Not shown on a channel's nudge; a forged click gets this answer.
+        (NudgeAction::OfferChoices | NudgeAction::Boundary, None) => {
+            return Clicked::ephemeral(
+                "This nudge is about the channel as a whole: there is no one customer to answer.",
+            );
+        }
+        (_, member) => member,
+    };
+    let author = member.map_or(0, MemberId::get);
     match action {
         NudgeAction::Claim => {
-            shared.conversations.claim(key, clicker);
+            shared.conversations.claim(about, clicker);
             let mut e = record.embed.clone();
             e.fields.retain(|f| f.0 != "Claimed by");
             e.fields.push(("Claimed by".into(), format!("<@{clicker}>")));
-            shared.conversations.set_nudge_embed(&key, &e);
+            shared.conversations.set_nudge_embed(&about, &e);
             Clicked {
-                answer: Answer::Nudge { embed: e, buttons: Some((channel, author)) },
-                events: vec![Event::new(conversation, at_ms, EventKind::Claim { moderator: clicker })],
+                answer: Answer::Nudge { embed: e, buttons: Some(about) },
+                events: vec![Event::new(about, at_ms, EventKind::Claim { moderator: clicker })],
                 steps: Vec::new(),
             }
         }
         NudgeAction::Acknowledge => {
             let text = format!("{}\n— the support team", record.say);
             Clicked {
-                steps: vec![(Step::Say { channel, text, mention: (author != 0).then_some(author) }, None)],
+                steps: vec![(Step::Say { channel, text, mention: member.map(MemberId::get) }, None)],
                 ..Clicked::ephemeral(format!("Posting the acknowledgement in <#{channel}>."))
             }
         }
         NudgeAction::OfferChoices => {
-            let refused = lock(&shared.engine).choices_refused(channel, author);
+            let refused = member.and_then(|m| lock(&shared.engine).choices_refused(about.channel, m));
             if let Some(why) = refused {
                 return Clicked::ephemeral(choices_refused_text(author, why));
             }
@@ -120,7 +125,7 @@ pub fn clicked(
             Clicked { answer: Answer::ChoiceSets { channel, author, sets }, events: Vec::new(), steps: Vec::new() }
         }
         NudgeAction::Boundary => {
-            let text = shared.for_member(channel, Some(author), "", |engine, vars| {
+            let text = shared.for_member(about.channel, member, "", |engine, vars| {
                 engine.analyzer().pack().boundaries()[0].render(vars)
             });
             Clicked {
@@ -129,16 +134,18 @@ pub fn clicked(
             }
         }
         NudgeAction::FalseAlarm => {
-            lock(&shared.engine).forgive(channel, author);
+            if let Some(m) = member {
+                lock(&shared.engine).forgive(about.channel, m);
+            }
             let mut e = record.embed.clone();
             e.title = format!("False alarm — {}", e.title);
             e.colour = 0x95_a5_a6;
             e.fields.push(("Marked as a false alarm by".into(), format!("<@{clicker}>")));
-            shared.conversations.set_nudge_embed(&key, &e);
+            shared.conversations.set_nudge_embed(&about, &e);
             tracing::info!(guild = g.id, channel, author, moderator = clicker, "false alarm");
             Clicked {
                 answer: Answer::Nudge { embed: e, buttons: None },
-                events: vec![Event::new(conversation, at_ms, EventKind::FalseAlarm { by: clicker })],
+                events: vec![Event::new(about, at_ms, EventKind::FalseAlarm { by: clicker })],
                 steps: Vec::new(),
             }
         }
@@ -160,27 +167,28 @@ pub async fn offer_set(
     ctx: &Context,
     ci: &ComponentInteraction,
     g: &GuildConfig,
-    channel: u64,
-    author: u64,
+    channel: ChannelId,
+    customer: MemberId,
 ) {
     let ComponentInteractionDataKind::StringSelect { values } = &ci.data.kind else {
         return respond::ephemeral(&ctx.http, ci, STALE).await;
     };
     let Some(name) = values.first() else { return respond::ephemeral(&ctx.http, ci, STALE).await };
     // The conversation may have turned since the menu was shown.
-    let refused = lock(&shared.engine).choices_refused(channel, author);
+    let refused = lock(&shared.engine).choices_refused(channel, customer);
     if let Some(why) = refused {
-        return respond::ephemeral(&ctx.http, ci, &choices_refused_text(author, why)).await;
+        return respond::ephemeral(&ctx.http, ci, &choices_refused_text(customer.get(), why)).await;
     }
-    let Some(action) = shared.render_choice_set(channel, author, name, "") else {
+    let Some(action) = shared.render_choice_set(channel, customer, name, "") else {
         return respond::ephemeral(&ctx.http, ci, "That choice set no longer exists.").await;
     };
-    let Some(step) = Step::offer_choices(channel, author, &action) else {
+    let Some(step) = Step::offer_choices(channel.get(), customer.get(), &action) else {
         return respond::ephemeral(&ctx.http, ci, "That choice set no longer exists.").await;
     };
     let Action::OfferChoices { set, .. } = &action else { return };
-    let text = format!("Offered `{set}` to <@{author}>.");
+    let text = format!("Offered `{set}` to <@{customer}>.");
     respond::update(&ctx.http, ci, CreateInteractionResponseMessage::new().content(text).components(Vec::new())).await;
-    let then = Then::OfferPosted { guild: g.id, offer: action, channel, customer: author, at_ms: now_ms() };
+    let about = Conversation::member(GuildId(g.id), channel, customer);
+    let then = Then::OfferPosted { about, offer: action, at_ms: now_ms() };
     respond::act(shared, &ctx.http, Vec::new(), vec![(step, Some(then))]).await;
 }

@@ -8,7 +8,8 @@
 use crate::bot::discord::custom_id::Component;
 use crate::bot::discord::execute::{self, disabled_buttons, embed, nudge_buttons};
 use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
-use crate::bot::shared::{ConversationKey, NudgeRecord, Shared};
+use crate::bot::shared::{NudgeRecord, Shared};
+use crate::core::ids::Conversation;
 use crate::core::policy::Action;
 use crate::core::Level;
 use crate::store::Event;
@@ -38,7 +39,7 @@ pub enum Then {
     /// Remember the posted nudge, so later escalations edit it.
     RememberNudge {
         /// The conversation it is about.
-        key: ConversationKey,
+        key: Conversation,
         /// When it counts as posted (Unix ms).
         posted_ms: i64,
         /// The level it shows.
@@ -52,14 +53,10 @@ pub enum Then {
     },
     /// Remember (and record) the posted choice buttons of an [`Action::OfferChoices`].
     OfferPosted {
-        /// The server.
-        guild: u64,
+        /// The customer's conversation.
+        about: Conversation,
         /// The offer, rendered.
         offer: Action,
-        /// The channel.
-        channel: u64,
-        /// The customer.
-        customer: u64,
         /// When (Unix ms).
         at_ms: i64,
     },
@@ -78,12 +75,12 @@ pub enum Answer {
     /// A message only the clicker sees.
     Ephemeral(String),
     /// The clicked nudge shows `embed`, with the moderators' buttons for the
-    /// conversation (channel, customer), or none.
+    /// conversation, or none.
     Nudge {
         /// What the nudge shows now.
         embed: Embed,
         /// The conversation whose buttons stay; `None`: no buttons.
-        buttons: Option<(u64, u64)>,
+        buttons: Option<Conversation>,
     },
     /// The clicked message's text replaced and its buttons (custom id,
     /// label) disabled, the one at `chosen` marked as chosen.
@@ -130,8 +127,8 @@ pub async fn act(shared: &Shared, http: &Http, events: Vec<Event>, steps: Vec<(S
                 let earlier = EarlierNudge { message: posted, posted_ms, level };
                 shared.conversations.remember_nudge(key, NudgeRecord { earlier, about_message, say, embed });
             }
-            Some(Then::OfferPosted { guild, offer, channel, customer, at_ms }) => {
-                shared.choices_posted(guild, &offer, channel, customer, posted, at_ms, true);
+            Some(Then::OfferPosted { about, offer, at_ms }) => {
+                shared.choices_posted(about, &offer, posted, at_ms, true);
             }
         }
     }

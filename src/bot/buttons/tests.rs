@@ -6,6 +6,7 @@ use crate::bot::discord::custom_id::NudgeAction;
 use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
 use crate::bot::shared::{NudgeRecord, Shared};
 use crate::bot::testing::{guild, shared};
+use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::Level;
 use crate::store::EventKind;
 
@@ -34,9 +35,9 @@ fn nudge_clicks_come_to_an_answer_events_and_steps() {
             check: |shared, c| {
                 let Answer::Nudge { embed, buttons } = &c.answer else { panic!("{c:?}") };
                 assert!(embed.fields.contains(&("Claimed by".into(), "<@9>".into())), "{embed:?}");
-                assert_eq!(*buttons, Some((3, 7)));
+                assert_eq!(*buttons, Some(Conversation::from_raw(1, 3, 7)));
                 assert_eq!(c.events[0].kind, EventKind::Claim { moderator: 9 });
-                assert_eq!(shared.conversations.claimed_by(&(1, 3, 7)), Some(9));
+                assert_eq!(shared.conversations.claimed_by(&Conversation::from_raw(1, 3, 7)), Some(9));
             },
         },
         Case {
@@ -80,7 +81,7 @@ fn nudge_clicks_come_to_an_answer_events_and_steps() {
     ];
     for case in cases {
         let shared = shared();
-        let c = clicked(&shared, &guild(), &record(), case.action, (3, case.author), 9, 1_000);
+        let c = clicked(&shared, &guild(), &record(), case.action, Conversation::from_raw(1, 3, case.author), 9, 1_000);
         (case.check)(&shared, &c);
         assert!(c.events.iter().all(|e| e.at_ms == 1_000), "{}", case.name);
     }
@@ -91,16 +92,16 @@ fn a_customer_s_pick_comes_to_an_answer_and_steps() {
     use super::choice::chosen;
     use crate::bot::shared::OfferedChoice;
     let offered = OfferedChoice {
-        guild: 1,
-        channel: 3,
-        customer: 7,
+        guild: GuildId(1),
+        channel: ChannelId(3),
+        customer: MemberId(7),
         set: "reship-or-person".into(),
         prompt: "What would help?".into(),
         options: vec![("Reship".into(), "Reshipping.".into(), false), ("A person".into(), "Calling.".into(), true)],
         expires_ms: 10_000,
     };
     let shared = shared();
-    shared.conversations.remember_nudge((1, 3, 7), record());
+    shared.conversations.remember_nudge(Conversation::from_raw(1, 3, 7), record());
     // A person: the moderators are called, and that is recorded once they are.
     let c = chosen(&shared, &guild(), &offered, 1, false, 1_000);
     let Answer::Buttons { content, buttons, chosen: Some(1) } = &c.answer else { panic!("{c:?}") };
@@ -120,16 +121,16 @@ fn a_customer_s_pick_comes_to_an_answer_and_steps() {
 fn a_follow_up_answer_comes_to_a_note_or_a_reopened_conversation() {
     use super::followup::{answer, answered};
     let shared = shared();
-    shared.conversations.remember_nudge((1, 3, 7), record());
+    shared.conversations.remember_nudge(Conversation::from_raw(1, 3, 7), record());
     let Answer::Buttons { content, buttons, chosen: Some(0) } = answer("Sorted?", true, 3, 7) else { panic!() };
     assert_eq!(content, "Sorted?\n\n**Glad it's sorted, <@7> — thanks for letting us know.**");
     assert_eq!(buttons.len(), 2);
     // Resolved: recorded, and noted on the nudge.
-    let (events, steps) = answered(&shared, &guild(), true, (3, 7), Some(11), 60, 1_000);
+    let (events, steps) = answered(&shared, &guild(), true, Conversation::from_raw(1, 3, 7), Some(11), 60, 1_000);
     assert!(matches!(&events[0].kind, EventKind::FollowupAnswered { followup: 11, answer } if answer == "resolved"));
     assert!(matches!(&steps[..], [(Step::Nudge { edit: Some(50), .. }, None)]), "{steps:?}");
     // Still needs help: a new nudge, remembered at tense once posted; nothing recorded without the follow-up's id.
-    let (events, steps) = answered(&shared, &guild(), false, (3, 7), None, 60, 1_000);
+    let (events, steps) = answered(&shared, &guild(), false, Conversation::from_raw(1, 3, 7), None, 60, 1_000);
     assert!(events.is_empty());
     let [(Step::Nudge { channel: 2, edit: None, embed, .. }, Some(Then::RememberNudge { level, about_message, .. }))] =
         &steps[..]

@@ -10,6 +10,7 @@ use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::sync::lock;
 use crate::bot::shared::{FollowUp, Shared};
 use crate::config::GuildConfig;
+use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::policy::Action;
 use crate::store::EventKind;
 use serenity::all::Member;
@@ -24,12 +25,13 @@ pub(super) async fn offer(
     set: String,
 ) -> Result<(), CommandError> {
     let g = guild(&ctx)?;
-    let channel = ctx.channel_id().get();
-    let customer = member.user.id.get();
+    let channel = ChannelId(ctx.channel_id().get());
+    let customer = MemberId(member.user.id.get());
     let (reply, action) = offer_reply(ctx.data(), channel, customer, &set, &channel_name(&ctx));
     let ids = answer(ctx, reply).await?;
     if let (Some(execute::StepResult::Done(Some(id))), Some(action)) = (ids.first(), action) {
-        ctx.data().choices_posted(g.id, &action, channel, customer, *id, now_ms(), true);
+        let about = Conversation::member(GuildId(g.id), channel, customer);
+        ctx.data().choices_posted(about, &action, *id, now_ms(), true);
     }
     Ok(())
 }
@@ -50,7 +52,8 @@ pub(super) async fn boundary(
             members::from_cache(&guild, member.user.id, &member.roles, ctx.cache().current_user().id);
         protection(&g, &facts, bot_top).map(super::super::discord::members::Protected::describe)
     });
-    let (channel, customer, tier) = (ctx.channel_id().get(), member.user.id.get(), tier.unwrap_or(1).clamp(1, 3));
+    let (channel, customer) = (ChannelId(ctx.channel_id().get()), MemberId(member.user.id.get()));
+    let tier = tier.unwrap_or(1).clamp(1, 3);
     let reply = boundary_reply(ctx.data(), &g, channel, customer, tier, protected);
     let steps = reply.steps.clone();
     let ids = answer(ctx, reply).await?;
@@ -76,7 +79,7 @@ pub(super) async fn boundary(
 #[poise::command(slash_command, guild_only)]
 pub(super) async fn pardon(ctx: Ctx<'_>, #[description = "The member"] member: Member) -> Result<(), CommandError> {
     let g = guild(&ctx)?;
-    let (channel, customer) = (ctx.channel_id().get(), member.user.id.get());
+    let (channel, customer) = (ChannelId(ctx.channel_id().get()), MemberId(member.user.id.get()));
     // Stored strikes are pardoned too, so they do not come back after a restart.
     record(&ctx, channel, customer, EventKind::Pardon { by: ctx.author().id.get() });
     answer(ctx, pardon_reply(ctx.data(), &g, channel, customer)).await?;
@@ -92,18 +95,18 @@ pub(super) async fn resolve(
     follow_up_in: Option<u64>,
 ) -> Result<(), CommandError> {
     let g = guild(&ctx)?;
-    let channel = ctx.channel_id().get();
-    let customer = member.user.id.get();
+    let channel = ChannelId(ctx.channel_id().get());
+    let customer = MemberId(member.user.id.get());
     lock(&ctx.data().engine).forgive(channel, customer);
     // The case closes: a later one starts unclaimed (as after a restart, which restores claims of open cases only).
-    ctx.data().conversations.unclaim(&(g.id, channel, customer));
+    ctx.data().conversations.unclaim(&Conversation::member(GuildId(g.id), channel, customer));
     record(&ctx, channel, customer, EventKind::Resolution { by: Some(ctx.author().id.get()) });
     let config = ctx.data().config().followups.clone();
     let delay_secs = follow_up_in.map_or(config.delay_secs, |m| m * 60);
     let mut text = format!("Marked <@{customer}>'s conversation in <#{channel}> as resolved.");
     if config.enabled && delay_secs > 0 {
         ctx.data().schedule_followup(FollowUp {
-            guild: g.id,
+            guild: GuildId(g.id),
             channel,
             customer,
             due_ms: now_ms() + delay_secs as i64 * 1000,
@@ -113,7 +116,8 @@ pub(super) async fn resolve(
     // Answer first: Discord allows three seconds, and the nudge edit is a REST call.
     answer(ctx, Reply { text, steps: vec![] }).await?;
     let moderator = format!("<@{}>", ctx.author().id);
-    ctx.data().note_on_nudge(ctx.http(), &g, channel, customer, "Resolved by", &moderator).await;
+    let about = Conversation::member(GuildId(g.id), channel, customer);
+    ctx.data().note_on_nudge(ctx.http(), &g, about, "Resolved by", &moderator).await;
     Ok(())
 }
 
@@ -121,23 +125,23 @@ pub(super) async fn resolve(
 /// rendered set to remember once they are posted.
 pub fn offer_reply(
     shared: &Shared,
-    channel: u64,
-    member: u64,
+    channel: ChannelId,
+    member: MemberId,
     set: &str,
     channel_name: &str,
 ) -> (Reply, Option<Action>) {
     let Some(action) = shared.render_choice_set(channel, member, set, channel_name) else {
         return (Reply::text(format!("There is no choice set called `{set}`.")), None);
     };
-    let Some(step) = Step::offer_choices(channel, member, &action) else { return (Reply::default(), None) };
+    let Some(step) = Step::offer_choices(channel.get(), member.get(), &action) else { return (Reply::default(), None) };
     let Action::OfferChoices { set, .. } = &action else { return (Reply::default(), None) };
     (Reply { text: format!("Offered `{set}` to <@{member}>."), steps: vec![step] }, Some(action))
 }
 
 /// `/keel pardon <member>`: clears strikes and cools the conversation.
-pub fn pardon_reply(shared: &Shared, g: &GuildConfig, channel: u64, member: u64) -> Reply {
+pub fn pardon_reply(shared: &Shared, g: &GuildConfig, channel: ChannelId, member: MemberId) -> Reply {
     let forgiven = lock(&shared.engine).forgive(channel, member);
-    shared.conversations.unclaim(&(g.id, channel, member));
+    shared.conversations.unclaim(&Conversation::member(GuildId(g.id), channel, member));
     if forgiven {
         Reply::text(format!(
             "Pardoned <@{member}> in <#{channel}>: strikes cleared, the conversation starts over from calm."
@@ -151,8 +155,8 @@ pub fn pardon_reply(shared: &Shared, g: &GuildConfig, channel: u64, member: u64)
 pub fn boundary_reply(
     shared: &Shared,
     g: &GuildConfig,
-    channel: u64,
-    member: u64,
+    channel: ChannelId,
+    member: MemberId,
     tier: u8,
     protected: Option<&str>,
 ) -> Reply {
@@ -164,14 +168,14 @@ pub fn boundary_reply(
         )
     });
     let mut reply = Reply::text(format!("Boundary tier {tier} for <@{member}>."));
-    reply.steps.push(Step::Say { channel, text, mention: Some(member) });
+    reply.steps.push(Step::Say { channel: channel.get(), text, mention: Some(member.get()) });
     match (tier, protected) {
         (2, Some(why)) => reply.text.push_str(&format!(" No timeout: they are {why}.")),
         (2, None) => {
             let now = now_ms() / 1000;
             reply.steps.push(Step::Timeout {
                 guild: g.id,
-                user: member,
+                user: member.get(),
                 until_unix: now + timeout as i64,
                 reason: format!("keel: boundary tier 2 (timeout {timeout} s) set by a moderator"),
             });

@@ -28,7 +28,8 @@ use crate::bot::discord::text::{truncate, CONTENT_MAX};
 use crate::bot::shared::clock::now_ms;
 use crate::bot::shared::Shared;
 use crate::config::GuildConfig;
-use crate::store::{Conversation, Event, EventKind};
+use crate::core::ids;
+use crate::store::{Event, EventKind};
 use std::sync::Arc;
 
 /// State shared with every command.
@@ -110,9 +111,9 @@ async fn answer(ctx: Ctx<'_>, reply: Reply) -> Result<Vec<execute::StepResult>, 
 }
 
 /// Records an event in a member's conversation here, when keel has a database.
-fn record(ctx: &Ctx<'_>, channel: u64, member: u64, kind: EventKind) {
+fn record(ctx: &Ctx<'_>, channel: ids::ChannelId, member: ids::MemberId, kind: EventKind) {
     let (Some(memory), Some(guild)) = (&ctx.data().memory, ctx.guild_id()) else { return };
-    let conversation = Conversation::new(guild.get(), channel, member);
+    let conversation = ids::Conversation::member(ids::GuildId(guild.get()), channel, member);
     memory.record(vec![Event::new(conversation, now_ms(), kind)]);
 }
 

@@ -64,7 +64,7 @@ fn heading(case: &Case) -> String {
     format!(
         "Case #{} for <@{}> in <#{}>: opened {} UTC, {state}; peak level {}; {} event(s).",
         s.id,
-        s.conversation.member,
+        s.conversation.to_raw().2,
         s.conversation.channel,
         datetime(s.opened_ms),
         s.peak_level,
@@ -218,7 +218,7 @@ mod tests {
         Case {
             summary: CaseSummary {
                 id: 7,
-                conversation: Conversation::new(1, 2, 3),
+                conversation: Conversation::from_raw(1, 2, 3),
                 opened_ms: 1_700_000_000_000,
                 last_ms: 1_700_000_000_000,
                 closed_ms: None,

@@ -7,6 +7,7 @@ use crate::bot::discord::text::sparkline;
 use crate::bot::shared::sync::lock;
 use crate::bot::shared::Shared;
 use crate::core::engine::Engine;
+use crate::core::ids::{ChannelId, MemberId};
 use crate::core::policy::{choose_script, render_script};
 use crate::core::template::Vars;
 use crate::core::Level;
@@ -18,9 +19,9 @@ pub(super) async fn deescalate(
     ctx: Ctx<'_>,
     #[description = "The member (default: the most heated conversation here)"] member: Option<Member>,
 ) -> Result<(), CommandError> {
-    let channel = ctx.channel_id().get();
+    let channel = ChannelId(ctx.channel_id().get());
     let member = if let Some(m) = member {
-        m.user.id.get()
+        MemberId(m.user.id.get())
     } else {
         let convs = lock(&ctx.data().engine).tracker().conversations_in(channel);
         if let Some(c) = convs.into_iter().max_by(|a, b| a.level.cmp(&b.level).then(a.heat.total_cmp(&b.heat))) {
@@ -59,19 +60,19 @@ pub(super) async fn script(
     #[description = "The member it is for"] member: Option<Member>,
     #[description = "Post the suggested reply in this channel"] post: Option<bool>,
 ) -> Result<(), CommandError> {
-    let channel = ctx.channel_id().get();
-    let member = member.map(|m| m.user.id.get());
+    let channel = ChannelId(ctx.channel_id().get());
+    let member = member.map(|m| MemberId(m.user.id.get()));
     let reply = script_reply(ctx.data(), &name, channel, member, post.unwrap_or(false), &channel_name(&ctx));
     answer(ctx, reply).await?;
     Ok(())
 }
 
 /// `/keel deescalate [member]`: the recommended script for a conversation, step by step.
-pub fn recommended(shared: &Shared, channel: u64, member: u64, channel_name: &str) -> Reply {
+pub fn recommended(shared: &Shared, channel: ChannelId, member: MemberId, channel_name: &str) -> Reply {
     shared.for_member(channel, Some(member), channel_name, |engine, vars| recommended_in(engine, channel, member, vars))
 }
 
-fn recommended_in(engine: &Engine, channel: u64, member: u64, vars: &Vars<'_>) -> Reply {
+fn recommended_in(engine: &Engine, channel: ChannelId, member: MemberId, vars: &Vars<'_>) -> Reply {
     let view = engine.tracker().conversations_in(channel).into_iter().find(|c| c.author == member);
     let (level, seen) =
         view.as_ref().map_or((Level::Tense, 0), |c| (c.level.max(Level::Tense), c.memo.categories_seen));
@@ -97,8 +98,8 @@ fn recommended_in(engine: &Engine, channel: u64, member: u64, vars: &Vars<'_>) -
 pub fn script_reply(
     shared: &Shared,
     name: &str,
-    channel: u64,
-    member: Option<u64>,
+    channel: ChannelId,
+    member: Option<MemberId>,
     post: bool,
     channel_name: &str,
 ) -> Reply {
@@ -109,7 +110,7 @@ pub fn script_reply(
         let mut reply = Reply::text(render_script(script, vars));
         if post {
             let text = format!("{}\n— the support team", script.say.render(vars));
-            reply.steps.push(Step::Say { channel, text, mention: member });
+            reply.steps.push(Step::Say { channel: channel.get(), text, mention: member.map(MemberId::get) });
             reply.text.push_str("\n(Posted the suggested reply.)");
         }
         reply

@@ -6,6 +6,7 @@ use crate::bot::discord::text::{sparkline, truncate, CONTENT_MAX};
 use crate::bot::shared::sync::lock;
 use crate::bot::shared::Shared;
 use crate::config::GuildConfig;
+use crate::core::ids::{ChannelId, Conversation, GuildId};
 use crate::store::WriterStats;
 use serenity::all::GuildChannel;
 
@@ -16,14 +17,14 @@ pub(super) async fn status(
     #[description = "The channel (default: this one)"] channel: Option<GuildChannel>,
 ) -> Result<(), CommandError> {
     let g = guild(&ctx)?;
-    let channel = channel.map_or(ctx.channel_id().get(), |c| c.id.get());
+    let channel = ChannelId(channel.map_or(ctx.channel_id().get(), |c| c.id.get()));
     answer(ctx, tracked(ctx.data(), &g, channel)).await?;
     Ok(())
 }
 
 /// `/keel status [channel]`: the conversations tracked in a channel, and
 /// what is wrong with keel's database and its calls to Discord, if anything.
-pub fn tracked(shared: &Shared, g: &GuildConfig, channel: u64) -> Reply {
+pub fn tracked(shared: &Shared, g: &GuildConfig, channel: ChannelId) -> Reply {
     let database = memory_status(shared.memory.as_ref().and_then(super::super::shared::db::Memory::stats).as_ref());
     let discord = rest_status(shared.rest.gave_up());
     let mut reply = conversations(shared, g, channel);
@@ -69,7 +70,7 @@ pub fn memory_status(stats: Option<&WriterStats>) -> Option<String> {
 }
 
 /// The conversations tracked in a channel, most heated first.
-fn conversations(shared: &Shared, g: &GuildConfig, channel: u64) -> Reply {
+fn conversations(shared: &Shared, g: &GuildConfig, channel: ChannelId) -> Reply {
     let mut convs = lock(&shared.engine).tracker().conversations_in(channel);
     convs.sort_by(|a, b| b.level.cmp(&a.level).then(b.heat.total_cmp(&a.heat)));
     if convs.is_empty() {
@@ -79,7 +80,7 @@ fn conversations(shared: &Shared, g: &GuildConfig, channel: u64) -> Reply {
     for c in convs.iter().take(20) {
         let claimed = shared
             .conversations
-            .claimed_by(&(g.id, channel, c.author))
+            .claimed_by(&Conversation::member(GuildId(g.id), channel, c.author))
             .map_or(String::new(), |m| format!(", claimed by <@{m}>"));
         text.push_str(&format!(
             "- <@{}>: **{}** (heat {:.2}, trend {:+.2}) {}{claimed}\n",

@@ -11,6 +11,7 @@
 use crate::bot::discord::custom_id::{Component, NudgeAction};
 use crate::bot::discord::plan::{Embed, Step};
 use crate::bot::discord::rest::{Call, Rest, RestError};
+use crate::core::ids::Conversation;
 use serenity::all::{
     ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateMessage,
     EditMember, EditMessage, GuildId, Http, MessageId, Nonce, Timestamp, UserId,
@@ -41,13 +42,15 @@ pub fn embed(e: &Embed) -> CreateEmbed {
     out
 }
 
-/// The moderators' buttons under a nudge about (channel, customer).
-pub fn nudge_buttons(about: (u64, u64)) -> Vec<CreateActionRow> {
+/// The moderators' buttons under a nudge about a conversation (a channel's
+/// as a whole gets only "claim" and "false alarm").
+pub fn nudge_buttons(about: Conversation) -> Vec<CreateActionRow> {
+    let (_, channel, author) = about.to_raw();
     let buttons = NudgeAction::ALL
         .into_iter()
-        .filter(|a| about.1 != 0 || matches!(a, NudgeAction::Claim | NudgeAction::FalseAlarm))
+        .filter(|a| about.member.is_some() || matches!(a, NudgeAction::Claim | NudgeAction::FalseAlarm))
         .map(|action| {
-            let id = Component::Nudge { action, channel: about.0, author: about.1 }.id();
+            let id = Component::Nudge { action, channel, author }.id();
             let style = match action {
                 NudgeAction::Claim => ButtonStyle::Success,
                 NudgeAction::FalseAlarm => ButtonStyle::Secondary,

@@ -10,6 +10,7 @@
 use crate::bot::discord::members::Protected;
 use crate::bot::discord::text::{escape, jump_link, truncate, DESCRIPTION_MAX, FIELD_MAX};
 use crate::config::GuildConfig;
+use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::policy::{Action, NudgeScope};
 use crate::core::Level;
 
@@ -37,8 +38,8 @@ pub enum Step {
         edit: Option<u64>,
         /// What to show.
         embed: Embed,
-        /// The conversation it is about: (channel, customer; 0 = the channel as a whole).
-        about: (u64, u64),
+        /// The conversation it is about: a customer's, or the channel's as a whole.
+        about: Conversation,
         /// The moderators' buttons are shown (false once closed, e.g. a false alarm).
         buttons: bool,
         /// The moderator who claimed the conversation, pinged on later nudges.
@@ -256,9 +257,11 @@ pub fn plan(s: &PlanInput<'_>, actions: &[Action]) -> Vec<Step> {
         match action {
             Action::NudgeModerators { .. } if g.actions.nudges => {
                 if let Some(mut embed) = nudge_embed(s, action) {
-                    let author = match action {
-                        Action::NudgeModerators { scope: NudgeScope::Channel, .. } => 0,
-                        _ => s.author,
+                    let about = match action {
+                        Action::NudgeModerators { scope: NudgeScope::Channel, .. } => {
+                            Conversation::channel(GuildId(g.id), ChannelId(s.channel))
+                        }
+                        _ => Conversation::member(GuildId(g.id), ChannelId(s.channel), MemberId(s.author)),
                     };
                     if let Some(m) = s.claimed_by {
                         embed.fields.push(("Claimed by".into(), format!("<@{m}>")));
@@ -267,7 +270,7 @@ pub fn plan(s: &PlanInput<'_>, actions: &[Action]) -> Vec<Step> {
                         channel: g.moderator_channel,
                         edit: s.earlier.map(|e| e.message),
                         embed,
-                        about: (s.channel, author),
+                        about,
                         buttons: true,
                         ping: s.claimed_by,
                     });

@@ -294,8 +294,7 @@ async fn restore(shared: &Shared) {
     if let Some(claims) = memory.read("read claims", |s| s.open_claims()).await {
         let n = claims.len();
         for c in claims {
-            let key = (c.conversation.guild, c.conversation.channel, c.conversation.member);
-            shared.conversations.claim(key, c.moderator);
+            shared.conversations.claim(c.conversation, c.moderator);
         }
         if n > 0 {
             tracing::info!(claims = n, "restored claims on open cases");

@@ -13,7 +13,8 @@ use crate::bot::discord::text::sparkline;
 use crate::bot::message::decide::Judgement;
 use crate::bot::message::prepare::Prepared;
 use crate::bot::shared::conversations::PostedNudge;
-use crate::bot::shared::{ConversationKey, Shared};
+use crate::bot::shared::Shared;
+use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::policy::{Action, NudgeScope};
 use serenity::all::Http;
 
@@ -21,7 +22,7 @@ use serenity::all::Http;
 #[derive(Debug, Clone, Default)]
 pub struct Known {
     /// The conversation the nudge (if the engine nudges) is about.
-    pub nudge_key: Option<ConversationKey>,
+    pub nudge_key: Option<Conversation>,
     /// The earlier nudge about it still within the cooldown.
     pub earlier: Option<EarlierNudge>,
     /// The moderator who claimed it.
@@ -33,10 +34,12 @@ pub struct Known {
 /// Looks up what the plan depends on: the nudge in memory, else in the database.
 pub async fn lookup(shared: &Shared, p: &Prepared<'_>, j: &Judgement) -> Known {
     let decision = &j.decision;
-    let scope_key = |a: &Action| -> ConversationKey {
+    let scope_key = |a: &Action| -> Conversation {
         match a {
-            Action::NudgeModerators { scope: NudgeScope::Channel, .. } => (p.guild.id, p.channel, 0),
-            _ => (p.guild.id, p.channel, p.author),
+            Action::NudgeModerators { scope: NudgeScope::Channel, .. } => {
+                Conversation::channel(GuildId(p.guild.id), p.channel)
+            }
+            _ => p.conversation(),
         }
     };
     let nudge_key = decision.actions.iter().find(|a| matches!(a, Action::NudgeModerators { .. })).map(scope_key);
@@ -45,9 +48,9 @@ pub async fn lookup(shared: &Shared, p: &Prepared<'_>, j: &Judgement) -> Known {
         (Some(Some(e)), _) => Some(e),
         // Not in memory (a restart, or forgotten): the database knows the latest nudge.
         (Some(None), Some(memory)) => {
-            let (guild, channel, member) = nudge_key.unwrap_or_default();
+            let about = nudge_key.unwrap_or_else(|| p.conversation());
             memory
-                .read("find the latest nudge", move |s| s.nudge_message(guild, channel, member))
+                .read("find the latest nudge", move |s| s.nudge_message(about))
                 .await
                 .flatten()
                 .map(|n| EarlierNudge { message: n.message, posted_ms: n.posted_ms, level: n.level })
@@ -57,7 +60,7 @@ pub async fn lookup(shared: &Shared, p: &Prepared<'_>, j: &Judgement) -> Known {
     .filter(|e| p.at_ms - e.posted_ms < j.nudge_cooldown_ms);
     let claimed_by = nudge_key.and_then(|k| shared.conversations.claimed_by(&k));
     let defused = if p.edited && !decision.analysis.hostile {
-        shared.conversations.defused_edit_note(&p.guild, p.channel, p.author, p.message)
+        shared.conversations.defused_edit_note(&p.guild, p.conversation(), p.message)
     } else {
         None
     };
@@ -69,10 +72,10 @@ pub fn plan(p: &Prepared<'_>, j: &Judgement, known: &Known) -> Vec<Step> {
     let spark = sparkline(&j.recent);
     let situation = PlanInput {
         guild: &p.guild,
-        channel: p.channel,
+        channel: p.channel.get(),
         channel_name: &p.channel_name,
         message: p.message,
-        author: p.author,
+        author: p.author.get(),
         text: p.text,
         protected: p.protected,
         sparkline: &spark,
@@ -137,7 +140,8 @@ impl Acting<'_> {
                 if let Step::OfferChoices { channel, customer, .. } = step {
                     if let Some(offer) = decision.actions.iter().find(|a| matches!(a, Action::OfferChoices { .. })) {
                         // Recorded with the message's batch (see record), so only remembered here.
-                        shared.choices_posted(g.id, offer, *channel, *customer, id, self.p.at_ms, false);
+                        let about = Conversation::member(GuildId(g.id), ChannelId(*channel), MemberId(*customer));
+                        shared.choices_posted(about, offer, id, self.p.at_ms, false);
                     }
                 }
                 if let (Step::Nudge { embed, edit, .. }, Some(key)) = (step, self.known.nudge_key) {

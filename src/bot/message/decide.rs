@@ -36,7 +36,7 @@ pub fn decide(engine: &mut Engine, p: &Prepared<'_>) -> Judgement {
         if engine.seed_strikes(p.at_ms, p.channel, p.author, &times) && !times.is_empty() {
             tracing::info!(
                 guild = p.guild.id,
-                member = p.author,
+                member = p.author.get(),
                 strikes = times.len(),
                 "strikes remembered from before"
             );

@@ -43,12 +43,12 @@ pub async fn judge(shared: &Shared, ctx: &Context, m: Incoming<'_>, ticket: Opti
         None => None,
     };
     let j = decide::decide(&mut lock(&shared.engine), &p);
-    shared.probes.judged(p.channel, p.message);
+    shared.probes.judged(p.channel.get(), p.message);
     // Judged: the channel's next message may be judged while this one's actions run.
     drop(turn);
     tracing::debug!(
         guild = m.guild.get(),
-        channel = p.channel,
+        channel = p.channel.get(),
         message = p.message,
         score = j.decision.analysis.score,
         level = %j.decision.outcome.level,

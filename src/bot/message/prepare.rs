@@ -11,6 +11,7 @@ use crate::bot::shared::sync::lock;
 use crate::bot::shared::Shared;
 use crate::config::GuildConfig;
 use crate::core::context::{NotRead, Reading};
+use crate::core::ids;
 use crate::core::Role;
 use crate::store::Strike;
 use serenity::all::{Cache, ChannelId};
@@ -21,13 +22,13 @@ pub struct Prepared<'a> {
     /// The server's settings.
     pub guild: GuildConfig,
     /// The channel.
-    pub channel: u64,
+    pub channel: ids::ChannelId,
     /// The channel's name (`support`).
     pub channel_name: String,
     /// The message.
     pub message: u64,
     /// Its author.
-    pub author: u64,
+    pub author: ids::MemberId,
     /// Its text.
     pub text: &'a str,
     /// When (Unix ms, Discord's timestamp).
@@ -45,6 +46,11 @@ pub struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
+    /// The author's conversation in the channel.
+    pub fn conversation(&self) -> ids::Conversation {
+        ids::Conversation::member(ids::GuildId(self.guild.id), self.channel, self.author)
+    }
+
     /// The author is a customer (not staff, not a moderator).
     pub fn customer(&self) -> bool {
         !self.role.is_team()
@@ -87,19 +93,20 @@ fn facts(cache: &Cache, g: &GuildConfig, m: &Incoming<'_>) -> Option<Facts> {
 pub async fn prepare<'a>(shared: &Shared, cache: &Cache, m: &Incoming<'a>) -> Option<Prepared<'a>> {
     let g = shared.guild(m.guild.get())?;
     let f = facts(cache, &g, m)?;
-    let (channel, author, at_ms) = (m.channel.get(), m.author.id.get(), m.at.timestamp_millis());
+    let (channel, author, at_ms) =
+        (ids::ChannelId(m.channel.get()), ids::MemberId(m.author.id.get()), m.at.timestamp_millis());
     // A customer's conversation seen for the first time (since a restart,
     // or since it went idle) continues with the strikes stored before.
     let customer = !f.role.is_team();
     let stored_strikes = match &shared.memory {
         Some(memory)
             if customer
-                && shared.may_have_strikes(g.id, author)
+                && shared.may_have_strikes(ids::GuildId(g.id), author)
                 && !lock(&shared.engine).tracker().is_tracked(channel, author, at_ms) =>
         {
             let window_ms = shared.config().engine.escalation.strike_window_secs as i64 * 1000;
             let guild = g.id;
-            memory.read("read strikes", move |s| s.strikes(guild, author, at_ms - window_ms)).await
+            memory.read("read strikes", move |s| s.strikes(guild, author.get(), at_ms - window_ms)).await
         }
         _ => None,
     };

@@ -22,19 +22,12 @@ pub fn remember(shared: &Shared, p: &Prepared<'_>, j: &Judgement, executed: &[(S
     let Some(memory) = &shared.memory else { return };
     let decision = &j.decision;
     let signals = signals(lock(&shared.engine).analyzer().pack(), decision);
-    let judged = Judged {
-        guild: p.guild.id,
-        channel: p.channel,
-        author: p.author,
-        message: p.message,
-        at_ms: p.at_ms,
-        text: p.text,
-    };
+    let judged = Judged { conversation: p.conversation(), message: p.message, at_ms: p.at_ms, text: p.text };
     let storage = shared.config().storage.clone();
     memory.record(judged_events(&judged, decision, signals, executed, &storage, shared.choice_ttl_ms()));
     if decision.analysis.abusive {
-        let conversation = Conversation::new(p.guild.id, p.channel, p.author);
-        shared.note_strike(p.guild.id, p.author);
+        let conversation = p.conversation();
+        shared.note_strike(conversation.guild, p.author);
         memory.send(Write::Strike(Strike { conversation, at_ms: p.at_ms }));
     }
 }
@@ -42,12 +35,8 @@ pub fn remember(shared: &Shared, p: &Prepared<'_>, j: &Judgement, executed: &[(S
 /// One judged customer message, for [`judged_events`].
 #[derive(Debug, Clone, Copy)]
 pub struct Judged<'a> {
-    /// The server.
-    pub guild: u64,
-    /// The channel.
-    pub channel: u64,
-    /// The customer.
-    pub author: u64,
+    /// The customer's conversation.
+    pub conversation: Conversation,
     /// The message.
     pub message: u64,
     /// When (Unix ms).
@@ -86,7 +75,7 @@ pub fn judged_events(
     if decision.actions.is_empty() && o.level == Level::Calm && o.channel_level == Level::Calm {
         return Vec::new();
     }
-    let member = Conversation::new(m.guild, m.channel, m.author);
+    let member = m.conversation;
     let event = |conversation: Conversation, kind: EventKind| Event {
         conversation,
         at_ms: m.at_ms,
@@ -103,8 +92,7 @@ pub fn judged_events(
                 let Some((script, _, level)) = nudge_action(&decision.actions) else {
                     continue; // a note on an earlier nudge, not a nudge
                 };
-                let whose = Conversation::new(m.guild, about.0, about.1);
-                events.push(event(whose, EventKind::Nudge { script: script.to_string(), message: *posted, level }));
+                events.push(event(*about, EventKind::Nudge { script: script.to_string(), message: *posted, level }));
                 continue;
             }
             Step::BoundaryReply { .. } => {
@@ -141,6 +129,7 @@ pub fn judged_events(
 mod tests {
     use super::*;
     use crate::bot::discord::plan::Embed;
+    use crate::core::ids::{ChannelId, GuildId, MemberId};
     use crate::core::policy::NudgeScope;
 
     fn decision(level: Level, actions: Vec<Action>) -> Decision {
@@ -164,10 +153,22 @@ mod tests {
     }
 
     fn nudge_step(edit: Option<u64>) -> Step {
-        Step::Nudge { channel: 99, edit, embed: Embed::default(), about: (2, 3), buttons: true, ping: None }
+        Step::Nudge {
+            channel: 99,
+            edit,
+            embed: Embed::default(),
+            about: Conversation::from_raw(1, 2, 3),
+            buttons: true,
+            ping: None,
+        }
     }
 
-    const M: Judged<'static> = Judged { guild: 1, channel: 2, author: 3, message: 4, at_ms: 1000, text: "you idiot" };
+    const M: Judged<'static> = Judged {
+        conversation: Conversation { guild: GuildId(1), channel: ChannelId(2), member: Some(MemberId(3)) },
+        message: 4,
+        at_ms: 1000,
+        text: "you idiot",
+    };
 
     #[test]
     fn judged_messages_become_events() {
@@ -237,7 +238,7 @@ mod tests {
             (Step::Timeout { guild: 1, user: 3, until_unix: 0, reason: String::new() }, None),
             (
                 Step::Nudge {
-                    about: (2, 0),
+                    about: Conversation::from_raw(1, 2, 0),
                     channel: 99,
                     edit: None,
                     embed: Embed::default(),
@@ -254,7 +255,7 @@ mod tests {
             events[3].kind,
             EventKind::Nudge { script: "set-boundary".into(), message: Some(60), level: Level::Abusive }
         );
-        assert_eq!(events[3].conversation, Conversation::new(1, 2, 0), "a channel nudge is the channel's");
-        assert_eq!(events[1].conversation, Conversation::new(1, 2, 3));
+        assert_eq!(events[3].conversation, Conversation::from_raw(1, 2, 0), "a channel nudge is the channel's");
+        assert_eq!(events[1].conversation, Conversation::from_raw(1, 2, 3));
     }
 }

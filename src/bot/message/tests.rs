@@ -8,15 +8,16 @@ use crate::bot::discord::members::Protected;
 use crate::bot::discord::plan::Step;
 use crate::bot::testing::{engine, guild};
 use crate::core::context::Reading;
+use crate::core::ids::{ChannelId, MemberId};
 use crate::core::{Level, Role};
 
 fn prepared(message: u64, text: &str, protected: Option<Protected>) -> Prepared<'_> {
     Prepared {
         guild: guild(),
-        channel: 3,
+        channel: ChannelId(3),
         channel_name: "support".into(),
         message,
-        author: 7,
+        author: MemberId(7),
         text,
         at_ms: 1_800_000_000_000 + message as i64 * 20_000,
         edited: false,

@@ -14,15 +14,13 @@ use crate::bot::discord::custom_id::Component;
 use crate::bot::discord::plan::{EarlierNudge, Embed, Step};
 use crate::bot::shared::sync::lock;
 use crate::config::GuildConfig;
+use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::Level;
 use dashmap::{DashMap, DashSet};
 use std::sync::{Mutex, OnceLock};
 
 /// Most nudges remembered for editing; the oldest are forgotten first.
 pub const MAX_NUDGES: usize = 10_000;
-
-/// The conversation a nudge is about: (guild, channel, author; 0 for the channel as a whole).
-pub type ConversationKey = (u64, u64, u64);
 
 /// A nudge keel posted, kept so later escalations edit it.
 #[derive(Debug, Clone)]
@@ -41,11 +39,11 @@ pub struct NudgeRecord {
 #[derive(Debug, Clone)]
 pub struct OfferedChoice {
     /// The server.
-    pub guild: u64,
+    pub guild: GuildId,
     /// The channel they were posted in.
-    pub channel: u64,
+    pub channel: ChannelId,
     /// The only member who may choose.
-    pub customer: u64,
+    pub customer: MemberId,
     /// The choice set's name.
     pub set: String,
     /// The question, rendered.
@@ -57,13 +55,21 @@ pub struct OfferedChoice {
 }
 
 impl OfferedChoice {
+    /// The customer's conversation the choices were offered in.
+    pub fn conversation(&self) -> Conversation {
+        Conversation::member(self.guild, self.channel, self.customer)
+    }
+
     /// The `custom_id` and label of each option's button.
     pub fn button_ids(&self) -> Vec<(String, String)> {
         self.options
             .iter()
             .enumerate()
             .map(|(i, o)| {
-                (Component::Choice { set: self.set.clone(), option: i, customer: self.customer }.id(), o.0.clone())
+                (
+                    Component::Choice { set: self.set.clone(), option: i, customer: self.customer.get() }.id(),
+                    o.0.clone(),
+                )
             })
             .collect()
     }
@@ -81,13 +87,20 @@ pub const EXPIRED_NOTE: (&str, &str) = ("Choices", "The offered choices expired 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FollowUp {
     /// The server.
-    pub guild: u64,
+    pub guild: GuildId,
     /// Where to ask.
-    pub channel: u64,
+    pub channel: ChannelId,
     /// Whom to ask.
-    pub customer: u64,
+    pub customer: MemberId,
     /// When (Unix ms).
     pub due_ms: i64,
+}
+
+impl FollowUp {
+    /// The customer's conversation it belongs to.
+    pub fn conversation(&self) -> Conversation {
+        Conversation::member(self.guild, self.channel, self.customer)
+    }
 }
 
 /// A nudge that was just posted or edited, for [`Conversations::nudge_posted`].
@@ -116,28 +129,28 @@ pub struct PostedNudge<'a> {
 #[derive(Debug, Default)]
 pub struct Conversations {
     /// Nudges that later escalations edit.
-    nudges: DashMap<ConversationKey, NudgeRecord>,
+    nudges: DashMap<Conversation, NudgeRecord>,
     /// Choice messages still open: message ID → what was offered.
     choices: DashMap<u64, OfferedChoice>,
     /// Follow-ups not yet asked (only without a database): a short list
     /// drained as a whole by the sweeper, so one plain mutex.
     followups: Mutex<Vec<FollowUp>>,
     /// Conversations a moderator claimed: conversation → moderator.
-    claims: DashMap<ConversationKey, u64>,
+    claims: DashMap<Conversation, u64>,
     /// (guild, member) that may have stored strikes: read from the database
     /// at launch and grown with every strike since. A customer not in it is
     /// not looked up (not set yet: always look up).
-    struck: OnceLock<DashSet<(u64, u64)>>,
+    struck: OnceLock<DashSet<(GuildId, MemberId)>>,
 }
 
 impl Conversations {
     /// The nudge remembered for a conversation.
-    pub fn nudge(&self, key: &ConversationKey) -> Option<NudgeRecord> {
+    pub fn nudge(&self, key: &Conversation) -> Option<NudgeRecord> {
         self.nudges.get(key).map(|r| r.clone())
     }
 
     /// Remembers a nudge, forgetting the oldest beyond [`MAX_NUDGES`].
-    pub fn remember_nudge(&self, key: ConversationKey, record: NudgeRecord) {
+    pub fn remember_nudge(&self, key: Conversation, record: NudgeRecord) {
         if self.nudges.len() >= MAX_NUDGES && !self.nudges.contains_key(&key) {
             let oldest = self.nudges.iter().min_by_key(|r| r.earlier.posted_ms).map(|r| *r.key());
             if let Some(oldest) = oldest {
@@ -148,7 +161,7 @@ impl Conversations {
     }
 
     /// Replaces what a remembered nudge shows (after a click changed it).
-    pub fn set_nudge_embed(&self, key: &ConversationKey, embed: &Embed) {
+    pub fn set_nudge_embed(&self, key: &Conversation, embed: &Embed) {
         if let Some(mut r) = self.nudges.get_mut(key) {
             r.embed = embed.clone();
         }
@@ -156,7 +169,7 @@ impl Conversations {
 
     /// Remembers a nudge just posted or edited, at the level it shows, as the
     /// database remembers it; a note on a nudge keeps the level and line it had.
-    pub fn nudge_posted(&self, key: ConversationKey, n: PostedNudge<'_>) {
+    pub fn nudge_posted(&self, key: Conversation, n: PostedNudge<'_>) {
         let known = self.nudges.get(&key).map(|r| (r.earlier, r.say.clone()));
         let known_earlier = known.as_ref().map(|k| k.0).or(n.earlier);
         let (say, level) = match n.shows {
@@ -172,8 +185,8 @@ impl Conversations {
 
     /// The edit of the nudge about `message` saying the message was edited
     /// and no longer reads as hostile (once).
-    pub fn defused_edit_note(&self, g: &GuildConfig, channel: u64, author: u64, message: u64) -> Option<Step> {
-        let r = self.nudges.get(&(g.id, channel, author)).filter(|r| r.about_message == message)?;
+    pub fn defused_edit_note(&self, g: &GuildConfig, about: Conversation, message: u64) -> Option<Step> {
+        let r = self.nudges.get(&about).filter(|r| r.about_message == message)?;
         let mut embed = r.embed.clone();
         if embed.description.contains("edited and no longer") {
             return None;
@@ -183,7 +196,7 @@ impl Conversations {
             channel: g.moderator_channel,
             edit: Some(r.earlier.message),
             embed,
-            about: (channel, author),
+            about,
             buttons: true,
             ping: None,
         })
@@ -191,32 +204,32 @@ impl Conversations {
 
     /// The edit that adds or replaces a field on the nudge about a
     /// conversation (remembered with it), if keel still knows the nudge.
-    pub fn note_on_nudge(&self, g: &GuildConfig, channel: u64, author: u64, name: &str, value: &str) -> Option<Step> {
-        let mut record = self.nudges.get_mut(&(g.id, channel, author))?;
+    pub fn note_on_nudge(&self, g: &GuildConfig, about: Conversation, name: &str, value: &str) -> Option<Step> {
+        let mut record = self.nudges.get_mut(&about)?;
         record.embed.fields.retain(|f| f.0 != name);
         record.embed.fields.push((name.to_string(), value.to_string()));
         Some(Step::Nudge {
             channel: g.moderator_channel,
             edit: Some(record.earlier.message),
             embed: record.embed.clone(),
-            about: (channel, author),
+            about,
             buttons: true,
             ping: None,
         })
     }
 
     /// The moderator who claimed a conversation.
-    pub fn claimed_by(&self, key: &ConversationKey) -> Option<u64> {
+    pub fn claimed_by(&self, key: &Conversation) -> Option<u64> {
         self.claims.get(key).map(|m| *m)
     }
 
     /// Notes that `moderator` claimed a conversation.
-    pub fn claim(&self, key: ConversationKey, moderator: u64) {
+    pub fn claim(&self, key: Conversation, moderator: u64) {
         self.claims.insert(key, moderator);
     }
 
     /// Forgets a conversation's claim (its case closed).
-    pub fn unclaim(&self, key: &ConversationKey) {
+    pub fn unclaim(&self, key: &Conversation) {
         self.claims.remove(key);
     }
 
@@ -250,7 +263,7 @@ impl Conversations {
     /// yet asked for the same customer and channel.
     pub fn keep_followup(&self, f: FollowUp) {
         let mut all = lock(&self.followups);
-        all.retain(|o| !(o.guild == f.guild && o.channel == f.channel && o.customer == f.customer));
+        all.retain(|o| o.conversation() != f.conversation());
         if all.len() < MAX_NUDGES {
             all.push(f);
         }
@@ -265,19 +278,19 @@ impl Conversations {
     }
 
     /// Whether `member` of `guild` may have strikes stored.
-    pub fn may_have_strikes(&self, guild: u64, member: u64) -> bool {
+    pub fn may_have_strikes(&self, guild: GuildId, member: MemberId) -> bool {
         self.struck.get().is_none_or(|s| s.contains(&(guild, member)))
     }
 
     /// Notes a strike given to `member` of `guild`.
-    pub fn note_strike(&self, guild: u64, member: u64) {
+    pub fn note_strike(&self, guild: GuildId, member: MemberId) {
         if let Some(s) = self.struck.get() {
             s.insert((guild, member));
         }
     }
 
     /// The members with stored strikes, as read at launch (once; later calls change nothing).
-    pub fn set_struck(&self, struck: impl IntoIterator<Item = (u64, u64)>) {
+    pub fn set_struck(&self, struck: impl IntoIterator<Item = (GuildId, MemberId)>) {
         let _ = self.struck.set(struck.into_iter().collect());
     }
 }

@@ -22,7 +22,7 @@ pub mod order;
 pub mod probes;
 pub mod sync;
 
-pub use conversations::{ConversationKey, Conversations, FollowUp, NudgeRecord, OfferedChoice, MAX_NUDGES};
+pub use conversations::{Conversations, FollowUp, NudgeRecord, OfferedChoice, MAX_NUDGES};
 
 use arc_swap::ArcSwap;
 use dashmap::DashSet;
@@ -31,9 +31,10 @@ use crate::bot::discord::execute;
 use crate::bot::discord::rest::Rest;
 use crate::config::{load_all, Config, GuildConfig};
 use crate::core::engine::Engine;
+use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::policy::{render_choices, Action, UNKNOWN_ISSUE};
 use crate::core::template::Vars;
-use crate::store::{ChoiceOffer, Conversation, Event, EventKind};
+use crate::store::{ChoiceOffer, Event, EventKind};
 use clock::now_ms;
 use db::Memory;
 use probes::Probes;
@@ -156,7 +157,7 @@ impl Shared {
 
 /// The `{user}` and `{issue}` of a member's conversation (`there` and the
 /// unknown issue without a member), with `{channel}`.
-fn vars_of(engine: &mut Engine, channel: u64, member: Option<u64>) -> (String, String) {
+fn vars_of(engine: &mut Engine, channel: ChannelId, member: Option<MemberId>) -> (String, String) {
     match member {
         Some(m) => (format!("<@{m}>"), engine.issue_label(channel, m)),
         None => ("there".to_string(), UNKNOWN_ISSUE.to_string()),
@@ -173,8 +174,8 @@ impl Shared {
     /// `member`'s conversation in `channel` (`{channel}` is `channel_name`).
     pub fn for_member<T>(
         &self,
-        channel: u64,
-        member: Option<u64>,
+        channel: ChannelId,
+        member: Option<MemberId>,
         channel_name: &str,
         f: impl FnOnce(&Engine, &Vars<'_>) -> T,
     ) -> T {
@@ -185,7 +186,13 @@ impl Shared {
 
     /// The choice set `set` rendered for `member` (as an [`Action::OfferChoices`]);
     /// `None` when the pack has no such set.
-    pub fn render_choice_set(&self, channel: u64, member: u64, set: &str, channel_name: &str) -> Option<Action> {
+    pub fn render_choice_set(
+        &self,
+        channel: ChannelId,
+        member: MemberId,
+        set: &str,
+        channel_name: &str,
+    ) -> Option<Action> {
         self.for_member(channel, Some(member), channel_name, |engine, vars| {
             let s = engine.analyzer().pack().choice_sets().iter().find(|s| s.name == set)?;
             Some(render_choices(s, vars))
@@ -196,15 +203,16 @@ impl Shared {
     /// anew from the phrase pack by its name (`None` when the pack no longer has it).
     pub fn offered_from_store(&self, offer: &ChoiceOffer) -> Option<OfferedChoice> {
         let c = offer.conversation;
+        let customer = c.member?;
         let Action::OfferChoices { set, prompt, options } =
-            self.render_choice_set(c.channel, c.member, &offer.set, "")?
+            self.render_choice_set(c.channel, customer, &offer.set, "")?
         else {
             return None;
         };
         Some(OfferedChoice {
             guild: c.guild,
             channel: c.channel,
-            customer: c.member,
+            customer,
             set,
             prompt,
             options,
@@ -214,29 +222,21 @@ impl Shared {
 
     /// Choice buttons were posted as `message` at `at_ms`: remembered until
     /// they are used or expire, and recorded in the database when `record`
-    /// (the message path records them with the rest of its batch).
-    #[allow(clippy::too_many_arguments)]
-    pub fn choices_posted(
-        &self,
-        guild: u64,
-        offer: &Action,
-        channel: u64,
-        customer: u64,
-        message: u64,
-        at_ms: i64,
-        record: bool,
-    ) {
+    /// (the message path records them with the rest of its batch). Choices
+    /// are a customer's: nothing happens for a channel's conversation.
+    pub fn choices_posted(&self, about: Conversation, offer: &Action, message: u64, at_ms: i64, record: bool) {
         let Action::OfferChoices { set, prompt, options } = offer else { return };
+        let Some(customer) = about.member else { return };
         let expires_ms = at_ms + self.choice_ttl_ms();
         if record {
             if let Some(memory) = &self.memory {
                 let kind = EventKind::ChoiceOffered { set: set.clone(), message, expires_ms };
-                memory.record(vec![Event::new(Conversation::new(guild, channel, customer), at_ms, kind)]);
+                memory.record(vec![Event::new(about, at_ms, kind)]);
             }
         }
         let offered = OfferedChoice {
-            guild,
-            channel,
+            guild: about.guild,
+            channel: about.channel,
             customer,
             set: set.clone(),
             prompt: prompt.clone(),
@@ -251,22 +251,21 @@ impl Shared {
         &self,
         http: &serenity::all::Http,
         g: &GuildConfig,
-        channel: u64,
-        author: u64,
+        about: Conversation,
         name: &str,
         value: &str,
     ) {
-        let Some(step) = self.conversations.note_on_nudge(g, channel, author, name, value) else { return };
+        let Some(step) = self.conversations.note_on_nudge(g, about, name, value) else { return };
         execute::run_logged(http, &self.rest, &step).await;
     }
 
     /// Whether `member` of `guild` may have strikes stored (see [`Conversations`]).
-    pub fn may_have_strikes(&self, guild: u64, member: u64) -> bool {
+    pub fn may_have_strikes(&self, guild: GuildId, member: MemberId) -> bool {
         self.conversations.may_have_strikes(guild, member)
     }
 
     /// Notes a strike given to `member` of `guild`.
-    pub fn note_strike(&self, guild: u64, member: u64) {
+    pub fn note_strike(&self, guild: GuildId, member: MemberId) {
         self.conversations.note_strike(guild, member);
     }
 
@@ -275,8 +274,11 @@ impl Shared {
     /// survives a restart; the sweeper reads it back when due), else in memory.
     pub fn schedule_followup(&self, f: FollowUp) {
         if let Some(memory) = &self.memory {
-            let conversation = Conversation::new(f.guild, f.channel, f.customer);
-            memory.record(vec![Event::new(conversation, now_ms(), EventKind::FollowupScheduled { due_ms: f.due_ms })]);
+            memory.record(vec![Event::new(
+                f.conversation(),
+                now_ms(),
+                EventKind::FollowupScheduled { due_ms: f.due_ms },
+            )]);
             return;
         }
         self.conversations.keep_followup(f);

@@ -35,12 +35,12 @@ async fn expire(shared: &Shared, http: &Http, message: u64, c: OfferedChoice) {
         .content(c.expired_text())
         .components(disabled_buttons(&c.button_ids(), None))
         .allowed_mentions(CreateAllowedMentions::new().empty_users().empty_roles());
-    if let Err(e) = ChannelId::new(c.channel).edit_message(http, MessageId::new(message), edit).await {
+    if let Err(e) = ChannelId::new(c.channel.get()).edit_message(http, MessageId::new(message), edit).await {
         tracing::warn!(error = %e, message, "cannot disable expired choice buttons");
     }
-    if let Some(g) = shared.guild(c.guild) {
+    if let Some(g) = shared.guild(c.guild.get()) {
         let (name, value) = EXPIRED_NOTE;
-        shared.note_on_nudge(http, &g, c.channel, c.customer, name, value).await;
+        shared.note_on_nudge(http, &g, c.conversation(), name, value).await;
     }
 }
 
@@ -55,11 +55,11 @@ pub async fn due_followups(shared: &Shared, now_ms: i64) -> Vec<FollowUp> {
             let mut out: Vec<FollowUp> = Vec::new();
             for f in s.pending_followups(now_ms)? {
                 let c = f.conversation;
+                // Follow-ups are a customer's; a row without one is not asked.
+                let Some(customer) = c.member else { continue };
                 // Claimed before sending: a crash after this loses the question, never repeats it.
-                if s.mark_followup_fired(f.id, now_ms)?
-                    && !out.iter().any(|o| (o.guild, o.channel, o.customer) == (c.guild, c.channel, c.member))
-                {
-                    out.push(FollowUp { guild: c.guild, channel: c.channel, customer: c.member, due_ms: f.due_ms });
+                if s.mark_followup_fired(f.id, now_ms)? && !out.iter().any(|o| o.conversation() == c) {
+                    out.push(FollowUp { guild: c.guild, channel: c.channel, customer, due_ms: f.due_ms });
                 }
             }
             Ok(out)
@@ -78,12 +78,16 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
         }
         for f in due_followups(&shared, now).await {
             let dm = shared.config().followups.dm;
-            let step =
-                Step::FollowUp { channel: f.channel, dm, customer: f.customer, text: followup_text(&shared, &f) };
+            let step = Step::FollowUp {
+                channel: f.channel.get(),
+                dm,
+                customer: f.customer.get(),
+                text: followup_text(&shared, &f),
+            };
             if let execute::StepResult::Forbidden(e) | execute::StepResult::Failed(e) =
                 execute::run(&http, &shared.rest, &step).await
             {
-                tracing::warn!(error = %e, channel = f.channel, "cannot ask for a follow-up");
+                tracing::warn!(error = %e, channel = f.channel.get(), "cannot ask for a follow-up");
             }
         }
     }

@@ -70,8 +70,8 @@ pub(crate) fn engine() -> Engine {
 pub(crate) fn say(e: &mut Engine, t_secs: i64, author: u64, role: Role, text: &str) -> Decision {
     e.process(&Message {
         ts_ms: 1_000_000 + t_secs * 1000,
-        channel: 7,
-        author,
+        channel: ChannelId(7),
+        author: MemberId(author),
         role,
         text,
         author_name: "maya",
@@ -262,8 +262,8 @@ fn readings_given_as_data_are_applied_only_when_read_and_wanted() {
         let mut e = engine_reading(StandIn(Ok(0.5)));
         let msg = Message {
             ts_ms: 1_000_000,
-            channel: 7,
-            author: i as u64 + 1,
+            channel: ChannelId(7),
+            author: MemberId(i as u64 + 1),
             role: c.role,
             text: c.text,
             author_name: "maya",

@@ -6,6 +6,7 @@
 
 use super::heat::{decay, Heat, Params};
 use super::ActionMemo;
+use crate::core::ids::MemberId;
 
 /// Strike times remembered per conversation; `ConversationState::strikes` saturates here.
 pub(super) const STRIKE_SLOTS: usize = 8;
@@ -111,7 +112,7 @@ pub(super) struct ChannelConv {
     pub memo: ActionMemo,
     pub heat: Heat,
     /// The author of the most recent customer message.
-    pub last_customer: Option<u64>,
+    pub last_customer: Option<MemberId>,
     /// The most recent strike by anyone in the channel.
     pub last_strike: Option<u32>,
     pub hot: HotSet,
@@ -125,7 +126,7 @@ pub(super) struct HotSet {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct HotSlot {
-    author: u64,
+    author: MemberId,
     /// Tick of the author's last hot message.
     at: u32,
     used: bool,
@@ -134,13 +135,13 @@ struct HotSlot {
 impl HotSet {
     /// Participants other than `author` who were hot less than `window`
     /// ticks before `now`.
-    pub(super) fn others(&self, author: u64, now: u32, window: u32) -> u32 {
+    pub(super) fn others(&self, author: MemberId, now: u32, window: u32) -> u32 {
         self.slots.iter().filter(|s| s.used && s.author != author && now.saturating_sub(s.at) < window).count() as u32
     }
 
     /// Marks `author` hot at `now` (replacing the stalest slot if needed) or,
     /// when `hot` is false, forgets them.
-    pub(super) fn set(&mut self, author: u64, now: u32, hot: bool) {
+    pub(super) fn set(&mut self, author: MemberId, now: u32, hot: bool) {
         let existing = self.slots.iter().position(|s| s.used && s.author == author);
         match (existing, hot) {
             (Some(i), true) => self.slots[i].at = self.slots[i].at.max(now),

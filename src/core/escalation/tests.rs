@@ -2,6 +2,7 @@
 //! `REGRESSION` group for edge cases that must not come back.
 
 use super::*;
+use crate::core::ids::{ChannelId, MemberId};
 
 mod heat;
 mod memory;
@@ -9,9 +10,9 @@ mod participants;
 mod seed;
 
 const SEC: i64 = 1000;
-const CH: u64 = 1;
-const ALICE: u64 = 10;
-const BOB: u64 = 20;
+const CH: ChannelId = ChannelId(1);
+const ALICE: MemberId = MemberId(10);
+const BOB: MemberId = MemberId(20);
 
 fn tracker() -> Tracker {
     Tracker::new(EscalationConfig::default())

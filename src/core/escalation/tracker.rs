@@ -6,6 +6,7 @@ use super::conv::{reset_boundary_tier, AuthorConv, ChannelConv, Strikes};
 use super::heat::{self, decay, ticks, unit, Params, POLITENESS_COOLING};
 use super::key_hash::KeyHash;
 use super::{ActionMemo, ConversationState, ConversationView, EscalationConfig, Observation, CROSS_HEAT};
+use crate::core::ids::{ChannelId, MemberId};
 use crate::core::Level;
 use lru::LruCache;
 
@@ -13,12 +14,14 @@ use lru::LruCache;
 ///
 /// ```
 /// use keel::core::escalation::{EscalationConfig, Observation, Tracker};
+/// use keel::core::ids::{ChannelId, MemberId};
 /// use keel::core::Level;
 ///
 /// let mut tracker = Tracker::new(EscalationConfig::default());
 /// let angry = Observation { score: 0.4, ..Observation::default() };
-/// let first = tracker.observe_customer(0, 1, 7, &angry);
-/// let second = tracker.observe_customer(10_000, 1, 7, &angry);
+/// let (support, maya) = (ChannelId(1), MemberId(7));
+/// let first = tracker.observe_customer(0, support, maya, &angry);
+/// let second = tracker.observe_customer(10_000, support, maya, &angry);
 /// assert_eq!(first.level, Level::Tense);
 /// assert_eq!(second.level, Level::Heated);
 /// assert!(second.trend > 0.0);
@@ -28,8 +31,8 @@ pub struct Tracker {
     params: Params,
     /// Unix ms of tick 0: the first customer message observed.
     base_ms: Option<i64>,
-    authors: LruCache<(u64, u64), AuthorConv, KeyHash>,
-    channels: LruCache<u64, ChannelConv, KeyHash>,
+    authors: LruCache<(ChannelId, MemberId), AuthorConv, KeyHash>,
+    channels: LruCache<ChannelId, ChannelConv, KeyHash>,
 }
 
 impl std::fmt::Debug for Tracker {
@@ -78,7 +81,7 @@ impl Tracker {
     /// [`observe_customer`](Self::observe_customer) for the message at
     /// `now_ms`, so that message is not counted. 0 for an unknown or idle
     /// conversation.
-    pub fn message_rate(&self, channel: u64, author: u64, now_ms: i64) -> f32 {
+    pub fn message_rate(&self, channel: ChannelId, author: MemberId, now_ms: i64) -> f32 {
         let Some(base) = self.base_ms else { return 0.0 };
         let now = ticks(base, now_ms);
         let p = &self.params;
@@ -97,7 +100,13 @@ impl Tracker {
     /// Evicts idle conversations first, then updates (or starts) the
     /// author's conversation and the channel's, evicting the least recently
     /// active ones beyond `max_conversations`.
-    pub fn observe_customer(&mut self, now_ms: i64, channel: u64, author: u64, obs: &Observation) -> ConversationState {
+    pub fn observe_customer(
+        &mut self,
+        now_ms: i64,
+        channel: ChannelId,
+        author: MemberId,
+        obs: &Observation,
+    ) -> ConversationState {
         let base = *self.base_ms.get_or_insert(now_ms);
         let now = ticks(base, now_ms);
         self.evict_idle_at(now);
@@ -159,7 +168,13 @@ impl Tracker {
     /// describe the channel, the author fields that last customer's
     /// conversation (defaults when there is none); `author`, the team member,
     /// is not tracked. An unknown channel is not created.
-    pub fn observe_team(&mut self, now_ms: i64, channel: u64, author: u64, acknowledgement: f32) -> ConversationState {
+    pub fn observe_team(
+        &mut self,
+        now_ms: i64,
+        channel: ChannelId,
+        author: MemberId,
+        acknowledgement: f32,
+    ) -> ConversationState {
         let _ = author;
         let Some(base) = self.base_ms else {
             return ConversationState::default();
@@ -199,7 +214,7 @@ impl Tracker {
     }
 
     /// True when an author's conversation is tracked and not idle at `now_ms`.
-    pub fn is_tracked(&self, channel: u64, author: u64, now_ms: i64) -> bool {
+    pub fn is_tracked(&self, channel: ChannelId, author: MemberId, now_ms: i64) -> bool {
         let Some(base) = self.base_ms else { return false };
         self.authors.peek(&(channel, author)).is_some_and(|a| !self.params.idle(a.heat.last, ticks(base, now_ms)))
     }
@@ -222,14 +237,16 @@ impl Tracker {
     ///
     /// ```
     /// use keel::core::escalation::{EscalationConfig, Observation, Tracker};
+    /// use keel::core::ids::{ChannelId, MemberId};
     ///
     /// let mut tracker = Tracker::new(EscalationConfig::default());
     /// let now = 10_000_000;
-    /// assert!(tracker.seed_strikes(now, 1, 7, &[now - 60_000, now - 30_000]));
+    /// let (support, maya) = (ChannelId(1), MemberId(7));
+    /// assert!(tracker.seed_strikes(now, support, maya, &[now - 60_000, now - 30_000]));
     /// let abusive = Observation { score: 0.9, abusive: true, ..Observation::default() };
-    /// assert_eq!(tracker.observe_customer(now, 1, 7, &abusive).strikes, 3);
+    /// assert_eq!(tracker.observe_customer(now, support, maya, &abusive).strikes, 3);
     /// ```
-    pub fn seed_strikes(&mut self, now_ms: i64, channel: u64, author: u64, times_ms: &[i64]) -> bool {
+    pub fn seed_strikes(&mut self, now_ms: i64, channel: ChannelId, author: MemberId, times_ms: &[i64]) -> bool {
         let window_ms = i64::try_from(self.config.strike_window_secs).unwrap_or(i64::MAX).saturating_mul(1000);
         let base = *self.base_ms.get_or_insert(now_ms.saturating_sub(window_ms));
         let now = ticks(base, now_ms);
@@ -249,7 +266,7 @@ impl Tracker {
     }
 
     /// The policy's memo for an author's conversation, if tracked.
-    pub fn memo_mut(&mut self, channel: u64, author: u64) -> Option<&mut ActionMemo> {
+    pub fn memo_mut(&mut self, channel: ChannelId, author: MemberId) -> Option<&mut ActionMemo> {
         self.authors.peek_mut(&(channel, author)).map(|c| &mut c.memo)
     }
 
@@ -257,7 +274,7 @@ impl Tracker {
     /// trend, level, strikes and the boundary ladder start over; the memo's
     /// topic and cooldown times are kept so nobody is nudged again at once.
     /// Returns false when the conversation is not tracked.
-    pub fn forgive(&mut self, channel: u64, author: u64) -> bool {
+    pub fn forgive(&mut self, channel: ChannelId, author: MemberId) -> bool {
         match self.authors.peek_mut(&(channel, author)) {
             Some(c) => {
                 c.heat.heat = 0.0;
@@ -274,24 +291,24 @@ impl Tracker {
 
     /// The author conversations tracked in a channel, as of their last
     /// message (heat not decayed to now), most recently active first.
-    pub fn conversations_in(&self, channel: u64) -> Vec<ConversationView> {
+    pub fn conversations_in(&self, channel: ChannelId) -> Vec<ConversationView> {
         self.authors.iter().filter(|((c, _), _)| *c == channel).map(|(&(_, author), conv)| view(author, conv)).collect()
     }
 
     /// One author's conversation in a channel, as of its last message, if tracked.
-    pub fn conversation(&self, channel: u64, author: u64) -> Option<ConversationView> {
+    pub fn conversation(&self, channel: ChannelId, author: MemberId) -> Option<ConversationView> {
         self.authors.peek(&(channel, author)).map(|conv| view(author, conv))
     }
 
     /// The policy's memo for a channel's conversation, if tracked.
-    pub fn channel_memo_mut(&mut self, channel: u64) -> Option<&mut ActionMemo> {
+    pub fn channel_memo_mut(&mut self, channel: ChannelId) -> Option<&mut ActionMemo> {
         self.channels.peek_mut(&channel).map(|c| &mut c.memo)
     }
 
     /// Recent scores of an author's conversation, oldest first (for sparklines).
     ///
     /// At most [`RECENT_SCORES`](super::RECENT_SCORES), quantized to steps of 1/255.
-    pub fn recent_scores(&self, channel: u64, author: u64) -> Vec<f32> {
+    pub fn recent_scores(&self, channel: ChannelId, author: MemberId) -> Vec<f32> {
         self.authors.peek(&(channel, author)).map(AuthorConv::recent_scores).unwrap_or_default()
     }
 
@@ -330,13 +347,13 @@ impl Tracker {
     /// control byte). The table's spare capacity comes on top: between 1.15×
     /// and 2.6× the slot size depending on how full it is.
     pub const fn memory_per_conversation() -> usize {
-        entry_bytes::<(u64, u64), AuthorConv>()
+        entry_bytes::<(ChannelId, MemberId), AuthorConv>()
     }
 
     /// Heap bytes one tracked channel conversation costs, counted like
     /// [`memory_per_conversation`](Self::memory_per_conversation).
     pub const fn memory_per_channel() -> usize {
-        entry_bytes::<u64, ChannelConv>()
+        entry_bytes::<ChannelId, ChannelConv>()
     }
 
     fn evict_idle_at(&mut self, now: u32) -> usize {
@@ -399,7 +416,7 @@ const fn entry_bytes<K, V>() -> usize {
     node + slot
 }
 
-fn view(author: u64, conv: &AuthorConv) -> ConversationView {
+fn view(author: MemberId, conv: &AuthorConv) -> ConversationView {
     ConversationView {
         author,
         level: conv.heat.level,

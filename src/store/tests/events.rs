@@ -1,6 +1,7 @@
 //! Recording events and reading them back.
 
 use super::{conv, ev, nudge, open, scored, temp};
+use crate::core::ids::{GuildId, MemberId};
 use crate::core::Level;
 use crate::store::{Chosen, Conversation, Event, EventKind, Strike};
 
@@ -36,7 +37,7 @@ fn every_kind() -> Vec<(&'static str, EventKind)> {
 fn every_event_kind_round_trips() {
     let t = temp();
     let mut s = open(&t);
-    let c = Conversation::new(u64::MAX, 1 << 63, 1_234_567_890_123_456_789);
+    let c = Conversation::from_raw(u64::MAX, 1 << 63, 1_234_567_890_123_456_789);
     let mut expected: Vec<Event> = every_kind()
         .into_iter()
         .enumerate()
@@ -59,7 +60,8 @@ fn every_event_kind_round_trips() {
         s.record(&e).unwrap().expect("follow-up event recorded");
         expected.push(e);
     }
-    let case = s.case(c.guild, c.member).unwrap().expect("the case");
+    let (guild, _, member) = c.to_raw();
+    let case = s.case(guild, member).unwrap().expect("the case");
     assert_eq!(case.summary.conversation, c);
     assert_eq!(case.timeline.len(), expected.len());
     for (got, want) in case.timeline.iter().zip(&expected) {
@@ -172,7 +174,7 @@ fn strikes_count_across_reopen_and_stop_at_a_pardon() {
     let mut s = open(&t);
     let mut struck = s.struck_members(0).unwrap();
     struck.sort_unstable();
-    assert_eq!(struck, [(1, 100), (1, 101)], "each struck member once");
+    assert_eq!(struck, [(GuildId(1), MemberId(100)), (GuildId(1), MemberId(101))], "each struck member once");
     assert_eq!(s.struck_members(1_500).unwrap().len(), 2, "both have a strike since");
     assert!(s.struck_members(2_500).unwrap().is_empty(), "none since");
     let strikes = s.strikes(1, 100, 0).unwrap();
@@ -180,11 +182,11 @@ fn strikes_count_across_reopen_and_stop_at_a_pardon() {
     assert_eq!(s.strikes(1, 100, 1_500).unwrap().len(), 1, "since");
     assert_eq!(s.strikes(2, 100, 0).unwrap().len(), 0, "other guild");
     // A strike in another channel of the same guild counts for the member too.
-    s.add_strike(&Strike { conversation: Conversation::new(1, 11, 100), at_ms: 3_000 }).unwrap();
+    s.add_strike(&Strike { conversation: Conversation::from_raw(1, 11, 100), at_ms: 3_000 }).unwrap();
     assert_eq!(s.strikes(1, 100, 0).unwrap().len(), 3);
     s.record(&ev(conv(0), 4_000, EventKind::Pardon { by: 9 })).unwrap();
     assert!(s.strikes(1, 100, 0).unwrap().is_empty(), "pardoned");
-    assert_eq!(s.struck_members(0).unwrap(), [(1, 101)], "a pardoned member is no longer struck");
+    assert_eq!(s.struck_members(0).unwrap(), [(GuildId(1), MemberId(101))], "a pardoned member is no longer struck");
     assert_eq!(s.strikes(1, 101, 0).unwrap().len(), 1, "others keep theirs");
     drop(s);
     let mut s = open(&t);
@@ -278,7 +280,7 @@ fn claims_on_open_cases_are_found_again() {
     let t = temp();
     let mut s = open(&t);
     let claim = |moderator| EventKind::Claim { moderator };
-    let channel = Conversation::new(1, 10, Conversation::CHANNEL);
+    let channel = Conversation::from_raw(1, 10, 0);
     for c in [conv(0), conv(1), conv(2), conv(3), channel] {
         s.record(&ev(c, 1_000, nudge(5, Level::Tense))).unwrap();
     }
@@ -298,7 +300,7 @@ fn claims_on_open_cases_are_found_again() {
     // conv(4): no case at all before the claim (it opens one; it counts).
     s.record(&ev(conv(4), 5_000, claim(905))).unwrap();
     let claims: Vec<(u64, u64, i64)> =
-        s.open_claims().unwrap().iter().map(|c| (c.conversation.member, c.moderator, c.at_ms)).collect();
+        s.open_claims().unwrap().iter().map(|c| (c.conversation.to_raw().2, c.moderator, c.at_ms)).collect();
     assert_eq!(claims, [(100, 901, 3_000), (103, 903, 3_000), (0, 904, 4_000), (104, 905, 5_000)]);
     // A nudge after the resolution opens a new case: the old claim stays behind.
     s.record(&ev(conv(1), 6_000, nudge(6, Level::Heated))).unwrap();
@@ -340,7 +342,7 @@ fn choices_are_found_again_and_checked() {
 #[test]
 fn nudges_are_found_again_for_editing() {
     let t = temp();
-    let channel = Conversation::new(1, 10, Conversation::CHANNEL);
+    let channel = Conversation::from_raw(1, 10, 0);
     {
         let mut s = open(&t);
         let mut first = ev(conv(0), 1_000, nudge(700, Level::Tense));
@@ -353,11 +355,15 @@ fn nudges_are_found_again_for_editing() {
             .unwrap();
     }
     let s = open(&t);
-    let n = s.nudge_message(1, 10, 100).unwrap().unwrap();
+    let n = s.nudge_message(Conversation::from_raw(1, 10, 100)).unwrap().unwrap();
     assert_eq!((n.message, n.posted_ms, n.level, n.about), (700, 1_000, Level::Heated, Some(42)));
-    assert_eq!(s.nudge_message(1, 10, 0).unwrap().map(|n| n.message), Some(800), "channel as a whole");
-    assert_eq!(s.nudge_message(1, 10, 101).unwrap(), None, "never posted");
-    assert_eq!(s.nudge_message(1, 11, 100).unwrap(), None, "other channel");
+    assert_eq!(
+        s.nudge_message(Conversation::from_raw(1, 10, 0)).unwrap().map(|n| n.message),
+        Some(800),
+        "channel as a whole"
+    );
+    assert_eq!(s.nudge_message(Conversation::from_raw(1, 10, 101)).unwrap(), None, "never posted");
+    assert_eq!(s.nudge_message(Conversation::from_raw(1, 11, 100)).unwrap(), None, "other channel");
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub(super) fn open(t: &Temp) -> Store {
 
 /// Guild 1, channel 10, member 100 + n.
 pub(super) fn conv(n: u64) -> Conversation {
-    Conversation::new(1, 10, 100 + n)
+    Conversation::from_raw(1, 10, 100 + n)
 }
 
 pub(super) fn ev(c: Conversation, at_ms: i64, kind: EventKind) -> Event {

@@ -64,7 +64,7 @@ fn report_counts_rates_and_tuning_hints() {
         },
     ];
     for case in cases {
-        let c = Conversation::new(1, 10, case.member);
+        let c = Conversation::from_raw(1, 10, case.member);
         let at = case.day * day;
         let nudge_id = case.member * 10;
         s.record_many(&[ev(c, at, scored(0.5, Level::Tense, case.phrases)), ev(c, at, nudge(nudge_id, Level::Tense))])
@@ -81,7 +81,7 @@ fn report_counts_rates_and_tuning_hints() {
             s.record(&ev(c, at + 300_000, EventKind::Resolution { by: Some(9) })).unwrap();
         }
     }
-    let abusive = Conversation::new(1, 10, 6);
+    let abusive = Conversation::from_raw(1, 10, 6);
     for (i, kind) in [
         EventKind::Boundary { tier: 1 },
         EventKind::Boundary { tier: 2 },
@@ -95,7 +95,7 @@ fn report_counts_rates_and_tuning_hints() {
         s.record(&ev(abusive, 11 * day + i as i64, kind)).unwrap();
     }
     // Another guild is left out when a guild is asked for.
-    s.record(&ev(Conversation::new(2, 20, 1), 10 * day, nudge(1, Level::Tense))).unwrap();
+    s.record(&ev(Conversation::from_raw(2, 20, 1), 10 * day, nudge(1, Level::Tense))).unwrap();
 
     let r = s.report(Some(1), 5 * day).unwrap();
     assert_eq!((r.cases_opened, r.cases_resolved), (5, 2));

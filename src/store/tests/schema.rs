@@ -3,6 +3,7 @@
 use super::{conv, ev, nudge, open, temp};
 use crate::core::Level;
 use crate::store::schema::{self, latest_version, APPLICATION_ID, MIGRATIONS};
+use crate::store::Conversation;
 use crate::store::{Store, StoreError};
 use rusqlite::Connection;
 
@@ -67,7 +68,7 @@ fn the_v1_fixture_opens_and_reads() {
         .unwrap();
     }
     let s = Store::open(&t.path).unwrap();
-    let n = s.nudge_message(1, 10, 100).unwrap().expect("the nudge");
+    let n = s.nudge_message(Conversation::from_raw(1, 10, 100)).unwrap().expect("the nudge");
     assert_eq!((n.message, n.posted_ms, n.level), (99, 6, Level::Heated));
 }
 

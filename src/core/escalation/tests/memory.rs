@@ -6,27 +6,27 @@ use super::*;
 fn idle_conversations_are_evicted() {
     struct Case {
         name: &'static str,
-        msgs: &'static [(i64, u64, u64)],
+        msgs: &'static [(i64, ChannelId, MemberId)],
         len: usize,
         channels: usize,
-        gone: &'static [(u64, u64)],
+        gone: &'static [(ChannelId, MemberId)],
     }
     #[rustfmt::skip]
     let cases = [
         Case { name: "just under the TTL stays", msgs: &[(0, CH, ALICE), (7199, CH, BOB)], len: 2, channels: 1, gone: &[] },
         Case {
             name: "idle for the TTL is evicted",
-            msgs: &[(0, CH, ALICE), (7000, CH, BOB), (7200, CH, 30)],
+            msgs: &[(0, CH, ALICE), (7000, CH, BOB), (7200, CH, MemberId(30))],
             len: 2,
             channels: 1,
             gone: &[(CH, ALICE)],
         },
         Case {
             name: "an idle channel goes too",
-            msgs: &[(0, 2, ALICE), (7200, CH, BOB)],
+            msgs: &[(0, ChannelId(2), ALICE), (7200, CH, BOB)],
             len: 1,
             channels: 1,
-            gone: &[(2, ALICE)],
+            gone: &[(ChannelId(2), ALICE)],
         },
     ];
     for c in &cases {
@@ -57,7 +57,7 @@ fn evicted_conversation_starts_from_calm() {
 fn evict_idle_sweeps_everything_idle() {
     let mut t = tracker();
     for a in 0..10u64 {
-        t.observe_customer(a as i64 * SEC, a % 3, a, &msg(0.2));
+        t.observe_customer(a as i64 * SEC, ChannelId(a % 3), MemberId(a), &msg(0.2));
     }
     assert_eq!(t.evict_idle(7203 * SEC), 4, "authors 0..=3; channels were active later");
     assert_eq!((t.len(), t.channels_len()), (6, 3));
@@ -85,15 +85,16 @@ fn hard_cap_evicts_least_recently_active() {
         let mut t = Tracker::new(cfg.clone());
         let mut by_channel = Tracker::new(cfg);
         for (i, &a) in c.authors.iter().enumerate() {
-            t.observe_customer(i as i64 * SEC, CH, a, &msg(0.3));
-            by_channel.observe_customer(i as i64 * SEC, a, a, &msg(0.3));
+            t.observe_customer(i as i64 * SEC, CH, MemberId(a), &msg(0.3));
+            by_channel.observe_customer(i as i64 * SEC, ChannelId(a), MemberId(a), &msg(0.3));
             assert!(t.len() <= 3 && by_channel.channels_len() <= 3, "{}", c.name);
         }
-        let mut present: Vec<u64> = c.authors.iter().copied().filter(|&a| t.memo_mut(CH, a).is_some()).collect();
+        let mut present: Vec<u64> =
+            c.authors.iter().copied().filter(|&a| t.memo_mut(CH, MemberId(a)).is_some()).collect();
         present.sort_unstable();
         present.dedup();
         let mut channels: Vec<u64> =
-            c.authors.iter().copied().filter(|&a| by_channel.channel_memo_mut(a).is_some()).collect();
+            c.authors.iter().copied().filter(|&a| by_channel.channel_memo_mut(ChannelId(a)).is_some()).collect();
         channels.sort_unstable();
         channels.dedup();
         assert_eq!(channels, c.present, "{} (channels)", c.name);
@@ -113,12 +114,12 @@ fn workload(t: &mut Tracker) -> Vec<(ConversationState, Vec<f32>, f32)> {
     (0..3000)
         .map(|_| {
             now += i64::from(next() % 120_000);
-            let ch = u64::from(next() % 5);
-            let a = u64::from(next() % 60);
+            let ch = ChannelId(u64::from(next() % 5));
+            let a = MemberId(u64::from(next() % 60));
             let r = next() % 100;
             let rate = t.message_rate(ch, a, now);
             let out = if r < 10 {
-                t.observe_team(now, ch, 1000, (r % 5) as f32 / 4.0)
+                t.observe_team(now, ch, MemberId(1000), (r % 5) as f32 / 4.0)
             } else {
                 let obs = Observation {
                     score: (r % 50) as f32 / 50.0,

@@ -66,7 +66,7 @@ fn acknowledgement_cools_only_the_last_customer() {
     let mut t = tracker();
     t.observe_customer(0, CH, ALICE, &msg(0.6));
     t.observe_customer(0, CH, BOB, &msg(0.6));
-    let out = t.observe_team(0, CH, 99, 1.0);
+    let out = t.observe_team(0, CH, MemberId(99), 1.0);
     assert!(close(out.heat, 0.6 * 0.65, 1e-5), "Bob spoke last: {}", out.heat);
     let alice = t.observe_customer(0, CH, ALICE, &msg(0.0));
     assert!(close(alice.heat, 0.6, 1e-5), "Alice untouched: {}", alice.heat);
@@ -77,7 +77,7 @@ fn team_message_on_unknown_channel() {
     let mut t = tracker();
     assert_eq!(t.observe_team(0, CH, BOB, 1.0), ConversationState::default());
     t.observe_customer(0, CH, ALICE, &msg(0.5));
-    assert_eq!(t.observe_team(0, 2, BOB, 1.0), ConversationState::default());
+    assert_eq!(t.observe_team(0, ChannelId(2), BOB, 1.0), ConversationState::default());
     assert_eq!(t.channels_len(), 1);
 }
 
@@ -85,13 +85,13 @@ fn team_message_on_unknown_channel() {
 fn channel_heats_faster_with_more_hot_participants() {
     struct Case {
         name: &'static str,
-        authors: &'static [u64],
+        authors: &'static [MemberId],
     }
     #[rustfmt::skip]
     let cases = [
         Case { name: "one person", authors: &[ALICE; 6] },
         Case { name: "two people", authors: &[ALICE, BOB, ALICE, BOB, ALICE, BOB] },
-        Case { name: "three people", authors: &[ALICE, BOB, 30, ALICE, BOB, 30] },
+        Case { name: "three people", authors: &[ALICE, BOB, MemberId(30), ALICE, BOB, MemberId(30)] },
     ];
     let heats: Vec<f32> = cases
         .iter()
