@@ -6,18 +6,10 @@
 use crate::bot::commands::{answer, chart, guild, CommandError, Ctx, Reply};
 use crate::bot::discord::text::{truncate, CONTENT_MAX};
 use crate::bot::shared::clock::now_ms;
+use crate::store::report::text::datetime;
 use crate::store::{Case, EventKind, Report, TimelineEntry};
 use serenity::all::{CreateAttachment, Member};
 use std::fmt::Write as _;
-use time::OffsetDateTime;
-
-/// A UTC date and time (`2026-11-22 10:04:05`) for Unix ms.
-pub fn datetime(ms: i64) -> String {
-    match OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
-        Ok(t) => format!("{} {:02}:{:02}:{:02}", t.date(), t.hour(), t.minute(), t.second()),
-        Err(_) => ms.to_string(),
-    }
-}
 
 /// One timeline entry in a few words, with mentions for people.
 pub fn describe(kind: &EventKind) -> String {

@@ -6,9 +6,17 @@ use crate::store::report::{Report, Tuning};
 use std::io::Write;
 use time::OffsetDateTime;
 
-/// A UTC date (`2026-11-22`) for Unix ms.
+/// A UTC date (`2026-11-22`) for Unix ms (the number itself when out of range).
 pub fn date(ms: i64) -> String {
     OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map_or_else(|_| ms.to_string(), |t| t.date().to_string())
+}
+
+/// A UTC date and time (`2026-11-22 10:04:05`) for Unix ms (the number itself when out of range).
+pub fn datetime(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map_or_else(
+        |_| ms.to_string(),
+        |t| format!("{} {:02}:{:02}:{:02}", t.date(), t.hour(), t.minute(), t.second()),
+    )
 }
 
 /// A duration in ms as `1h 2m`, `3m 20s` or `45s`.
