@@ -26,7 +26,7 @@ pub mod writer;
 pub use db::Store;
 pub use model::{
     Case, CaseSummary, ChoiceOffer, Chosen, Conversation, Event, EventKind, Followup, NudgeRef, OpenClaim, Purged,
-    StoredSignal, Strike, TimelineEntry,
+    StoredSettings, StoredSignal, Strike, TimelineEntry,
 };
 pub use report::Report;
 pub use writer::{StoreWriter, Write, WriterError, WriterOptions, WriterStats};

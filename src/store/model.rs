@@ -303,6 +303,19 @@ pub struct OpenClaim {
     pub at_ms: i64,
 }
 
+/// A server's settings made from Discord (`/keel setup`), as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredSettings {
+    /// The server.
+    pub guild: u64,
+    /// The keys set, as a JSON object (validated by the configuration layer, not here).
+    pub json: String,
+    /// When they last changed (Unix ms).
+    pub updated_ms: i64,
+    /// Who changed them last.
+    pub updated_by: u64,
+}
+
 /// What a retention purge removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Purged {

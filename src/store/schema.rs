@@ -28,11 +28,18 @@ pub struct Migration {
 }
 
 /// Every migration in order; migration `i` brings the schema to version `i + 1`.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_initial.sql",
-    sql: include_str!("../../migrations/0001_initial.sql"),
-    tables: &["cases", "events", "signals", "strikes", "choices", "followups"],
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_initial.sql",
+        sql: include_str!("../../migrations/0001_initial.sql"),
+        tables: &["cases", "events", "signals", "strikes", "choices", "followups"],
+    },
+    Migration {
+        name: "0002_guild_settings.sql",
+        sql: include_str!("../../migrations/0002_guild_settings.sql"),
+        tables: &["cases", "events", "signals", "strikes", "choices", "followups", "guild_settings"],
+    },
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> u32 {

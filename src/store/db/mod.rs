@@ -30,6 +30,7 @@ pub struct Store {
 
 mod insert;
 mod rows;
+mod settings;
 
 use insert::{insert, insert_all, insert_strike, purge_before};
 use rows::{conversation, offer, summary, OFFER, SUMMARY};

@@ -3,6 +3,7 @@
 mod events;
 mod report;
 mod schema;
+mod settings;
 mod writer;
 
 use crate::core::Level;
