@@ -22,8 +22,10 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 mod context;
+mod overrides;
 mod storage;
 pub use context::{ContextConfig, RawContext, ReaderState};
+pub use overrides::{guild_problems, ActionSettings, GuildSettings, Source, ACTION_NAMES};
 pub use storage::{RawStorage, StorageConfig, MAX_EXCERPT_CHARS};
 
 /// Longest timeout Discord accepts: 28 days.
@@ -101,6 +103,42 @@ pub struct GuildActions {
     pub delete_severe: bool,
     /// Offer customers choice buttons when the engine suggests it.
     pub choices: bool,
+    /// Watch-only: keel nudges moderators and does nothing else on its own
+    /// (no boundary replies, choices, follow-ups or deletions, no timeouts,
+    /// no escalation pings); the other switches are ignored while it is on.
+    pub watch_only: bool,
+}
+
+impl GuildActions {
+    /// The switches in force: all but `nudges` off in watch-only mode.
+    pub fn in_force(&self) -> GuildActions {
+        if !self.watch_only {
+            return self.clone();
+        }
+        GuildActions {
+            nudges: self.nudges,
+            boundary_messages: false,
+            timeouts: false,
+            escalate: false,
+            delete_severe: false,
+            choices: false,
+            watch_only: true,
+        }
+    }
+
+    /// The switch called `name` (as in bot.toml), if there is one.
+    pub fn switch(&self, name: &str) -> Option<bool> {
+        Some(match name {
+            "nudges" => self.nudges,
+            "boundary_messages" => self.boundary_messages,
+            "timeouts" => self.timeouts,
+            "escalate" => self.escalate,
+            "delete_severe" => self.delete_severe,
+            "choices" => self.choices,
+            "watch_only" => self.watch_only,
+            _ => return None,
+        })
+    }
 }
 
 impl Default for GuildActions {
@@ -112,6 +150,7 @@ impl Default for GuildActions {
             escalate: true,
             delete_severe: false,
             choices: true,
+            watch_only: false,
         }
     }
 }
@@ -139,6 +178,22 @@ pub struct GuildConfig {
     /// Which automatic actions are on.
     #[serde(default)]
     pub actions: GuildActions,
+}
+
+impl GuildConfig {
+    /// A server with no `[[guild]]` block: nothing watched, no moderator
+    /// channel, the default actions (what `/keel setup` starts from).
+    pub fn unconfigured(id: u64) -> GuildConfig {
+        GuildConfig {
+            id,
+            moderator_channel: 0,
+            moderator_roles: Vec::new(),
+            staff_roles: Vec::new(),
+            watch_channels: Vec::new(),
+            watch_categories: Vec::new(),
+            actions: GuildActions::default(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -337,15 +392,8 @@ fn check_guilds(src: &SourceFile<'_>, guilds: &[Spanned<GuildConfig>], out: &mut
         if guilds[..i].iter().any(|o| o.get_ref().id == c.id) {
             out.push(src.problem(Some(g.span()), key("id"), format!("guild {} is configured twice", c.id)));
         }
-        if c.moderator_channel == 0 {
-            out.push(src.problem(Some(g.span()), key("moderator_channel"), "must be a channel ID".to_string()));
-        }
-        if c.watch_channels.is_empty() && c.watch_categories.is_empty() {
-            out.push(src.problem(
-                Some(g.span()),
-                key("watch_channels"),
-                "keel would watch nothing here: list watch_channels or watch_categories".to_string(),
-            ));
+        for (k, message) in guild_problems(c) {
+            out.push(src.problem(Some(g.span()), key(k), message));
         }
     }
 }

@@ -84,16 +84,11 @@ pub async fn handle(shared: &Shared, ctx: &Context, ci: &ComponentInteraction) {
 /// The configured guild whose cache holds `channel` (a channel or a thread).
 fn guild_of_channel(shared: &Shared, ctx: &Context, channel: u64) -> Option<GuildConfig> {
     let id = serenity::all::ChannelId::new(channel);
-    shared
-        .config()
-        .guilds
-        .iter()
-        .find(|g| {
-            ctx.cache
-                .guild(g.id)
-                .is_some_and(|guild| guild.channels.contains_key(&id) || guild.threads.iter().any(|t| t.id == id))
-        })
-        .cloned()
+    shared.guild_ids().into_iter().filter_map(|guild| shared.guild(guild)).find(|g| {
+        ctx.cache
+            .guild(g.id)
+            .is_some_and(|guild| guild.channels.contains_key(&id) || guild.threads.iter().any(|t| t.id == id))
+    })
 }
 
 #[cfg(test)]

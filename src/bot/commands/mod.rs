@@ -20,6 +20,7 @@ pub mod chart;
 pub mod records;
 pub mod scripts;
 pub mod settings;
+pub mod setup;
 pub mod status;
 
 use crate::bot::discord::execute;
@@ -42,7 +43,7 @@ pub enum CommandError {
     #[error("Discord error: {0}")]
     Discord(Box<serenity::Error>),
     /// keel is not configured for this server.
-    #[error("keel is not configured for this server (no [[guild]] with its id in bot.toml)")]
+    #[error("keel is not set up in this server (no [[guild]] with its id in bot.toml, and /keel setup not finished)")]
     NotConfigured,
 }
 
@@ -75,16 +76,37 @@ fn guild(ctx: &Ctx<'_>) -> Result<GuildConfig, CommandError> {
     ctx.guild_id().and_then(|g| ctx.data().guild(g.get())).ok_or(CommandError::NotConfigured)
 }
 
-/// Only moderators (configured roles), administrators and the owner run `/keel`.
+/// Only moderators (configured roles), administrators and the owner run
+/// `/keel`; `/keel setup` is for members with Manage Server (administrators
+/// and the owner too), also where keel is not set up yet.
 async fn is_moderator(ctx: Ctx<'_>) -> Result<bool, CommandError> {
-    let g = guild(&ctx)?;
+    let setting_up = ctx.parent_commands().iter().any(|c| c.name == "setup");
     let Some(member) = ctx.author_member().await else { return Ok(false) };
     let owner = ctx.guild().is_some_and(|guild| guild.owner_id == ctx.author().id);
-    let admin = member.permissions.is_some_and(serenity::model::Permissions::administrator);
-    let allowed = owner || admin || member.roles.iter().any(|r| g.moderator_roles.contains(&r.get()));
+    let permissions = member.permissions.unwrap_or_default();
+    let (allowed, refusal) = if setting_up {
+        (
+            owner || permissions.administrator() || permissions.manage_guild(),
+            "Only members with Manage Server can use /keel setup.",
+        )
+    } else {
+        let moderator_roles = match guild(&ctx) {
+            Ok(g) => g.moderator_roles,
+            // Not set up yet: say how to, to whoever may.
+            Err(e) if owner || permissions.administrator() || permissions.manage_guild() => {
+                let text = format!("{e}. Start with `/keel setup watch` and `/keel setup moderator-channel`; `/keel setup show` lists what is missing.");
+                ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await?;
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        };
+        let allowed =
+            owner || permissions.administrator() || member.roles.iter().any(|r| moderator_roles.contains(&r.get()));
+        (allowed, "Only moderators can use /keel here.")
+    };
     if !allowed {
         let reply = poise::CreateReply::default()
-            .content("Only moderators can use /keel here.")
+            .content(refusal)
             .ephemeral(true)
             .allowed_mentions(serenity::all::CreateAllowedMentions::new().empty_users().empty_roles());
         ctx.send(reply).await?;
@@ -143,7 +165,8 @@ fn channel_name(ctx: &Ctx<'_>) -> String {
         "records::case",
         "records::report",
         "settings::reload",
-        "settings::check"
+        "settings::check",
+        "setup::setup"
     )
 )]
 #[allow(clippy::unused_async)] // poise's command functions are async by contract

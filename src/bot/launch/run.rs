@@ -138,10 +138,10 @@ async fn register(
         CommandScope::Global => poise::builtins::register_globally(ctx, commands).await.map(|()| 1),
         CommandScope::Guild => {
             let mut n = 0;
-            for g in &config.guilds {
-                match poise::builtins::register_in_guild(ctx, commands, GuildId::new(g.id)).await {
+            for id in shared.guild_ids() {
+                match poise::builtins::register_in_guild(ctx, commands, GuildId::new(id)).await {
                     Ok(()) => n += 1,
-                    Err(e) => tracing::error!(guild = g.id, error = %e, "cannot register /keel"),
+                    Err(e) => tracing::error!(guild = id, error = %e, "cannot register /keel"),
                 }
             }
             Ok(n)
@@ -162,7 +162,8 @@ pub fn startup_warnings(config: &Config) -> Vec<String> {
             config.path.as_ref().map_or("built-in defaults (no bot.toml)".to_string(), |p| p.display().to_string());
         lines.push(format!(
             "no [[guild]] in {file}: keel watches nothing; add a [[guild]] block with id, moderator_channel and \
-             watch_channels (see the commented example in the bundled bot.toml)"
+             watch_channels (see the commented example in the bundled bot.toml), or run /keel setup in the server \
+             (settings made there are kept in keel's database)"
         ));
     }
     lines
@@ -268,13 +269,23 @@ pub async fn run(config_path: Option<PathBuf>) -> Result<(), BotError> {
     }
 }
 
-/// Loads what must be live again after a restart: choice buttons still
+/// Loads what must be live again after a restart: the servers' settings
+/// made with `/keel setup`; choice buttons still
 /// waiting for an answer (so they work and expire on time), rendered anew
 /// from the phrase pack by the set's name; and the claims on open cases (so
 /// later nudges ping whoever took the conversation).
 async fn restore(shared: &Shared) {
     let Some(memory) = &shared.memory else { return };
     let now = crate::bot::shared::clock::now_ms();
+    if let Some(stored) = memory.read("read the servers' settings", |s| s.guild_settings()).await {
+        for row in stored {
+            match crate::config::GuildSettings::from_json(&row.json) {
+                Ok(settings) => shared.settings.set(row.guild, settings),
+                // One server's broken row must not stop the others: it runs on bot.toml alone.
+                Err(e) => tracing::error!(guild = row.guild, error = %e, "ignoring the settings made with /keel setup"),
+            }
+        }
+    }
     if let Some(open) = memory.read("read open choices", move |s| s.open_choices(now)).await {
         let n = open.len();
         for offer in open {

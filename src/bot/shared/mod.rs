@@ -20,9 +20,11 @@ pub mod conversations;
 pub mod db;
 pub mod order;
 pub mod probes;
+pub mod settings;
 pub mod sync;
 
 pub use conversations::{Conversations, FollowUp, NudgeRecord, OfferedChoice, MAX_NUDGES};
+pub use settings::{Settings, Setup};
 
 use arc_swap::ArcSwap;
 use dashmap::DashSet;
@@ -56,6 +58,8 @@ pub struct Shared {
     pub engine: Mutex<Engine>,
     /// The state of conversations: nudges, claims, offered choices, follow-ups, strikes.
     pub conversations: Conversations,
+    /// Servers' settings made from Discord, laid over bot.toml.
+    pub settings: Settings,
     /// Permission problems already reported: (guild, what failed).
     reported: DashSet<(u64, &'static str)>,
     /// Guilds whose `GUILD_CREATE` has arrived (the cache knows them).
@@ -81,6 +85,7 @@ impl Shared {
             config: ArcSwap::from_pointee(config),
             engine: Mutex::new(engine),
             conversations: Conversations::default(),
+            settings: Settings::default(),
             reported: DashSet::new(),
             guilds_ready: DashSet::new(),
             events_handled: AtomicU64::new(0),
@@ -106,9 +111,29 @@ impl Shared {
         self.config.load_full()
     }
 
-    /// The settings of a guild keel works in.
+    /// The settings in force in a guild keel works in: its bot.toml block
+    /// with the settings made from Discord, watch-only applied; `None` when
+    /// neither configures it, or until they pass the checks of a `[[guild]]`
+    /// block (see [`Shared::setup`]).
     pub fn guild(&self, id: u64) -> Option<GuildConfig> {
-        self.config().guilds.iter().find(|g| g.id == id).cloned()
+        let setup = self.setup(id);
+        (setup.problems.is_empty() && (setup.base.is_some() || !setup.settings.is_empty())).then_some(setup.in_force)
+    }
+
+    /// A guild's configuration with where each value comes from and what
+    /// keeps keel from acting there, if anything.
+    pub fn setup(&self, id: u64) -> Setup {
+        let base = self.config().guilds.iter().find(|g| g.id == id).cloned();
+        Setup::new(id, base, self.settings.of(id))
+    }
+
+    /// Every guild keel works in: bot.toml's and those set up from Discord.
+    pub fn guild_ids(&self) -> Vec<u64> {
+        let mut ids: Vec<u64> = self.config().guilds.iter().map(|g| g.id).collect();
+        ids.extend(self.settings.guilds());
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// Counts a message event as handled.

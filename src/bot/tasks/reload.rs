@@ -9,7 +9,6 @@
 
 use crate::bot::discord::execute;
 use crate::bot::discord::plan::Step;
-use crate::bot::discord::rest::Rest;
 use crate::bot::discord::text::{truncate, CONTENT_MAX};
 use crate::bot::shared::Shared;
 use crate::config::Config;
@@ -69,7 +68,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
                     tracing::error!(problem = %p, "configuration not reloaded");
                 }
                 if problems != last_problems {
-                    report(&http, &shared.rest, &config, &problems).await;
+                    report(&http, &shared, &problems).await;
                     last_problems = problems;
                 }
             }
@@ -77,7 +76,7 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
     }
 }
 
-async fn report(http: &Http, rest: &Rest, config: &Config, problems: &[String]) {
+async fn report(http: &Http, shared: &Shared, problems: &[String]) {
     let mut content =
         format!("keel kept its running configuration: the edited files have {} problem(s).\n```\n", problems.len());
     for p in problems {
@@ -90,10 +89,10 @@ async fn report(http: &Http, rest: &Rest, config: &Config, problems: &[String]) 
         content.push('\n');
     }
     content.push_str("```");
-    for g in &config.guilds {
+    for g in shared.guild_ids().into_iter().filter_map(|id| shared.guild(id)) {
         let step = Step::Notice { channel: g.moderator_channel, content: content.clone() };
         if let execute::StepResult::Forbidden(e) | execute::StepResult::Failed(e) =
-            execute::run(http, rest, &step).await
+            execute::run(http, &shared.rest, &step).await
         {
             tracing::warn!(guild = g.id, error = %e, "cannot report configuration problems");
         }

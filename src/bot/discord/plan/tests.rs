@@ -106,6 +106,7 @@ fn switched_off_actions_are_not_taken() {
         escalate: false,
         delete_severe: false,
         choices: false,
+        watch_only: false,
     };
     assert!(plan(&situation(&g, "x"), &ladder()).is_empty());
 }
