@@ -171,7 +171,8 @@ impl GuildSettings {
     }
 
     /// Every key of the configuration in force with its value (as text,
-    /// mentions for channels and roles) and where it comes from.
+    /// mentions for channels and roles; a switch that watch-only turns off
+    /// says so) and where it comes from.
     pub fn explain(&self, guild: u64, base: Option<&GuildConfig>) -> Vec<(&'static str, String, Source)> {
         let g = self.apply(guild, base);
         let from = |set: bool| match (set, base) {
@@ -192,10 +193,15 @@ impl GuildSettings {
             ("watch_channels", channels(&g.watch_channels), from(self.watch_channels.is_some())),
             ("watch_categories", channels(&g.watch_categories), from(self.watch_categories.is_some())),
         ];
+        let in_force = g.actions.in_force();
         for name in ACTION_NAMES {
             let set = self.actions.get(name).is_some_and(|v| v.is_some());
-            let on = g.actions.switch(name).unwrap_or(false);
-            out.push((name, if on { "on" } else { "off" }.to_string(), from(set)));
+            let value = match (g.actions.switch(name), in_force.switch(name)) {
+                (Some(true), Some(false)) => "off by watch-only",
+                (_, Some(true)) => "on",
+                _ => "off",
+            };
+            out.push((name, value.to_string(), from(set)));
         }
         out
     }

@@ -64,11 +64,25 @@ impl Harness {
 
     /// Like [`Harness::start`], with `extra` TOML appended to bot.toml.
     pub async fn start_with(world: World, extra: &str) -> Harness {
+        Harness::start_toml(world, |w, api| format!("{}\n{extra}", bot_toml(w, api))).await
+    }
+
+    /// Like [`Harness::start`], with a bot.toml that has no `[[guild]]` block
+    /// (a server keel is set up in from Discord, or not at all).
+    pub async fn start_unconfigured(world: World) -> Harness {
+        Harness::start_toml(world, |w, api| {
+            let full = bot_toml(w, api);
+            full.split("[[guild]]").next().unwrap_or_default().to_string()
+        })
+        .await
+    }
+
+    async fn start_toml(world: World, toml: impl FnOnce(&World, &str) -> String) -> Harness {
         let fake = FakeDiscord::start(world).await;
         let dir = tempfile::tempdir().expect("temp dir");
         copy_phrases(&dir.path().join("phrases"));
         let config = dir.path().join("bot.toml");
-        let toml = format!("{}\n{extra}", bot_toml(fake.world(), &fake.api_base()));
+        let toml = toml(fake.world(), &fake.api_base());
         std::fs::write(&config, toml).expect("write bot.toml");
         let bot = launch(Some(config), "fake-token").await.expect("bot starts");
         fake.wait_identified(WAIT).await.expect("bot identifies");

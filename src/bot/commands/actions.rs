@@ -104,7 +104,9 @@ pub(super) async fn resolve(
     let config = ctx.data().config().followups.clone();
     let delay_secs = follow_up_in.map_or(config.delay_secs, |m| m * 60);
     let mut text = format!("Marked <@{customer}>'s conversation in <#{channel}> as resolved.");
-    if config.enabled && delay_secs > 0 {
+    if g.actions.watch_only {
+        text.push_str(" Watch-only: keel asks customers nothing on its own, so no follow-up.");
+    } else if config.enabled && delay_secs > 0 {
         ctx.data().schedule_followup(FollowUp {
             guild: GuildId(g.id),
             channel,

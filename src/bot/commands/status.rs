@@ -22,12 +22,14 @@ pub(super) async fn status(
     Ok(())
 }
 
-/// `/keel status [channel]`: the conversations tracked in a channel, and
-/// what is wrong with keel's database and its calls to Discord, if anything.
+/// `/keel status [channel]`: the conversations tracked in a channel, what
+/// is wrong with keel's database and its calls to Discord, if anything, and
+/// the server's settings with where each comes from.
 pub fn tracked(shared: &Shared, g: &GuildConfig, channel: ChannelId) -> Reply {
     let database = memory_status(shared.memory.as_ref().and_then(super::super::shared::db::Memory::stats).as_ref());
     let discord = rest_status(shared.rest.gave_up());
     let mut reply = conversations(shared, g, channel);
+    reply.text = truncate(&format!("{}\n\n{}", reply.text, shared.setup(g.id).describe()), CONTENT_MAX);
     for line in [discord, database].into_iter().flatten() {
         reply.text = truncate(&format!("{line}\n{}", reply.text), CONTENT_MAX);
     }

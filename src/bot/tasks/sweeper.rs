@@ -77,6 +77,10 @@ pub async fn watch(shared: Arc<Shared>, http: Arc<Http>) {
             expire(&shared, &http, message, c).await;
         }
         for f in due_followups(&shared, now).await {
+            if shared.guild(f.guild.get()).is_some_and(|g| g.actions.watch_only) {
+                tracing::info!(guild = f.guild.get(), "watch-only: a follow-up due is not asked");
+                continue;
+            }
             let dm = shared.config().followups.dm;
             let step = Step::FollowUp {
                 channel: f.channel.get(),

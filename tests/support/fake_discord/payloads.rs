@@ -513,7 +513,7 @@ pub struct SlashSpec<'a> {
     pub user_id: u64,
     /// The top-level command (`keel`).
     pub command: &'a str,
-    /// The subcommand (`status`), if any.
+    /// The subcommand (`status`), or a group and its subcommand (`setup watch`), if any.
     pub subcommand: Option<&'a str>,
     /// Options: (name, Discord option type, value); users (type 6) are resolved from the world.
     pub options: Vec<(&'a str, u8, Value)>,
@@ -529,6 +529,8 @@ pub fn command_interaction(world: &World, spec: &SlashSpec<'_>) -> Value {
     }
     let mut users = serde_json::Map::new();
     let mut members = serde_json::Map::new();
+    let mut channels = serde_json::Map::new();
+    let mut roles = serde_json::Map::new();
     let options: Vec<Value> = spec
         .options
         .iter()
@@ -544,11 +546,24 @@ pub fn command_interaction(world: &World, spec: &SlashSpec<'_>) -> Value {
                     members.insert(m.user_id.to_string(), pm);
                 }
             }
+            let target = value.as_str().and_then(|v| v.parse::<u64>().ok());
+            if let (7, Some(c)) = (*kind, target.and_then(|c| world.channel_by_id(c))) {
+                let full = channel(c, world, true);
+                let partial = json!({ "id": full["id"], "name": full["name"], "type": full["type"], "permissions": "1099511627775" });
+                channels.insert(c.id.to_string(), partial);
+            }
+            if let (8, Some(r)) = (*kind, target.and_then(|r| world.roles.iter().find(|x| x.id == r))) {
+                roles.insert(r.id.to_string(), role(r, world));
+            }
             json!({ "name": name, "type": kind, "value": value })
         })
         .collect();
-    let options = match spec.subcommand {
-        Some(sub) => json!([{ "name": sub, "type": 1, "options": options }]),
+    // "setup watch" is the subcommand `watch` of the group `setup`.
+    let options = match spec.subcommand.map(|s| s.split_once(' ')) {
+        Some(Some((group, sub))) => {
+            json!([{ "name": group, "type": 2, "options": [{ "name": sub, "type": 1, "options": options }] }])
+        }
+        Some(None) => json!([{ "name": spec.subcommand, "type": 1, "options": options }]),
         None => json!(options),
     };
     json!({
@@ -560,7 +575,7 @@ pub fn command_interaction(world: &World, spec: &SlashSpec<'_>) -> Value {
             "name": spec.command,
             "type": 1,
             "options": options,
-            "resolved": { "users": users, "members": members },
+            "resolved": { "users": users, "members": members, "channels": channels, "roles": roles },
             "guild_id": id(world.guild_id),
         },
         "guild_id": id(world.guild_id),
