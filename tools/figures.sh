@@ -225,8 +225,8 @@ a = read("analyze.txt")
 d, b, slow = (find(a, r"^\s+%s\s+([0-9.]+)" % k) for k in ("default pack:", r"\+10,000 phrases:", "slowdown:"))
 row("scoring (normalize, match, score), default pack, one core", d and "%s MB/s (target >= 50 MB/s; best of 5 x 200 passes)" % d, "`cargo bench --bench analyze`")
 row("the same with 10,000 extra phrases", b and "%s MB/s: %sx slower (target <= 1.5x)" % (b, slow), "the same")
-engine = find(a, r"^engine/process_into\s*time:.*\n\s*thrpt:\s*\[[0-9.]+ \S+ ([0-9.]+) (\w+)/s")
-unit = find(a, r"^engine/process_into\s*time:.*\n\s*thrpt:\s*\[[0-9.]+ \S+ ([0-9.]+) (\w+)/s", 2)
+engine = find(a, r"^engine/process_into\s*time:.*\n\s*thrpt:\s*\[[0-9.]+\s+\S+\s+([0-9.]+)\s*(\w+)/s")
+unit = find(a, r"^engine/process_into\s*time:.*\n\s*thrpt:\s*\[[0-9.]+\s+\S+\s+([0-9.]+)\s*(\w+)/s", 2)
 if engine:
     scale = {"Kelem": 1e3, "Melem": 1e6, "elem": 1}[unit]
     engine = "{:,.0f} messages/s".format(float(engine) * scale)
@@ -245,7 +245,7 @@ else:
 small = timing("replay-100k")
 row("`keel replay`, 100,000 messages, phrases alone", small and "%.2f s wall, %.1f MB peak RSS (the tracker still filling: memory does not grow with the input)" % small, "the same")
 rd = read("reader.txt")
-rate = find(rd, r"^reader/read\s*time:.*\n\s*thrpt:\s*\[[0-9.]+ \S+ ([0-9.]+) elem/s")
+rate = find(rd, r"^reader/read\s*time:.*\n\s*thrpt:\s*\[[0-9.]+\s+\S+\s+([0-9.]+)\s+elem/s")
 eng = re.search(r"engine, phrases alone: (\d+) messages/s; with the reader: (\d+) messages/s \((\d+) of (\d+) messages read", rd or "")
 row("the context reader", rate and "%.0f messages/s read (%.1f ms per message)" % (float(rate), 1000 / float(rate)) if reader else why_reader, "`cargo bench --bench reader`")
 row("the engine with the reader", eng and "{:,} messages/s; it reads {} of {} customer messages; phrases alone on the same messages {:,}/s".format(int(eng.group(2)), eng.group(3), eng.group(4), int(eng.group(1))) if reader else why_reader, "the same")
@@ -277,14 +277,15 @@ lines += [
     "",
     "| what | figure |",
     "|---|---|",
-    "| `target/release/keel` | %.0f MB (release profile: `debug = \"line-tables-only\"`) |" % mib("binary-bytes"),
-    "| `target/` after this run | %.1f GB, of which `target/release/` %.1f GB |" % (mib("target-bytes") / 1024, mib("target-release-bytes") / 1024),
+    "| `target/release/keel` | %.0f MiB (release profile: `debug = \"line-tables-only\"`) |" % mib("binary-bytes"),
+    "| `target/` after this run | %.1f GiB, of which `target/release/` %.1f GiB |" % (mib("target-bytes") / 1024, mib("target-release-bytes") / 1024),
     "| this run's release build | %s s (incremental: most of it was already built) |" % read("build-seconds").strip(),
     "",
     "A build from scratch was not timed by this script. Measured earlier on the same kind of",
     "machine (issue 11): about 12 minutes for `cargo build --release` on 2 cores, 1.7 GB of",
     "memory at its peak, and 13 GB in `target/` once the debug build, the tests and the",
-    "release build are all there; the release binary was 234 MB with `debug = 1`.",
+    "release build are all there. The release binary was 237.8 MB (226.8 MiB) with `debug = 1`,",
+    "before the release profile kept line tables only.",
     "",
     "## Raw output",
     "",
