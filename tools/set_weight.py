@@ -279,6 +279,8 @@ def keel_check(path, keel):
         cmd = shlex.split(os.environ["KEEL"])
     else:
         cmd = ["cargo", "run", "--quiet", "--manifest-path", os.path.join(REPO, "Cargo.toml"), "--"]
+    if os.sep in cmd[0] and not os.path.isabs(cmd[0]):
+        cmd[0] = os.path.abspath(cmd[0])  # check runs in another folder
     try:
         r = subprocess.run(cmd + ["check"], cwd=folder, capture_output=True, text=True)
     except OSError as e:
