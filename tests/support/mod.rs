@@ -4,5 +4,6 @@
 //! dead-code warnings are silenced here rather than in every test file.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod fake_discord;
 pub mod harness;
