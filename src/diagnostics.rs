@@ -1,8 +1,17 @@
 //! Problems found in files a server owner edits, each with file, line and key.
 //!
 //! Loading never stops at the first mistake: every problem in every file is
-//! collected so that one `keel check` run lists them all.
+//! collected so that one `keel check` run lists them all. A problem names
+//! its key as an owner reads the file (`[boundaries] timeout_secs`,
+//! `[[category]] insult, weight`: see [`keys`]) and says what is wrong in
+//! plain words, serde's and toml's messages included (see [`plain`]).
 
+mod keys;
+mod plain;
+
+pub use keys::{item_key, section_key, KeyIndex};
+
+use std::cell::OnceCell;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -16,7 +25,7 @@ pub struct Problem {
     pub line: usize,
     /// 1-based column, or 0 when unknown.
     pub column: usize,
-    /// The key the problem is about (`category[2].phrases[5]`), or empty.
+    /// The key the problem is about (`[[category]] insult, phrases`), or empty.
     pub key: String,
     /// What is wrong, in plain words.
     pub message: String,
@@ -51,6 +60,7 @@ pub struct SourceFile<'a> {
     path: &'a Path,
     text: &'a str,
     line_starts: Vec<usize>,
+    keys: OnceCell<KeyIndex>,
 }
 
 impl<'a> SourceFile<'a> {
@@ -58,7 +68,7 @@ impl<'a> SourceFile<'a> {
     pub fn new(path: &'a Path, text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { path, text, line_starts }
+        SourceFile { path, text, line_starts, keys: OnceCell::new() }
     }
 
     /// The file's path.
@@ -81,22 +91,32 @@ impl<'a> SourceFile<'a> {
         Problem { file: self.path.to_path_buf(), line, column, key: key.into(), message: message.into() }
     }
 
-    /// A problem from a TOML parse or type error, keeping toml's location and
-    /// the key it names.
-    pub fn toml_problem(&self, err: &toml::de::Error) -> Problem {
-        // toml's message is a single descriptive line; its span gives the place.
-        let message = err.message().trim().to_string();
-        let key = key_from_message(&message);
-        self.problem(err.span(), key, message)
+    /// Where each key of this file was written (indexed on first use).
+    pub fn keys(&self) -> &KeyIndex {
+        self.keys.get_or_init(|| KeyIndex::new(self.text))
     }
-}
 
-/// toml reports unknown or missing fields as "... field `name` ..."; surface that name as the key.
-fn key_from_message(message: &str) -> String {
-    let mut parts = message.split('`');
-    match (parts.next(), parts.next()) {
-        (Some(_), Some(k)) if message.contains("field") => k.to_string(),
-        _ => String::new(),
+    /// A problem about the key at `path` (`escalation.tense_at`), located
+    /// on the key's own line, or at `fallback` when the key is not written
+    /// (its default is what is wrong), and named as an owner reads it.
+    pub fn key_problem(&self, path: &str, fallback: Option<Range<usize>>, message: impl Into<String>) -> Problem {
+        let span = self.keys().span(path).or(fallback);
+        self.problem(span, self.keys().label(path), message)
+    }
+
+    /// A problem from a TOML parse or type error, at toml's place, naming
+    /// the key found there and saying what it takes in plain words.
+    pub fn toml_problem(&self, err: &toml::de::Error) -> Problem {
+        let span = err.span();
+        let path = span.as_ref().map(|s| self.keys().path_at(s.start)).unwrap_or_default();
+        let leaf = path.rsplit('.').next().unwrap_or("");
+        let plain = plain::translate(err.message(), leaf);
+        let path = match plain.field {
+            Some(f) if path.is_empty() => f,
+            Some(f) => format!("{path}.{f}"),
+            None => path,
+        };
+        self.problem(span, self.keys().label(&path), plain.message)
     }
 }
 
@@ -113,6 +133,7 @@ pub fn render(problems: &[Problem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{check, Case};
 
     #[test]
     fn line_col_of_offsets() {
@@ -129,23 +150,55 @@ mod tests {
     #[test]
     fn display_names_file_line_key() {
         let f = SourceFile::new(Path::new("p/lexicon.toml"), "x\ny = 2\n");
-        let p = f.problem(Some(2..3), "category[0].weight", "must be between 0 and 1");
-        assert_eq!(p.to_string(), "p/lexicon.toml:2:1: category[0].weight: must be between 0 and 1");
+        let p = f.problem(Some(2..3), "[[category]] insult, weight", "must be between 0 and 1");
+        assert_eq!(p.to_string(), "p/lexicon.toml:2:1: [[category]] insult, weight: must be between 0 and 1");
     }
 
     #[test]
-    fn toml_errors_keep_line_and_key() {
+    fn toml_errors_name_the_key_in_plain_words() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct S {
+            wait_secs: u64,
+        }
         #[derive(serde::Deserialize, Debug)]
         #[serde(deny_unknown_fields)]
         #[allow(dead_code)]
         struct T {
-            a: u32,
+            a: Option<u32>,
+            s: Option<S>,
         }
-        let text = "a = 1\nb = 2\n";
-        let f = SourceFile::new(Path::new("t.toml"), text);
-        let err = toml::from_str::<T>(text).unwrap_err();
-        let p = f.toml_problem(&err);
-        assert_eq!(p.line, 2);
-        assert_eq!(p.key, "b");
+        let cases = [
+            Case {
+                name: "unknown top-level key",
+                input: "a = 1\nb = 2\n",
+                expected: "t.toml:2:1: b: unknown key (known here: a, s)",
+            },
+            Case {
+                name: "wrong value in a table",
+                input: "[s]\nwait_secs = -5\n",
+                expected: "t.toml:2:13: [s] wait_secs: must be a whole number of seconds ≥ 0, found -5",
+            },
+            Case {
+                name: "missing key in a table",
+                input: "a = 1\n[s]\n",
+                expected: "t.toml:2:1: [s] wait_secs: is required but missing",
+            },
+        ];
+        check("toml_problem", &cases, |text| {
+            let f = SourceFile::new(Path::new("t.toml"), text);
+            f.toml_problem(&toml::from_str::<T>(text).unwrap_err()).to_string()
+        });
+    }
+
+    #[test]
+    fn key_problems_point_at_the_key_or_the_fallback() {
+        let text = "[escalation]\n# heat\ntense_at = 7\n";
+        let f = SourceFile::new(Path::new("bot.toml"), text);
+        let p = f.key_problem("escalation.tense_at", Some(0..1), "too high");
+        assert_eq!(p.to_string(), "bot.toml:3:12: [escalation] tense_at: too high");
+        let p = f.key_problem("escalation.heated_at", Some(0..1), "too low");
+        assert_eq!(p.to_string(), "bot.toml:1:1: [escalation] heated_at: too low");
     }
 }

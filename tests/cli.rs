@@ -162,7 +162,7 @@ fn broken_phrase_file_is_reported_precisely() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("zz-broken.toml:4:"), "{err}");
-    assert!(err.contains("phrase[0].pattern: regex does not compile"), "{err}");
+    assert!(err.contains("[[phrase]] in insult, pattern: regex \"(oops\" does not compile"), "{err}");
     assert!(err.contains("zz-broken.toml:6:"), "{err}");
     assert!(err.contains("unknown category `no-such-category`"), "{err}");
 

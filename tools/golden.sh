@@ -86,6 +86,10 @@ check() { # name, then a command that breaks a fresh copy in $1
   echo "=== bad regex"; check regex "printf '\n[[phrase]]\ncategory = \"insult\"\npattern = \"(unclosed\"\n' >> phrases/lexicon.toml"
   echo "=== weight out of range"; check weight "sed -i '0,/^weight = 0.6 /s//weight = 7 /' phrases/lexicon.toml"
   echo "=== missing phrases dir"; check nophrases "rm -rf phrases"
+  echo "=== heated below tense"; check cross "sed -i 's/^heated_at = .*/heated_at = 0.2/' bot.toml"
+  echo "=== bad script step"; check step "sed -i '0,/^steps = \\[/s//steps = [\"Hi {nme}\", /' phrases/scripts.toml"
+  echo "=== required reader missing"; check required "sed -i 's/^required = false/required = true/; s#^model_dir = .*#model_dir = \"nowhere\"#' bot.toml"
+  echo "=== missing config file"; { "$keel" check --config "$work/nowhere/bot.toml" 2>&1 || echo "(exit $?)"; } | relative
 } > "$out/check.out"
 
 if [ "$mode" = record ]; then

@@ -1,15 +1,25 @@
 //! `keel check`: validate bot.toml and every phrase file.
 
-use crate::config::{load_all, ReaderState};
+use crate::config::{key_problem, load_all, Loaded, ReaderState};
 use crate::core::pack::{CategoryKind, EntryPattern};
+use crate::diagnostics::Problem;
+use crate::reader::ContextError;
 use std::io::Write;
 use std::path::Path;
 
 /// Validates the configuration; prints a summary to `out` or every problem
 /// to `err`. Returns true when there is no problem.
 pub fn check(config: Option<&Path>, mut out: impl Write, mut err: impl Write) -> std::io::Result<bool> {
-    match load_all(config) {
-        Ok(loaded) => {
+    let loaded = load_all(config).map_err(|e| e.problems().to_vec()).and_then(|loaded| {
+        // The reader is part of the configuration: a required one that
+        // cannot be loaded is a problem like any other, and no `ok:` is printed.
+        match loaded.config.context.load() {
+            Ok(reader) => Ok((loaded, reader)),
+            Err(e) => Err(vec![reader_problem(&loaded, &e)]),
+        }
+    });
+    match loaded {
+        Ok((loaded, reader)) => {
             let pack = loaded.analyzer.pack();
             let phrases = pack.entries().iter().filter(|e| matches!(e.pattern, EntryPattern::Phrase(_))).count();
             let patterns = pack.entries().len() - phrases;
@@ -39,31 +49,45 @@ pub fn check(config: Option<&Path>, mut out: impl Write, mut err: impl Write) ->
                 pack.settings().hostile_threshold
             )?;
             let files = &loaded.config.context.files;
-            match loaded.config.context.load() {
-                Ok(ReaderState::On(_)) => writeln!(
+            match reader {
+                ReaderState::On(_) => writeln!(
                     out,
                     "    context reader on: {} with {}",
                     files.model_dir.display(),
                     files.adapter.display()
                 )?,
-                Ok(ReaderState::Disabled) => writeln!(out, "    context reader off ([context] enabled = false)")?,
-                Ok(ReaderState::Unavailable(e)) => {
+                ReaderState::Disabled => writeln!(out, "    context reader off ([context] enabled = false)")?,
+                ReaderState::Unavailable(e) => {
                     writeln!(out, "    context reader off, judging by phrases alone: {e}")?;
-                }
-                Err(e) => {
-                    writeln!(err, "{e}")?;
-                    writeln!(err, "1 problem(s) found")?;
-                    return Ok(false);
                 }
             }
             Ok(true)
         }
-        Err(e) => {
-            for p in e.problems() {
+        Err(problems) => {
+            for p in &problems {
                 writeln!(err, "{p}")?;
             }
-            writeln!(err, "{} problem(s) found", e.problems().len())?;
+            writeln!(err, "{} problem(s) found", problems.len())?;
             Ok(false)
         }
+    }
+}
+
+/// The reader's load error as a problem at the bot.toml key behind it:
+/// `required = true` for missing files, else the path of the broken file.
+fn reader_problem(loaded: &Loaded, e: &ContextError) -> Problem {
+    let files = &loaded.config.context.files;
+    let (key, message) = match e {
+        ContextError::Missing { .. } => {
+            ("context.required", format!("true, but the context reader cannot be loaded: {e}"))
+        }
+        ContextError::Invalid { path, .. } | ContextError::Adapter { path, .. } if *path == files.adapter => {
+            ("context.adapter", format!("the context reader cannot be loaded: {e}"))
+        }
+        _ => ("context.model_dir", format!("the context reader cannot be loaded: {e}")),
+    };
+    match &loaded.config.path {
+        Some(path) => key_problem(path, key, message),
+        None => Problem::file(&files.model_dir, message),
     }
 }

@@ -103,7 +103,7 @@ pub(super) fn check(src: &SourceFile<'_>, c: &Spanned<RawContext>, out: &mut Vec
     let raw = c.get_ref();
     for (key, value) in [("model_dir", &raw.model_dir), ("adapter", &raw.adapter)] {
         if value.trim().is_empty() {
-            out.push(src.problem(Some(c.span()), format!("context.{key}"), "must name a path".to_string()));
+            out.push(src.key_problem(&format!("context.{key}"), Some(c.span()), "must name a path"));
         }
     }
 }

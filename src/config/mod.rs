@@ -275,8 +275,13 @@ impl Config {
 
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Invalid(vec![Problem::file(path, format!("cannot read: {e}"))]))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let message = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                _ => format!("cannot read: {e}"),
+            };
+            ConfigError::Invalid(vec![Problem::file(path, message)])
+        })?;
         Config::parse(path, &text)
     }
 
@@ -288,7 +293,7 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         let phrases_dir = match &raw.phrases {
             Some(p) if p.get_ref().trim().is_empty() => {
-                problems.push(src.problem(Some(p.span()), "phrases", "must name a directory"));
+                problems.push(src.key_problem("phrases", Some(p.span()), "must name a directory"));
                 default_phrases_dir(Some(path))
             }
             Some(p) => base.join(p.get_ref()),
@@ -338,21 +343,28 @@ impl Config {
 
 fn check_escalation(src: &SourceFile<'_>, e: &Spanned<EscalationConfig>, out: &mut Vec<Problem>) {
     let c = e.get_ref();
-    let mut bad = |key: &str, msg: String| out.push(src.problem(Some(e.span()), format!("escalation.{key}"), msg));
-    if !(c.half_life_secs > 0.0 && c.half_life_secs.is_finite()) {
-        bad("half_life_secs", format!("must be a positive number of seconds, found {}", c.half_life_secs));
+    let mut bad = |key: &str, msg: String| out.push(src.key_problem(&format!("escalation.{key}"), Some(e.span()), msg));
+    for (key, v) in [("half_life_secs", c.half_life_secs), ("rate_half_life_secs", c.rate_half_life_secs)] {
+        if !(v > 0.0 && v.is_finite()) {
+            bad(key, format!("must be a number of seconds above 0, found {v}"));
+        }
     }
-    if !(c.rate_half_life_secs > 0.0 && c.rate_half_life_secs.is_finite()) {
-        bad("rate_half_life_secs", format!("must be a positive number of seconds, found {}", c.rate_half_life_secs));
+    let levels = [("tense_at", c.tense_at), ("heated_at", c.heated_at), ("abusive_at", c.abusive_at)];
+    let mut in_range = true;
+    for (key, v) in levels {
+        if !(v > 0.0 && v <= 1.0) {
+            bad(key, format!("must be a number above 0 and at most 1, found {v}"));
+            in_range = false;
+        }
     }
-    if !(0.0 < c.tense_at && c.tense_at < c.heated_at && c.heated_at < c.abusive_at && c.abusive_at <= 1.0) {
-        bad(
-            "tense_at",
-            format!(
-                "levels must rise: 0 < tense_at < heated_at < abusive_at <= 1, found {} / {} / {}",
-                c.tense_at, c.heated_at, c.abusive_at
-            ),
-        );
+    // One key against another only once each is in range on its own.
+    if in_range {
+        for pair in levels.windows(2) {
+            let ((below, low), (key, v)) = (pair[0], pair[1]);
+            if v <= low {
+                bad(key, format!("levels must rise (tense_at < heated_at < abusive_at): must be above {below} = {low}, found {v}"));
+            }
+        }
     }
     if !(0.0..c.tense_at).contains(&c.hysteresis) {
         bad("hysteresis", format!("must be at least 0 and below tense_at ({}), found {}", c.tense_at, c.hysteresis));
@@ -370,7 +382,7 @@ fn check_escalation(src: &SourceFile<'_>, e: &Spanned<EscalationConfig>, out: &m
 
 fn check_discord(src: &SourceFile<'_>, d: &Spanned<DiscordConfig>, out: &mut Vec<Problem>) {
     let c = d.get_ref();
-    let mut bad = |key: &str, msg: String| out.push(src.problem(Some(d.span()), format!("discord.{key}"), msg));
+    let mut bad = |key: &str, msg: String| out.push(src.key_problem(&format!("discord.{key}"), Some(d.span()), msg));
     let env_ok = !c.token_env.is_empty() && c.token_env.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
     if !env_ok {
         bad("token_env", format!("must name an environment variable (letters, digits, `_`), found {:?}", c.token_env));
@@ -388,31 +400,36 @@ fn check_discord(src: &SourceFile<'_>, d: &Spanned<DiscordConfig>, out: &mut Vec
 fn check_guilds(src: &SourceFile<'_>, guilds: &[Spanned<GuildConfig>], out: &mut Vec<Problem>) {
     for (i, g) in guilds.iter().enumerate() {
         let c = g.get_ref();
-        let key = |k: &str| format!("guild[{i}].{k}");
+        let mut bad =
+            |key: &str, msg: String| out.push(src.key_problem(&format!("guild.{i}.{key}"), Some(g.span()), msg));
         if guilds[..i].iter().any(|o| o.get_ref().id == c.id) {
-            out.push(src.problem(Some(g.span()), key("id"), format!("guild {} is configured twice", c.id)));
+            bad("id", format!("guild {} is configured twice", c.id));
         }
         for (k, message) in guild_problems(c) {
-            out.push(src.problem(Some(g.span()), key(k), message));
+            bad(k, message);
         }
     }
 }
 
 fn check_boundaries(src: &SourceFile<'_>, b: &Spanned<BoundaryConfig>, out: &mut Vec<Problem>) {
     let c = b.get_ref();
-    let mut bad = |key: &str, msg: String| out.push(src.problem(Some(b.span()), format!("boundaries.{key}"), msg));
+    let mut bad = |key: &str, msg: String| out.push(src.key_problem(&format!("boundaries.{key}"), Some(b.span()), msg));
     if !(1..=MAX_TIMEOUT_SECS).contains(&c.timeout_secs) {
-        bad("timeout_secs", format!("must be between 1 and {MAX_TIMEOUT_SECS} (28 days), found {}", c.timeout_secs));
-    }
-    let s = [c.tier1_strikes, c.tier2_strikes, c.tier3_strikes];
-    if s[0] == 0 || s[0] > s[1] || s[1] > s[2] {
         bad(
-            "tier1_strikes",
-            format!(
-                "strikes must not fall from tier to tier and start at 1 or more, found {} / {} / {}",
-                s[0], s[1], s[2]
-            ),
+            "timeout_secs",
+            format!("must be between 1 and {MAX_TIMEOUT_SECS} seconds (28 days), found {}", c.timeout_secs),
         );
+    }
+    if c.tier1_strikes == 0 {
+        bad("tier1_strikes", "must be at least 1".into());
+    }
+    let tiers =
+        [("tier1_strikes", c.tier1_strikes), ("tier2_strikes", c.tier2_strikes), ("tier3_strikes", c.tier3_strikes)];
+    for pair in tiers.windows(2) {
+        let ((below, low), (key, v)) = (pair[0], pair[1]);
+        if v < low {
+            bad(key, format!("strikes must not fall from tier to tier: must be at least {below} = {low}, found {v}"));
+        }
     }
 }
 
@@ -450,8 +467,10 @@ fn default_phrases_dir(config: Option<&Path>) -> PathBuf {
 pub fn load_all(config_path: Option<&Path>) -> Result<Loaded, ConfigError> {
     let path = chosen_config(config_path);
     let mut problems = Vec::new();
-    // A broken bot.toml does not stop the pack from being checked too.
     let config = match &path {
+        // Without the file there is no telling where its phrases are.
+        Some(p) if !p.exists() => return Err(ConfigError::Invalid(vec![Problem::file(p, "no such file")])),
+        // A broken bot.toml does not stop the pack from being checked too.
         Some(p) => Config::load(p).map_err(|e| problems.extend_from_slice(e.problems())).ok(),
         None => Some(Config::defaults(default_phrases_dir(None))),
     };
@@ -459,12 +478,40 @@ pub fn load_all(config_path: Option<&Path>) -> Result<Loaded, ConfigError> {
         Some(c) => c.phrases_dir.clone(),
         None => default_phrases_dir(path.as_deref()),
     };
-    let pack: Option<Pack> = load_dir(&phrases_dir).map_err(|e| problems.extend_from_slice(e.problems())).ok();
+    let pack: Option<Pack> = match &path {
+        Some(p) if !phrases_dir.exists() => {
+            problems.push(missing_phrases(p, &phrases_dir));
+            None
+        }
+        _ => load_dir(&phrases_dir).map_err(|e| problems.extend_from_slice(e.problems())).ok(),
+    };
     let analyzer = pack.and_then(|pack| {
         Analyzer::new(pack).map_err(|e| problems.push(Problem::file(&phrases_dir, e.to_string()))).ok()
     });
     match (config, analyzer) {
         (Some(config), Some(analyzer)) if problems.is_empty() => Ok(Loaded { config, analyzer }),
         _ => Err(ConfigError::Invalid(problems)),
+    }
+}
+
+/// A phrases directory that is not there, at `phrases =` in bot.toml (or
+/// at the file, when the key is not written and the default was used).
+fn missing_phrases(config: &Path, dir: &Path) -> Problem {
+    let mut p = key_problem(config, "phrases", format!("no such directory: {}", dir.display()));
+    p.message += if p.line > 0 {
+        " (the path is relative to this file's directory)"
+    } else {
+        " (the default, beside this file; set `phrases = \"...\"` to use another)"
+    };
+    p
+}
+
+/// A problem about `key` (`context.required`) of the bot.toml at `config`,
+/// on the key's line when it is written: for what is found wrong after
+/// loading, such as a required context reader that cannot be loaded.
+pub fn key_problem(config: &Path, key: &str, message: impl Into<String>) -> Problem {
+    match std::fs::read_to_string(config) {
+        Ok(text) => SourceFile::new(config, &text).key_problem(key, None, message),
+        Err(_) => Problem::file(config, message),
     }
 }

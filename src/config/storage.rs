@@ -82,7 +82,7 @@ impl StorageConfig {
 /// Checks `[storage]`, adding a problem per bad key.
 pub fn check(src: &SourceFile<'_>, s: &Spanned<RawStorage>, out: &mut Vec<Problem>) {
     let c = s.get_ref();
-    let mut bad = |key: &str, msg: String| out.push(src.problem(Some(s.span()), format!("storage.{key}"), msg));
+    let mut bad = |key: &str, msg: String| out.push(src.key_problem(&format!("storage.{key}"), Some(s.span()), msg));
     if c.path.trim().is_empty() {
         bad("path", "must name a file (for example \"keel.db\")".into());
     }
@@ -131,22 +131,22 @@ mod tests {
             Case {
                 name: "empty path",
                 toml: "\n[storage]\npath = \" \"\n",
-                expected: Err("bot.toml:2:1: storage.path"),
+                expected: Err("bot.toml:3:8: [storage] path: must name a file"),
             },
             Case {
                 name: "zero retention",
                 toml: "[storage]\nretention_days = 0\n",
-                expected: Err("bot.toml:1:1: storage.retention_days: must be at least 1 day"),
+                expected: Err("bot.toml:2:18: [storage] retention_days: must be at least 1 day"),
             },
             Case {
                 name: "excerpt too long",
                 toml: "[storage]\nexcerpt_chars = 5000\n",
-                expected: Err("storage.excerpt_chars: must be between 1 and 2000"),
+                expected: Err("bot.toml:2:17: [storage] excerpt_chars: must be between 1 and 2000, found 5000"),
             },
             Case {
                 name: "unknown key",
                 toml: "[storage]\nretention = 3\n",
-                expected: Err("bot.toml:2:1: retention: unknown field `retention`"),
+                expected: Err("bot.toml:2:1: [storage] retention: unknown key: did you mean `retention_days`?"),
             },
         ];
         for case in cases {

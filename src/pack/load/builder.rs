@@ -41,6 +41,8 @@ pub(super) struct Builder {
     pub(super) scripts: Vec<Pending<ScriptWithRefs>>,
     pub(super) choices: Vec<Pending<(ChoiceSet, Vec<NameRef>)>>,
     pub(super) boundaries: [Option<(Template, Origin)>; 3],
+    /// A file did not parse, so the pack's names are not all known.
+    pub(super) unparsed: bool,
 }
 
 /// A name referring to something defined elsewhere, and where it was written.
@@ -51,9 +53,12 @@ pub(super) type ScriptWithRefs = (Script, Vec<NameRef>, Option<NameRef>);
 
 /// A `[[phrase]]` entry whose category is resolved once every file is read.
 pub(super) struct DeferredEntry {
+    /// How problems name it (`[[phrase]] in insult`).
     pub(super) key: String,
     pub(super) category: String,
-    pub(super) weight: Option<f32>,
+    /// The weight as written, and a problem located at it (message to fill
+    /// in) for when it does not fit the category's kind.
+    pub(super) weight: Option<(f64, Problem)>,
     pub(super) targeted: Option<bool>,
     pub(super) pattern: EntryPattern,
     pub(super) written: String,

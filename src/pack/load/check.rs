@@ -5,7 +5,7 @@
 //! goes on and reports every mistake in one pass.
 
 use crate::core::normalize::normalize;
-use crate::core::pack::{EntryPattern, Origin, Phrase};
+use crate::core::pack::{CategoryKind, EntryPattern, Origin, Phrase};
 use crate::core::template::Template;
 use crate::diagnostics::{Problem, SourceFile};
 use crate::pack::raw::Number;
@@ -32,6 +32,23 @@ pub(super) fn check_unit(
     x as f32
 }
 
+/// Checks a phrase weight for a category of `kind`: 0 to 1, or -1 to 1 for
+/// `cue` categories, where a negative weight is a sign of civility. A
+/// `deescalating` category lowers the score with a positive weight.
+pub(super) fn check_weight(kind: CategoryKind, w: f64) -> Result<(), String> {
+    let lo = if kind == CategoryKind::Cue { -1.0 } else { 0.0 };
+    if (lo..=1.0).contains(&w) {
+        return Ok(());
+    }
+    let mut message = format!("must be between {lo} and 1, found {w}");
+    if (-1.0..0.0).contains(&w) {
+        message.push_str(
+            ": only `cue` categories take negative weights (signs of civility); a `deescalating` category lowers the score with a positive weight",
+        );
+    }
+    Err(message)
+}
+
 /// Parses a phrase as written (`idiot`, `fuck*`, `*hole`) into its normalized form.
 pub(super) fn parse_phrase(written: &str) -> Result<Phrase, String> {
     let trimmed = written.trim();
@@ -39,11 +56,11 @@ pub(super) fn parse_phrase(written: &str) -> Result<Phrase, String> {
     let any_end = trimmed.len() > 1 && trimmed.ends_with('*');
     let core = trimmed.trim_start_matches('*').trim_end_matches('*');
     if core.contains('*') {
-        return Err("`*` may only stand at the start or the end of a phrase".into());
+        return Err(format!("{written:?}: `*` may only stand at the start or the end of a phrase"));
     }
     let text = normalize(core).text().trim().to_string();
     if !text.chars().any(char::is_alphanumeric) {
-        return Err(format!("phrase `{written}` has no letters or digits after normalization"));
+        return Err(format!("{written:?} has no letters or digits after normalization"));
     }
     Ok(Phrase { text, any_start, any_end })
 }
@@ -61,7 +78,7 @@ pub(super) fn template(src: &SourceFile<'_>, key: &str, s: &Spanned<String>, out
     match Template::parse(s.get_ref()) {
         Ok(t) => t,
         Err(e) => {
-            out.push(src.problem(Some(s.span()), key, e.message));
+            out.push(src.problem(Some(s.span()), key, format!("{}, in {:?}", e.message, s.get_ref())));
             Template::default()
         }
     }
@@ -78,8 +95,9 @@ pub(super) fn regex_pattern(
         Ok(_) => Some(EntryPattern::Regex(p.get_ref().clone())),
         Err(e) => {
             let msg = e.to_string();
-            let last = msg.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
-            out.push(src.problem(Some(p.span()), key, format!("regex does not compile: {last}")));
+            let last = msg.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            let last = last.strip_prefix("error: ").unwrap_or(last);
+            out.push(src.problem(Some(p.span()), key, format!("regex {:?} does not compile: {last}", p.get_ref())));
             None
         }
     }

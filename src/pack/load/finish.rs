@@ -5,17 +5,32 @@
 //! carry the line recorded when the reference was read.
 
 use super::builder::Builder;
-use crate::core::pack::{Category, CategoryKind, ChoiceSet, Entry, Origin, PackParts, Script};
+use super::check::check_weight;
+use crate::core::pack::{Category, ChoiceSet, Entry, Origin, PackParts, Script};
 use crate::core::template::Template;
-use crate::diagnostics::Problem;
+use crate::diagnostics::{item_key, Problem};
 use std::path::PathBuf;
 
 impl Builder {
     /// Resolves names across files, checks what the pack as a whole needs
     /// (a script, all three boundaries) and returns the parts of the pack.
-    pub(super) fn finish(mut self, out: &mut Vec<Problem>) -> PackParts {
+    ///
+    /// When a file did not parse, what it defines is unknown: names that do
+    /// not resolve and whole-pack needs are then not reported (they would
+    /// bury the one real mistake), only counted; the count comes back with
+    /// the parts.
+    pub(super) fn finish(mut self, out: &mut Vec<Problem>) -> (PackParts, usize) {
         let paths = self.paths.clone();
         let paths = paths.as_slice();
+        let complete = !self.unparsed;
+        let mut skipped = 0;
+        let mut unresolved = |late: &mut Vec<Problem>, p: Problem| {
+            if complete {
+                late.push(p);
+            } else {
+                skipped += 1;
+            }
+        };
         let cat = |name: &str, cats: &[Category]| cats.iter().position(|c| c.name == name);
         let mut late = Vec::new();
         for d in std::mem::take(&mut self.deferred_entries) {
@@ -24,31 +39,29 @@ impl Builder {
             match cat(&e.category, &self.categories) {
                 Some(ci) => {
                     let c = &self.categories[ci];
-                    let lo = if c.kind == CategoryKind::Cue { -1.0 } else { 0.0 };
-                    let w = e.weight.unwrap_or(c.weight);
-                    if w < lo {
-                        late.push(located(
-                            paths,
-                            here,
-                            &format!("{}.weight", e.key),
-                            format!("must be between {lo} and 1, found {w}"),
-                        ));
+                    if let Some((w, at)) = &e.weight {
+                        if let Err(message) = check_weight(c.kind, *w) {
+                            late.push(Problem { message, ..at.clone() });
+                        }
                     }
                     self.entries.push(Entry {
                         category: ci,
                         pattern: e.pattern,
                         written: e.written,
-                        weight: w,
+                        weight: e.weight.map_or(c.weight, |(w, _)| w as f32),
                         targeted: e.targeted.unwrap_or(c.targeted),
                         origin: here,
                     });
                 }
-                None => late.push(located(
-                    paths,
-                    here,
-                    &format!("{}.category", e.key),
-                    unknown("category", &e.category, self.categories.iter().map(|c| c.name.as_str())),
-                )),
+                None => unresolved(
+                    &mut late,
+                    located(
+                        paths,
+                        here,
+                        &format!("{}, category", e.key),
+                        unknown("category", &e.category, self.categories.iter().map(|c| c.name.as_str())),
+                    ),
+                ),
             }
         }
         let mut choice_sets = Vec::new();
@@ -57,12 +70,15 @@ impl Builder {
             for (t, o) in topics {
                 match self.topics.iter().position(|x| x.name == t) {
                     Some(i) => set.topics.push(i),
-                    None => late.push(located(
-                        paths,
-                        o,
-                        "choices.topics",
-                        unknown("topic", &t, self.topics.iter().map(|x| x.name.as_str())),
-                    )),
+                    None => unresolved(
+                        &mut late,
+                        located(
+                            paths,
+                            o,
+                            &item_key("choices", &set.name, "topics"),
+                            unknown("topic", &t, self.topics.iter().map(|x| x.name.as_str())),
+                        ),
+                    ),
                 }
             }
             if let Some(first) = choice_sets.iter().position(|x: &(ChoiceSet, Origin)| x.0.name == set.name) {
@@ -70,7 +86,7 @@ impl Builder {
                 late.push(located(
                     paths,
                     Origin { file: c.file, line: c.line },
-                    "choices.name",
+                    &item_key("choices", &set.name, "name"),
                     format!("choice set `{}` is defined twice (first at {})", set.name, self.origin_str(o)),
                 ));
             }
@@ -82,54 +98,66 @@ impl Builder {
             for (name, o) in when {
                 match cat(&name, &self.categories) {
                     Some(i) => script.when_categories.push(i),
-                    None => late.push(located(
-                        paths,
-                        o,
-                        "script.when_categories",
-                        unknown("category", &name, self.categories.iter().map(|c| c.name.as_str())),
-                    )),
+                    None => unresolved(
+                        &mut late,
+                        located(
+                            paths,
+                            o,
+                            &item_key("script", &script.name, "when_categories"),
+                            unknown("category", &name, self.categories.iter().map(|c| c.name.as_str())),
+                        ),
+                    ),
                 }
             }
             if let Some((name, o)) = choices {
                 match choice_sets.iter().position(|x| x.0.name == name) {
                     Some(i) => script.choices = Some(i),
-                    None => late.push(located(
-                        paths,
-                        o,
-                        "script.choices",
-                        unknown("choice set", &name, choice_sets.iter().map(|x| x.0.name.as_str())),
-                    )),
+                    None => unresolved(
+                        &mut late,
+                        located(
+                            paths,
+                            o,
+                            &item_key("script", &script.name, "choices"),
+                            unknown("choice set", &name, choice_sets.iter().map(|x| x.0.name.as_str())),
+                        ),
+                    ),
                 }
             }
             if scripts.iter().any(|x| x.name == script.name) {
                 late.push(located(
                     paths,
                     Origin { file: s.file, line: s.line },
-                    "script.name",
+                    &item_key("script", &script.name, "name"),
                     format!("script `{}` is defined twice", script.name),
                 ));
             }
             scripts.push(script);
         }
         if scripts.is_empty() && !paths.is_empty() {
-            out.push(Problem::file(
-                &paths[0],
-                "no [[script]] is defined anywhere in the pack: moderators' nudges need at least one",
-            ));
+            unresolved(
+                out,
+                Problem::file(
+                    &paths[0],
+                    "no [[script]] is defined anywhere in the pack: moderators' nudges need at least one",
+                ),
+            );
         }
         let mut boundaries: [Template; 3] = Default::default();
         for (i, b) in self.boundaries.iter().enumerate() {
             match b {
                 Some((t, _)) => boundaries[i] = t.clone(),
-                None if !paths.is_empty() => out.push(Problem::file(
-                    &paths[0],
-                    format!("no [[boundary]] with tier = {} is defined anywhere in the pack", i + 1),
-                )),
+                None if !paths.is_empty() => unresolved(
+                    out,
+                    Problem::file(
+                        &paths[0],
+                        format!("no [[boundary]] with tier = {} is defined anywhere in the pack", i + 1),
+                    ),
+                ),
                 None => {}
             }
         }
         out.extend(late);
-        PackParts {
+        let parts = PackParts {
             settings: self.settings.map(|s| s.0).unwrap_or_default(),
             categories: self.categories,
             entries: self.entries,
@@ -139,7 +167,8 @@ impl Builder {
             choice_sets: choice_sets.into_iter().map(|x| x.0).collect(),
             boundaries,
             files: self.paths,
-        }
+        };
+        (parts, skipped)
     }
 }
 

@@ -1,10 +1,9 @@
 //! Categories, `[[phrase]]` entries and the allow-list: what keel looks for.
 
 use super::builder::{Builder, DeferredEntry, Pending};
-use super::check::{check_name, check_unit, origin, parse_phrase, regex_pattern};
-use crate::core::pack::CategoryKind;
+use super::check::{check_name, check_weight, origin, parse_phrase, regex_pattern};
 use crate::core::pack::{Category, Entry, EntryPattern, MAX_CATEGORIES};
-use crate::diagnostics::{Problem, SourceFile};
+use crate::diagnostics::{item_key, section_key, Problem, SourceFile};
 use crate::pack::raw::{RawCategory, RawFile};
 use toml::Spanned;
 
@@ -12,27 +11,29 @@ impl Builder {
     /// Reads a file's categories, `[[phrase]]` entries (whose category is
     /// resolved by `finish`) and `[allow]` table.
     pub(super) fn add_lexicon(&mut self, file: u16, src: &SourceFile<'_>, raw: &RawFile, out: &mut Vec<Problem>) {
-        for (i, c) in raw.category.iter().enumerate() {
-            self.add_category(file, src, i, c, out);
+        for c in &raw.category {
+            self.add_category(file, src, c, out);
         }
-        for (i, p) in raw.phrase.iter().enumerate() {
-            let key = format!("phrase[{i}]");
+        for p in &raw.phrase {
             let r = p.get_ref();
+            let ident = format!("in {}", r.category.get_ref());
+            let key = |field: &str| item_key("phrase", &ident, field);
             let pattern = match (&r.text, &r.pattern) {
-                (Some(t), None) => self.phrase_pattern(src, file, &format!("{key}.text"), t, out),
-                (None, Some(p)) => regex_pattern(src, &format!("{key}.pattern"), p, out),
+                (Some(t), None) => self.phrase_pattern(src, file, &key("text"), t, out),
+                (None, Some(p)) => regex_pattern(src, &key("pattern"), p, out),
                 _ => {
-                    out.push(src.problem(Some(p.span()), key.clone(), "give exactly one of `text` or `pattern`"));
+                    out.push(src.problem(Some(p.span()), key(""), "give exactly one of `text` or `pattern`"));
                     None
                 }
             };
-            let weight = r.weight.as_ref().map(|w| check_unit(src, &format!("{key}.weight"), w, -1.0, 1.0, out));
+            // Checked once the category, and so its kind, is known.
+            let weight = r.weight.as_ref().map(|w| (w.get_ref().0, src.problem(Some(w.span()), key("weight"), "")));
             if let Some(pattern) = pattern {
                 let written = r.text.as_ref().or(r.pattern.as_ref()).map(|s| s.get_ref().clone()).unwrap_or_default();
                 let o = origin(src, file, p.span());
                 self.deferred_entries.push(Pending {
                     value: DeferredEntry {
-                        key,
+                        key: key(""),
                         category: r.category.get_ref().clone(),
                         weight,
                         targeted: r.targeted,
@@ -45,10 +46,10 @@ impl Builder {
             }
         }
         if let Some(allow) = &raw.allow {
-            for (i, a) in allow.phrases.iter().enumerate() {
+            for a in &allow.phrases {
                 match parse_phrase(a.get_ref()) {
                     Ok(p) => self.allow.push(p),
-                    Err(m) => out.push(src.problem(Some(a.span()), format!("allow.phrases[{i}]"), m)),
+                    Err(m) => out.push(src.problem(Some(a.span()), section_key("allow", "phrases"), m)),
                 }
             }
         }
@@ -59,35 +60,37 @@ impl Builder {
         &mut self,
         file: u16,
         src: &SourceFile<'_>,
-        i: usize,
         c: &Spanned<RawCategory>,
         out: &mut Vec<Problem>,
     ) {
-        let key = format!("category[{i}]");
         let r = c.get_ref();
-        check_name(src, &format!("{key}.name"), &r.name, out);
         let name = r.name.get_ref().clone();
+        let key = |field: &str| item_key("category", r.name.get_ref(), field);
+        check_name(src, &key("name"), &r.name, out);
         if let Some(j) = self.categories.iter().position(|x| x.name == name) {
             out.push(src.problem(
                 Some(r.name.span()),
-                format!("{key}.name"),
+                key("name"),
                 format!("category `{name}` is defined twice (first at {})", self.origin_str(self.category_origin[j])),
             ));
             return;
         }
         if self.categories.len() >= MAX_CATEGORIES {
-            out.push(src.problem(
-                Some(r.name.span()),
-                format!("{key}.name"),
-                format!("at most {MAX_CATEGORIES} categories"),
-            ));
+            out.push(src.problem(Some(r.name.span()), key("name"), format!("at most {MAX_CATEGORIES} categories")));
             return;
         }
-        let lo = if r.kind == CategoryKind::Cue { -1.0 } else { 0.0 };
-        let weight = check_unit(src, &format!("{key}.weight"), &r.weight, lo, 1.0, out);
+        let weight = r.weight.get_ref().0;
+        if let Err(m) = check_weight(r.kind, weight) {
+            out.push(src.problem(Some(r.weight.span()), key("weight"), m));
+        }
+        let weight = weight as f32;
         let jump_to_tier = match &r.jump_to_tier {
             Some(t) if !(1..=3).contains(t.get_ref()) => {
-                out.push(src.problem(Some(t.span()), format!("{key}.jump_to_tier"), "must be 1, 2 or 3"));
+                out.push(src.problem(
+                    Some(t.span()),
+                    key("jump_to_tier"),
+                    format!("must be 1, 2 or 3, found {}", t.get_ref()),
+                ));
                 None
             }
             Some(t) => Some(*t.get_ref() as u8),
@@ -107,11 +110,11 @@ impl Builder {
         });
         self.category_origin.push(origin(src, file, c.span()));
         let mut parsed = Vec::with_capacity(r.phrases.len() + r.patterns.len());
-        for (k, p) in r.phrases.iter().enumerate() {
-            parsed.push((p, self.phrase_pattern(src, file, &format!("{key}.phrases[{k}]"), p, out)));
+        for p in &r.phrases {
+            parsed.push((p, self.phrase_pattern(src, file, &key("phrases"), p, out)));
         }
-        for (k, p) in r.patterns.iter().enumerate() {
-            parsed.push((p, regex_pattern(src, &format!("{key}.patterns[{k}]"), p, out)));
+        for p in &r.patterns {
+            parsed.push((p, regex_pattern(src, &key("patterns"), p, out)));
         }
         for (p, pattern) in parsed {
             if let Some(pattern) = pattern {
@@ -144,7 +147,7 @@ impl Builder {
                     out.push(src.problem(
                         Some(p.span()),
                         key,
-                        format!("duplicate phrase `{}` (first at {})", p.get_ref(), self.origin_str(*first)),
+                        format!("duplicate phrase {:?} (first at {})", p.get_ref(), self.origin_str(*first)),
                     ));
                     return None;
                 }

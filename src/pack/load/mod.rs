@@ -49,8 +49,13 @@ impl PackError {
 
 /// Loads every `*.toml` file in `dir` (sorted by name) as one pack.
 pub fn load_dir(dir: &Path) -> Result<Pack, PackError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| PackError::Invalid(vec![Problem::file(dir, format!("cannot read the phrases directory: {e}"))]))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => "no phrases directory here".to_string(),
+            _ => format!("cannot read the phrases directory: {e}"),
+        };
+        PackError::Invalid(vec![Problem::file(dir, message)])
+    })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
@@ -72,15 +77,26 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Pack, PackError> {
             Err(e) => problems.push(Problem::file(path, format!("cannot read: {e}"))),
         }
     }
-    let mut builder = Builder { paths: paths.to_vec(), ..Builder::default() };
+    let mut builder = Builder { paths: paths.to_vec(), unparsed: texts.len() < paths.len(), ..Builder::default() };
+    let mut first_unparsed = None;
     for (i, (path, text)) in texts.iter().enumerate() {
         let src = SourceFile::new(path, text);
         match toml::from_str::<RawFile>(text) {
             Ok(raw) => builder.add_file(i as u16, &src, raw, &mut problems),
-            Err(e) => problems.push(src.toml_problem(&e)),
+            Err(e) => {
+                builder.unparsed = true;
+                first_unparsed.get_or_insert(problems.len());
+                problems.push(src.toml_problem(&e));
+            }
         }
     }
-    let parts = builder.finish(&mut problems);
+    let (parts, skipped) = builder.finish(&mut problems);
+    if let Some(p) = first_unparsed.and_then(|i| problems.get_mut(i)).filter(|_| skipped > 0) {
+        let s = if skipped == 1 { "" } else { "s" };
+        p.message.push_str(&format!(
+            " ({skipped} check{s} of names defined across the pack skipped until this file parses)"
+        ));
+    }
     if !problems.is_empty() {
         return Err(PackError::Invalid(problems));
     }

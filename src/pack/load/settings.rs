@@ -4,7 +4,7 @@ use super::builder::Builder;
 use super::check::{check_unit, origin};
 use crate::core::normalize::normalize;
 use crate::core::pack::Settings;
-use crate::diagnostics::{Problem, SourceFile};
+use crate::diagnostics::{section_key, Problem, SourceFile};
 use crate::pack::raw::{Number, RawFile, RawSettings};
 use toml::Spanned;
 
@@ -16,7 +16,7 @@ impl Builder {
             if let Some((_, first)) = &self.settings {
                 out.push(src.problem(
                     Some(s.span()),
-                    "settings",
+                    "[settings]",
                     format!("[settings] is defined twice (first at {})", self.origin_str(*first)),
                 ));
             } else {
@@ -38,15 +38,18 @@ fn words(list: Option<&Vec<Spanned<String>>>, default: &[String]) -> Vec<String>
 fn settings(src: &SourceFile<'_>, raw: &RawSettings, out: &mut Vec<Problem>) -> Settings {
     let d = Settings::default();
     let unit = |key: &str, v: &Option<Spanned<Number>>, dflt: f32, out: &mut Vec<Problem>| {
-        v.as_ref().map_or(dflt, |v| check_unit(src, &format!("settings.{key}"), v, 0.0, 1.0, out))
+        v.as_ref().map_or(dflt, |v| check_unit(src, &section_key("settings", key), v, 0.0, 1.0, out))
     };
-    let rate_per_minute = raw
-        .rate_per_minute
-        .as_ref()
-        .map_or(d.rate_per_minute, |v| check_unit(src, "settings.rate_per_minute", v, 0.1, 10_000.0, out));
+    let rate_per_minute = raw.rate_per_minute.as_ref().map_or(d.rate_per_minute, |v| {
+        check_unit(src, &section_key("settings", "rate_per_minute"), v, 0.1, 10_000.0, out)
+    });
     let target_window = match &raw.target_window {
         Some(w) if !(1..=16).contains(w.get_ref()) => {
-            out.push(src.problem(Some(w.span()), "settings.target_window", "must be between 1 and 16"));
+            out.push(src.problem(
+                Some(w.span()),
+                section_key("settings", "target_window"),
+                format!("must be between 1 and 16, found {}", w.get_ref()),
+            ));
             d.target_window
         }
         Some(w) => *w.get_ref() as usize,
