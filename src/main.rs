@@ -1,8 +1,9 @@
 //! The `keel` binary: parses arguments, sets up output, and calls into the library.
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
-use keel::config::{load_all, ReaderState};
+use clap::{Parser, Subcommand, ValueEnum};
+use keel::cli::replay::{replay_as, Format};
+use keel::config::{load_all, Config, ReaderState};
 use keel::core::context::Reader;
 use keel::core::engine::Engine;
 use keel::reader::ContextReader;
@@ -11,12 +12,32 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// What `keel --help` says after the commands.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  done, nothing wrong
+  1  done, but problems were found: `keel check` found mistakes in bot.toml or a
+     phrase file, or `keel replay` skipped malformed lines (each named on stderr)
+  2  could not run: bad arguments, an unreadable or invalid file (bot.toml, the
+     phrase pack, a transcript, a line of eval's file), a missing database";
+
 /// keel keeps support conversations on an even keel.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// How `keel replay` writes its decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReplayFormat {
+    /// Text when standard output is a terminal, else JSON Lines.
+    Auto,
+    /// One readable row per message and a summary at the end.
+    Text,
+    /// One JSON line per message (the public contract).
+    Json,
 }
 
 // These doc comments are `keel --help`'s text, shown as written: no Markdown.
@@ -24,60 +45,109 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the bot in Discord. The token comes from the environment variable bot.toml names (default DISCORD_TOKEN).
+    #[command(after_help = "Example:\n  DISCORD_TOKEN=... keel run --config bot.toml")]
     Run {
         /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
-        #[arg(long)]
+        #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
     },
     /// Validate bot.toml and every phrase file; list every problem with file, line and key.
+    #[command(after_help = "Exit status 1 when a problem is found.\n\nExample:\n  keel check --config bot.toml")]
     Check {
         /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
-        #[arg(long)]
+        #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
     },
     /// Judge a transcript (JSON Lines, one message per line) and print one decision per message.
+    #[command(after_help = REPLAY_HELP)]
     Replay {
         /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
-        #[arg(long)]
+        #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// How to print: auto is text on a terminal and JSON Lines through a pipe or into a file.
+        #[arg(long, value_enum, default_value_t = ReplayFormat::Auto)]
+        format: ReplayFormat,
+        /// In the text format, also print the full text of every nudge, choice and boundary message.
+        #[arg(long, short)]
+        verbose: bool,
         /// The transcript; `-` or nothing reads standard input.
+        #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
     /// Show how one message is normalized, what matches, and why it scores as it does.
+    #[command(after_help = "Example:\n  keel explain \"you are an 1d10t\"")]
     Explain {
         /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
-        #[arg(long)]
+        #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
         /// The message; read from standard input when omitted.
+        #[arg(value_name = "TEXT")]
         text: Vec<String>,
     },
     /// Measure the hostile flag on labeled messages (JSON Lines with `text` and `label`).
+    #[command(after_help = EVAL_HELP)]
     Eval {
         /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
-        #[arg(long)]
+        #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
         /// Also print this many false alarms and misses.
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, value_name = "N", default_value_t = 0)]
         errors: usize,
         /// Judge by the phrase pack alone, without the context reader.
         #[arg(long)]
         phrases_only: bool,
         /// The labeled file.
+        #[arg(value_name = "FILE")]
         file: PathBuf,
     },
     /// Print what happened and what worked (nudges, boundaries, time to claim, false alarms) from keel's database.
+    #[command(
+        after_help = "Example:\n  keel report --days 7\n  keel report --db /var/lib/keel/keel.db --guild 123456789012345678"
+    )]
     Report {
-        /// The database file (bot.toml [storage] path). Opened read-only.
-        #[arg(long)]
-        db: PathBuf,
+        /// The database file, opened read-only (default: [storage] path of bot.toml).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// bot.toml whose [storage] path names the database when --db is not given (default: ./bot.toml if present, else ./keel.db).
+        #[arg(long, value_name = "PATH", conflicts_with = "db")]
+        config: Option<PathBuf>,
         /// How many days back from now.
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, value_name = "N", default_value_t = 30)]
         days: u32,
         /// Only this guild (server ID); all guilds when omitted.
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         guild: Option<u64>,
     },
 }
+
+/// What `keel replay --help` says after the options.
+const REPLAY_HELP: &str = "\
+Input: JSON Lines, one message per line; unknown fields are ignored:
+  {\"id\": \"m1\", \"ts\": \"2026-11-22T10:00:00Z\", \"guild\": \"g1\", \"channel\": \"c1\", \"author\": \"u1\", \"role\": \"customer\", \"text\": \"...\"}
+  id, channel, author, text  required (IDs as strings or numbers)
+  ts                         RFC 3339 or Unix milliseconds; missing: one second after the previous line
+  guild                      optional
+  role                       customer (default), staff or moderator
+
+Output (--format json, and whenever standard output is not a terminal): JSON Lines,
+one line per message, in order, with id, score, hostile, level, channel_level, trend,
+signals and actions. A malformed line is named on stderr and skipped; the exit status
+is then 1.
+
+Examples:
+  keel replay examples/escalating.jsonl
+  keel replay --format json examples/escalating.jsonl > decisions.jsonl
+  cat transcript.jsonl | keel replay --format text --verbose";
+
+/// What `keel eval --help` says after the options.
+const EVAL_HELP: &str = "\
+Input: JSON Lines, one labeled message per line:
+  {\"text\": \"you absolute idiot\", \"label\": 1}
+  label  1 = offensive, 0 = not offensive (any other whole number counts as not offensive)
+A line that is not of this shape stops the run (exit status 2).
+
+Example:
+  keel eval --errors 5 tests/fixtures/support-messages.jsonl";
 
 fn open_input(file: Option<&Path>) -> anyhow::Result<Box<dyn BufRead>> {
     match file {
@@ -105,13 +175,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let ok = keel::cli::check::check(config.as_deref(), std::io::stdout().lock(), std::io::stderr().lock())?;
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        Command::Replay { config, file } => {
+        Command::Replay { config, format, verbose, file } => {
             let loaded = load_all(config.as_deref())?;
             let mut engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
             engine.set_reader(reader(&loaded.config)?.map(|r| r as Arc<dyn Reader>));
             let input = open_input(file.as_deref())?;
+            let text = match format {
+                ReplayFormat::Auto => std::io::stdout().is_terminal(),
+                ReplayFormat::Text => true,
+                ReplayFormat::Json => false,
+            };
+            let format = if text { Format::Text { verbose } } else { Format::Json };
             let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let summary = match keel::cli::replay::replay(&mut engine, input, out, std::io::stderr().lock()) {
+            let summary = match replay_as(format, &mut engine, input, out, std::io::stderr().lock()) {
                 Ok(s) => s,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
                 Err(e) => return Err(e.into()),
@@ -147,7 +223,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             keel::cli::eval::eval(&loaded.analyzer, reader.as_deref(), input, std::io::stdout().lock(), errors)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Report { db, days, guild } => {
+        Command::Report { db, config, days, guild } => {
+            let db = match db {
+                Some(db) => db,
+                None => Config::load_or_default(config.as_deref())?.storage.path,
+            };
             let now_ms = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));

@@ -215,3 +215,197 @@ fn a_relapse_after_a_boundary_reaches_the_timeout_and_the_moderators() {
         assert_eq!(lines.iter().find(|l| l["id"] == id).expect("line")["level"], "abusive", "{id}");
     }
 }
+
+/// The text format's row of the message `id` (its third column).
+fn text_row<'a>(text: &'a str, id: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.split_whitespace().nth(2) == Some(id))
+        .unwrap_or_else(|| panic!("no row for {id} in\n{text}"))
+}
+
+/// Issue 11, item 1: `--format text` reads like a report, and says in words
+/// what the JSON Lines of the same run say.
+#[test]
+fn replay_text_format_reads_like_a_report() {
+    let json = keel(&["replay", "--config", "bot.toml", "--format", "json", "examples/escalating.jsonl"], None);
+    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let out = keel(&["replay", "--config", "bot.toml", "--format", "text", "examples/escalating.jsonl"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines = lines(&json);
+    let roles = ["customer", "staff", "customer", "customer", "staff", "customer", "customer", "staff", "customer"];
+    let (mut nudges, mut choices, mut boundaries, mut timeouts) = (0, 0, 0, 0);
+    for (l, role) in lines.iter().zip(roles) {
+        let id = l["id"].as_str().expect("id");
+        let row = text_row(&text, id);
+        assert!(row.starts_with("10:"), "a row starts with its time: {row}");
+        assert!(row.contains(&format!("({role})")), "{row}");
+        assert!(row.contains(&format!("{:.2}", l["score"].as_f64().expect("score"))), "{row}");
+        assert!(row.contains(l["channel_level"].as_str().expect("channel level")), "{row}");
+        if role == "staff" {
+            // The customer's conversation, not the team member's own calm.
+            assert!(row.contains("maya: "), "{row}");
+        } else {
+            assert!(row.contains(l["level"].as_str().expect("level")), "{row}");
+        }
+        for a in l["actions"].as_array().expect("actions") {
+            let words = match a["kind"].as_str().expect("kind") {
+                "nudge_moderators" => {
+                    nudges += 1;
+                    format!("nudged moderators (script: {})", a["script"].as_str().expect("script"))
+                }
+                "offer_choices" => {
+                    choices += 1;
+                    "offered choices: ".to_string()
+                }
+                "boundary" => {
+                    boundaries += 1;
+                    format!("boundary message (tier {})", a["tier"])
+                }
+                "timeout" => {
+                    timeouts += 1;
+                    assert_eq!(a["seconds"], 600, "{a}");
+                    "timed out 10 min".to_string()
+                }
+                "escalate" => "escalated to moderators".to_string(),
+                other => panic!("unknown action {other}"),
+            };
+            assert!(row.contains(&words), "{words:?} in {row}");
+        }
+        // Phrases as the owner wrote them, never a compiled pattern or a byte offset.
+        for s in l["signals"].as_array().expect("signals") {
+            let phrase = s["phrase"].as_str().expect("phrase");
+            if !phrase.contains('\\') {
+                assert!(row.contains(phrase), "{phrase:?} in {row}");
+            }
+        }
+        assert!(!row.contains("\\s") && !row.contains("\\b") && !row.contains("(?m)"), "no regex: {row}");
+    }
+    assert!(nudges > 0 && choices > 0 && boundaries > 0 && timeouts > 0, "the example climbs the ladder");
+    assert!(text_row(&text, "e7").contains("insult: idiot"), "{text}");
+    assert!(text_row(&text, "e7").contains("profanity: fuck*"), "{text}");
+    assert!(!text.contains("\\n"), "no escaped newlines: {text}");
+    assert!(!text.contains("Suggested reply"), "full nudge texts only with --verbose: {text}");
+    for want in [
+        "summary: 9 message(s) read (6 from customers, 3 from the team), 1 conversation(s) in 1 channel(s)".to_string(),
+        format!("  nudges       {nudges} ("),
+        format!("  choices      {choices}"),
+        format!("  boundaries   {boundaries} ("),
+        format!("  timeouts     {timeouts} ("),
+        "  escalations  0".to_string(),
+    ] {
+        assert!(text.contains(&want), "{want:?} in\n{text}");
+    }
+
+    let verbose =
+        keel(&["replay", "--config", "bot.toml", "--format", "text", "-v", "examples/escalating.jsonl"], None);
+    let verbose = String::from_utf8(verbose.stdout).expect("utf-8");
+    assert!(verbose.contains("Suggested reply"), "{verbose}");
+    assert!(verbose.contains(text_row(&text, "e9")), "the same rows: {verbose}");
+}
+
+/// `--format json` is the public contract, byte for byte the same as the
+/// output through a pipe (the default, which the goldens record).
+#[test]
+fn replay_format_json_is_the_piped_output() {
+    for input in ["examples/escalating.jsonl", "tests/fixtures/relapse.jsonl"] {
+        let piped = keel(&["replay", "--config", "bot.toml", input], None);
+        let json = keel(&["replay", "--config", "bot.toml", "--format", "json", "--verbose", input], None);
+        let auto = keel(&["replay", "--config", "bot.toml", "--format", "auto", input], None);
+        assert!(piped.status.success());
+        assert_eq!(piped.stdout, json.stdout, "{input}");
+        assert_eq!(piped.stdout, auto.stdout, "{input}");
+    }
+}
+
+/// A malformed line is counted in the text format's summary too, and the
+/// exit status is still 1.
+#[test]
+fn replay_text_format_counts_malformed_lines() {
+    let input = "{\"id\":\"a\",\"channel\":\"c\",\"author\":\"u\",\"text\":\"hello\"}\nnot json\n";
+    let out = keel(&["replay", "--config", "bot.toml", "--format", "text"], Some(input));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("skipped      1 malformed line(s)"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2:"));
+}
+
+/// Issue 11, item 3: placeholders that say what they are, an example per
+/// subcommand, replay's fields, eval's labels and the exit codes.
+#[test]
+fn help_says_what_the_program_does() {
+    let top = keel(&["--help"], None);
+    assert!(top.status.success());
+    let top = String::from_utf8_lossy(&top.stdout);
+    for want in ["Exit codes:", "  0  ", "  1  ", "  2  "] {
+        assert!(top.contains(want), "{want:?} in\n{top}");
+    }
+    for sub in ["run", "check", "replay", "explain", "eval", "report"] {
+        let out = keel(&[sub, "--help"], None);
+        assert!(out.status.success(), "{sub}");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("Example"), "{sub} has an example:\n{help}");
+        for vague in ["<CONFIG>", "<DB>", "<GUILD>", "<DAYS>", "<ERRORS>"] {
+            assert!(!help.contains(vague), "{sub}: {vague} in\n{help}");
+        }
+    }
+    let replay = String::from_utf8_lossy(&keel(&["replay", "--help"], None).stdout).to_string();
+    for want in ["--config <PATH>", "[FILE]", "JSON Lines", "\"role\"", "staff or moderator", "--format"] {
+        assert!(replay.contains(want), "{want:?} in\n{replay}");
+    }
+    let eval = String::from_utf8_lossy(&keel(&["eval", "--help"], None).stdout).to_string();
+    assert!(eval.contains("1 = offensive, 0 = not offensive"), "{eval}");
+    assert!(eval.contains("--errors <N>"), "{eval}");
+    let report = String::from_utf8_lossy(&keel(&["report", "--help"], None).stdout).to_string();
+    for want in ["--db <PATH>", "--days <N>", "--guild <ID>", "--config <PATH>"] {
+        assert!(report.contains(want), "{want:?} in\n{report}");
+    }
+}
+
+/// The exit codes the help promises: 2 for a usage error or a file that
+/// cannot be read.
+#[test]
+fn usage_errors_and_unreadable_files_exit_with_2() {
+    let out = keel(&["replay", "--format", "yaml", "examples/calm.jsonl"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = keel(&["replay", "--config", "bot.toml", "no/such/transcript.jsonl"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = keel(&["report", "--db", "no/such/keel.db"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `keel report` without `--db` opens bot.toml's `[storage] path`,
+/// resolved against bot.toml's directory: with `--config`, and as
+/// ./bot.toml in the working directory.
+#[test]
+fn report_finds_the_database_from_bot_toml() {
+    use keel::core::Level;
+    use keel::store::{Conversation, Event, EventKind, Store};
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(dir.path().join("data")).expect("mkdir");
+    std::fs::write(dir.path().join("bot.toml"), "[storage]\npath = \"data/memory.db\"\n").expect("write bot.toml");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis();
+    let now = i64::try_from(now).expect("ms");
+    {
+        let mut store = Store::open(dir.path().join("data/memory.db")).expect("db");
+        let c = Conversation::from_raw(5, 6, 7);
+        let scored =
+            EventKind::Scored { score: 0.7, level: Level::Heated, channel_level: Level::Tense, signals: Vec::new() };
+        store.record(&Event::new(c, now - 60_000, scored)).expect("record");
+        store.record(&Event::new(c, now - 30_000, EventKind::Boundary { tier: 1 })).expect("record");
+    }
+    let config = dir.path().join("bot.toml");
+    let out = keel(&["report", "--config", config.to_str().expect("utf-8"), "--days", "2"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 opened"), "{text}");
+    assert!(text.contains("boundaries     1 (tier 1: 1"), "{text}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_keel"))
+        .args(["report", "--days", "2"])
+        .current_dir(dir.path())
+        .output()
+        .expect("keel runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), text, "./bot.toml is the default");
+}
