@@ -52,11 +52,16 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Validate bot.toml and every phrase file; list every problem with file, line and key.
-    #[command(after_help = "Exit status 1 when a problem is found.\n\nExample:\n  keel check --config bot.toml")]
+    #[command(
+        after_help = "Exit status 1 when a problem is found (also a server's stored settings that are not valid).\n\nExamples:\n  keel check --config bot.toml\n  keel check --db keel.db    # and every server's settings in force, with where each comes from"
+    )]
     Check {
         /// bot.toml to read (default: ./bot.toml if present, else built-in defaults with ./phrases).
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// keel's database: also show each server's settings in force (bot.toml and /keel setup).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
     /// Judge a transcript (JSON Lines, one message per line) and print one decision per message.
     #[command(after_help = REPLAY_HELP)]
@@ -171,8 +176,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             result?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { config } => {
-            let ok = keel::cli::check::check(config.as_deref(), std::io::stdout().lock(), std::io::stderr().lock())?;
+        Command::Check { config, db } => {
+            let mut ok =
+                keel::cli::check::check(config.as_deref(), std::io::stdout().lock(), std::io::stderr().lock())?;
+            if let (true, Some(db)) = (ok, db) {
+                let loaded = load_all(config.as_deref())?;
+                ok =
+                    keel::cli::check::settings(&loaded.config, &db, std::io::stdout().lock(), std::io::stderr().lock())
+                        .with_context(|| format!("cannot read the settings in {}", db.display()))?;
+            }
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Replay { config, format, verbose, file } => {

@@ -409,3 +409,45 @@ fn report_finds_the_database_from_bot_toml() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), text, "./bot.toml is the default");
 }
+
+#[test]
+fn check_with_the_database_shows_each_server_s_settings_and_their_source() {
+    use keel::store::{Store, StoredSettings};
+    let dir = tempfile::tempdir().expect("tmp");
+    let guild_block = "[[guild]]\nid = 1\nmoderator_channel = 2\nwatch_channels = [3]\n";
+    std::fs::write(dir.path().join("bot.toml"), format!("phrases = {:?}\n{guild_block}", root().join("phrases")))
+        .expect("write bot.toml");
+    let db = dir.path().join("keel.db");
+    {
+        let mut store = Store::open(&db).expect("db");
+        let row = |guild, json: &str| StoredSettings { guild, json: json.into(), updated_ms: 1, updated_by: 9 };
+        store.save_guild_settings(&row(1, r#"{"watch_channels":[3,4],"actions":{"watch_only":true}}"#)).expect("save");
+        store.save_guild_settings(&row(5, r#"{"watch_channels":[50]}"#)).expect("save");
+    }
+    let (config, db_arg) = (dir.path().join("bot.toml"), db.to_str().expect("utf-8").to_string());
+    let out = keel(&["check", "--config", config.to_str().expect("utf-8"), "--db", &db_arg], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "settings in force (1 from bot.toml, 2 set in Discord in ",
+        "server 1: active\n    moderator_channel = 2  (bot.toml)\n",
+        "    watch_channels = 3 4  (set in Discord)\n",
+        "    watch_only = on  (set in Discord)\n    nudges = on  (bot.toml)\n    boundary_messages = off by watch-only  (bot.toml)\n",
+        "server 5: not active (moderator_channel: must be a channel ID)\n    moderator_channel = not set  (default)\n",
+        "    watch_channels = 50  (set in Discord)\n",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    // A row keel cannot read is a problem, named by server; the others still show.
+    {
+        let mut store = Store::open(&db).expect("db");
+        let bad = StoredSettings { guild: 5, json: r#"{"watch_chanels":[50]}"#.into(), updated_ms: 2, updated_by: 9 };
+        store.save_guild_settings(&bad).expect("save");
+    }
+    let out = keel(&["check", "--config", config.to_str().expect("utf-8"), "--db", &db_arg], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("server 5: stored settings are not valid: unknown field `watch_chanels`"), "{err}");
+    assert!(err.contains("(keel ignores them and uses bot.toml alone)"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("server 1: active"));
+}

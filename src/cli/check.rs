@@ -1,9 +1,11 @@
-//! `keel check`: validate bot.toml and every phrase file.
+//! `keel check`: validate bot.toml and every phrase file, and with `--db`
+//! show every server's settings in force with where each comes from.
 
-use crate::config::{key_problem, load_all, Loaded, ReaderState};
+use crate::config::{key_problem, load_all, Config, GuildSettings, GuildSetup, Loaded, Mentions, ReaderState};
 use crate::core::pack::{CategoryKind, EntryPattern};
 use crate::diagnostics::Problem;
 use crate::reader::ContextError;
+use crate::store::Store;
 use std::io::Write;
 use std::path::Path;
 
@@ -90,4 +92,48 @@ fn reader_problem(loaded: &Loaded, e: &ContextError) -> Problem {
         Some(path) => key_problem(path, key, message),
         None => Problem::file(&files.model_dir, message),
     }
+}
+
+/// Prints every server's settings in force (bot.toml's `[[guild]]` blocks
+/// with what `/keel setup` stored in the database at `db`), each value with
+/// where it comes from, and what keeps keel from acting in a server. A
+/// stored row that is not valid is reported to `err` by server. Returns
+/// true when every stored row is valid; an error when the database cannot be read.
+pub fn settings(config: &Config, db: &Path, mut out: impl Write, mut err: impl Write) -> std::io::Result<bool> {
+    let store = Store::open_read_only(db).map_err(std::io::Error::other)?;
+    let stored = store.guild_settings().map_err(std::io::Error::other)?;
+    let mut ok = true;
+    let mut guilds: Vec<u64> = config.guilds.iter().map(|g| g.id).chain(stored.iter().map(|s| s.guild)).collect();
+    guilds.sort_unstable();
+    guilds.dedup();
+    writeln!(
+        out,
+        "settings in force ({} from bot.toml, {} set in Discord in {}):",
+        config.guilds.len(),
+        stored.len(),
+        db.display()
+    )?;
+    for id in guilds {
+        let base = config.guilds.iter().find(|g| g.id == id).cloned();
+        let settings = match stored.iter().find(|s| s.guild == id).map(|s| GuildSettings::from_json(&s.json)) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                writeln!(err, "{}: server {id}: {e} (keel ignores them and uses bot.toml alone)", db.display())?;
+                ok = false;
+                GuildSettings::default()
+            }
+            None => GuildSettings::default(),
+        };
+        let setup = GuildSetup::new(id, base, settings);
+        if setup.problems.is_empty() {
+            writeln!(out, "server {id}: active")?;
+        } else {
+            let why: Vec<String> = setup.problems.iter().map(|(k, m)| format!("{k}: {m}")).collect();
+            writeln!(out, "server {id}: not active ({})", why.join("; "))?;
+        }
+        for (key, value, source) in setup.settings.explain(id, setup.base.as_ref(), Mentions::Ids) {
+            writeln!(out, "    {key} = {value}  ({})", source.label())?;
+        }
+    }
+    Ok(ok)
 }

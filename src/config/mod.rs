@@ -25,7 +25,7 @@ mod context;
 mod overrides;
 mod storage;
 pub use context::{ContextConfig, RawContext, ReaderState};
-pub use overrides::{guild_problems, ActionSettings, GuildSettings, Source, ACTION_NAMES};
+pub use overrides::{guild_problems, ActionSettings, GuildSettings, GuildSetup, Mentions, Source, ACTION_NAMES};
 pub use storage::{RawStorage, StorageConfig, MAX_EXCERPT_CHARS};
 
 /// Longest timeout Discord accepts: 28 days.

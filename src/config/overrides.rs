@@ -111,6 +111,15 @@ impl ActionSettings {
     }
 }
 
+/// How channels and roles are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mentions {
+    /// As Discord mentions (`<#123>`, `<@&456>`), for messages in Discord.
+    Discord,
+    /// As bare IDs, for a terminal.
+    Ids,
+}
+
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -173,19 +182,28 @@ impl GuildSettings {
     /// Every key of the configuration in force with its value (as text,
     /// mentions for channels and roles; a switch that watch-only turns off
     /// says so) and where it comes from.
-    pub fn explain(&self, guild: u64, base: Option<&GuildConfig>) -> Vec<(&'static str, String, Source)> {
+    pub fn explain(
+        &self,
+        guild: u64,
+        base: Option<&GuildConfig>,
+        style: Mentions,
+    ) -> Vec<(&'static str, String, Source)> {
         let g = self.apply(guild, base);
         let from = |set: bool| match (set, base) {
             (true, _) => Source::Discord,
             (false, Some(_)) => Source::BotToml,
             (false, None) => Source::Default,
         };
-        let channels = |ids: &[u64]| mentions(ids, "<#", ">");
-        let roles = |ids: &[u64]| mentions(ids, "<@&", ">");
+        let (channel, role) = match style {
+            Mentions::Discord => (("<#", ">"), ("<@&", ">")),
+            Mentions::Ids => (("", ""), ("", "")),
+        };
+        let channels = |ids: &[u64]| mentions(ids, channel.0, channel.1);
+        let roles = |ids: &[u64]| mentions(ids, role.0, role.1);
         let mut out = vec![
             (
                 "moderator_channel",
-                if g.moderator_channel == 0 { "not set".to_string() } else { format!("<#{}>", g.moderator_channel) },
+                if g.moderator_channel == 0 { "not set".to_string() } else { channels(&[g.moderator_channel]) },
                 from(self.moderator_channel.is_some()),
             ),
             ("moderator_roles", roles(&g.moderator_roles), from(self.moderator_roles.is_some())),
@@ -216,6 +234,50 @@ fn mentions(ids: &[u64], open: &str, close: &str) -> String {
         let _ = write!(s, "{}{open}{id}{close}", if i == 0 { "" } else { " " });
     }
     s
+}
+
+/// A server's configuration as `/keel setup` and `/keel status` show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuildSetup {
+    /// Its `[[guild]]` block of bot.toml, if any.
+    pub base: Option<GuildConfig>,
+    /// What was set from Discord.
+    pub settings: GuildSettings,
+    /// The two together, watch-only applied.
+    pub in_force: GuildConfig,
+    /// What keeps keel from acting here, as (key, message); empty: it acts.
+    pub problems: Vec<(&'static str, String)>,
+}
+
+impl GuildSetup {
+    /// The setup of server `guild` from its bot.toml block and its settings.
+    pub fn new(guild: u64, base: Option<GuildConfig>, settings: GuildSettings) -> GuildSetup {
+        let mut in_force = settings.apply(guild, base.as_ref());
+        in_force.actions = in_force.actions.in_force();
+        let problems = guild_problems(&in_force);
+        GuildSetup { base, settings, in_force, problems }
+    }
+
+    /// Every key with its value and where it comes from, one per line, after
+    /// what keeps keel from acting, if anything (Discord's markdown and mentions).
+    pub fn describe(&self) -> String {
+        let mut lines: Vec<String> = self
+            .settings
+            .explain(self.in_force.id, self.base.as_ref(), Mentions::Discord)
+            .into_iter()
+            .map(|(key, value, source)| format!("- `{key}`: {value} ({})", source.label()))
+            .collect();
+        if self.problems.is_empty() {
+            lines.insert(0, "keel is active in this server with these settings:".to_string());
+        } else {
+            lines.insert(0, "keel is **not active** in this server yet:".to_string());
+            for (i, (key, message)) in self.problems.iter().enumerate() {
+                lines.insert(1 + i, format!("- `{key}`: {message}"));
+            }
+            lines.insert(1 + self.problems.len(), "Settings:".to_string());
+        }
+        lines.join("\n")
+    }
 }
 
 /// What is wrong with a server's configuration, as (key, message): the

@@ -11,7 +11,8 @@
 
 use crate::bot::commands::{answer, CommandError, Ctx, Reply};
 use crate::bot::shared::clock::now_ms;
-use crate::bot::shared::{Setup, Shared};
+use crate::bot::shared::Shared;
+use crate::config::GuildSetup;
 use crate::config::{GuildSettings, ACTION_NAMES};
 use crate::store::StoredSettings;
 use serenity::all::{ChannelId, ChannelType, RoleId};
@@ -56,7 +57,7 @@ pub enum Edit {
 /// The settings after `edit`, starting from `setup` (a list is edited from
 /// the value in force, so a channel added here keeps bot.toml's others),
 /// and what changed in words; `Err` with the reason when it changes nothing.
-pub fn apply(setup: &Setup, edit: &Edit) -> Result<(GuildSettings, String), String> {
+pub fn apply(setup: &GuildSetup, edit: &Edit) -> Result<(GuildSettings, String), String> {
     let mut s = setup.settings.clone();
     let g = &setup.in_force;
     let text = match edit {

@@ -24,14 +24,14 @@ pub mod settings;
 pub mod sync;
 
 pub use conversations::{Conversations, FollowUp, NudgeRecord, OfferedChoice, MAX_NUDGES};
-pub use settings::{Settings, Setup};
+pub use settings::Settings;
 
 use arc_swap::ArcSwap;
 use dashmap::DashSet;
 
 use crate::bot::discord::execute;
 use crate::bot::discord::rest::Rest;
-use crate::config::{load_all, Config, GuildConfig};
+use crate::config::{load_all, Config, GuildConfig, GuildSetup};
 use crate::core::engine::Engine;
 use crate::core::ids::{ChannelId, Conversation, GuildId, MemberId};
 use crate::core::policy::{render_choices, Action, UNKNOWN_ISSUE};
@@ -122,9 +122,9 @@ impl Shared {
 
     /// A guild's configuration with where each value comes from and what
     /// keeps keel from acting there, if anything.
-    pub fn setup(&self, id: u64) -> Setup {
+    pub fn setup(&self, id: u64) -> GuildSetup {
         let base = self.config().guilds.iter().find(|g| g.id == id).cloned();
-        Setup::new(id, base, self.settings.of(id))
+        GuildSetup::new(id, base, self.settings.of(id))
     }
 
     /// Every guild keel works in: bot.toml's and those set up from Discord.

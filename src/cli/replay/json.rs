@@ -1,4 +1,4 @@
-//! The public contract's output: one JSON line per message (see DESIGN.md,
+//! The public contract's output: one JSON line per message (see docs/replay-format.md,
 //! "Public contract: keel replay"). Field names, their order and the
 //! rounding are part of the contract and must not change.
 

@@ -1,6 +1,6 @@
 //! `keel replay`: a transcript in, one decision per message out.
 //!
-//! The JSON format is a public contract (see DESIGN.md): JSON Lines in,
+//! The JSON format is a public contract (see docs/replay-format.md): JSON Lines in,
 //! JSON Lines out, one output line per well-formed input line, in order; a
 //! malformed line is reported on stderr with its line number and skipped.
 //! The text format is for people: one readable row per message and a

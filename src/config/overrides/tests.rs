@@ -20,13 +20,13 @@ fn keys_set_in_discord_replace_bot_toml_s_and_the_rest_stay() {
     assert_eq!(g.watch_channels, [4, 5], "a list set in Discord is the list");
     assert_eq!((g.moderator_channel, g.moderator_roles.clone()), (2, vec![10]), "not set: bot.toml's");
     assert!(!g.actions.choices && g.actions.nudges);
-    let explained = set.explain(1, Some(&bot_toml()));
+    let explained = set.explain(1, Some(&bot_toml()), Mentions::Discord);
     let source = |k: &str| explained.iter().find(|e| e.0 == k).map(|e| (e.1.clone(), e.2)).expect(k);
     assert_eq!(source("watch_channels"), ("<#4> <#5>".to_string(), Source::Discord));
     assert_eq!(source("moderator_channel"), ("<#2>".to_string(), Source::BotToml));
     assert_eq!(source("choices"), ("off".to_string(), Source::Discord));
     assert_eq!(source("nudges"), ("on".to_string(), Source::BotToml));
-    let alone = set.explain(1, None);
+    let alone = set.explain(1, None, Mentions::Ids);
     assert_eq!(alone.iter().find(|e| e.0 == "moderator_channel").map(|e| e.2), Some(Source::Default));
 }
 

@@ -1,10 +1,10 @@
 use super::{apply, Edit};
-use crate::bot::shared::Setup;
 use crate::bot::testing::guild;
 use crate::config::GuildSettings;
+use crate::config::GuildSetup;
 
-fn from_bot_toml() -> Setup {
-    Setup::new(1, Some(guild()), GuildSettings::default())
+fn from_bot_toml() -> GuildSetup {
+    GuildSetup::new(1, Some(guild()), GuildSettings::default())
 }
 
 #[test]
@@ -82,14 +82,14 @@ fn edits_start_from_the_value_in_force_and_say_what_changed() {
 
 #[test]
 fn a_server_unknown_to_bot_toml_is_active_once_its_channels_are_set() {
-    let mut setup = Setup::new(5, None, GuildSettings::default());
+    let mut setup = GuildSetup::new(5, None, GuildSettings::default());
     assert_eq!(setup.problems.len(), 2, "{:?}", setup.problems);
     assert!(setup
         .describe()
         .starts_with("keel is **not active** in this server yet:\n- `moderator_channel`: must be a channel ID"));
     for edit in [Edit::Watch { channel: 30, category: false }, Edit::ModeratorChannel(31)] {
         let (settings, _) = apply(&setup, &edit).expect("a change");
-        setup = Setup::new(5, None, settings);
+        setup = GuildSetup::new(5, None, settings);
     }
     assert!(setup.problems.is_empty(), "{:?}", setup.problems);
     assert!(setup.describe().contains("- `moderator_channel`: <#31> (set in Discord)"), "{}", setup.describe());
@@ -100,7 +100,7 @@ fn a_server_unknown_to_bot_toml_is_active_once_its_channels_are_set() {
 fn watch_only_is_in_force_in_the_setup() {
     let (settings, _) =
         apply(&from_bot_toml(), &Edit::Action { name: "watch_only".into(), on: true }).expect("a change");
-    let setup = Setup::new(1, Some(guild()), settings);
+    let setup = GuildSetup::new(1, Some(guild()), settings);
     assert!(
         setup.in_force.actions.nudges && !setup.in_force.actions.boundary_messages && !setup.in_force.actions.timeouts
     );
