@@ -1,31 +1,19 @@
 //! The `keel` binary end to end: check, replay and explain on the bundled
 //! bot.toml, phrase pack and examples, and on broken inputs.
 
-use serde_json::Value;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+#[allow(dead_code)] // this crate uses part of the helpers
+mod support {
+    pub mod binary;
 }
 
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+use support::binary::root;
+
+/// Runs `keel ARGS` in the repository's root, with `stdin` as its input if any.
 fn keel(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keel"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("keel runs");
-    {
-        let mut input = child.stdin.take().expect("stdin");
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).expect("write stdin");
-        }
-    }
-    child.wait_with_output().expect("keel finishes")
+    support::binary::keel(args, stdin.unwrap_or(""))
 }
 
 fn lines(out: &Output) -> Vec<Value> {
