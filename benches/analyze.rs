@@ -8,7 +8,7 @@
 //!    tenfold; the scan should not get much slower.
 //!    `analyze_long/insults_4000_bytes` is one Discord-length message that
 //!    is hits from end to end (the worst case for overlap resolution).
-//! 3. `normalize/corpus`: `normalize_into` alone.
+//! 3. `normalize/corpus`: `normalize_into` alone (with the default pack's vocabulary).
 //! 4. `engine/process_into`: the full pipeline (analyzer, tracker, policy),
 //!    in messages per second.
 //!
@@ -180,15 +180,16 @@ fn bench_analyze(c: &mut Criterion, default: &Analyzer, big: &Analyzer) {
     g.finish();
 }
 
-fn bench_normalize(c: &mut Criterion) {
+fn bench_normalize(c: &mut Criterion, analyzer: &Analyzer) {
     let mut g = c.benchmark_group("normalize");
+    let vocabulary = analyzer.vocabulary();
     g.throughput(Throughput::Bytes(corpus_bytes()));
     let mut n = Normalized::default();
     g.bench_function("corpus", |b| {
         b.iter(|| {
             let mut len = 0;
             for m in CORPUS {
-                normalize_into(m, &mut n);
+                normalize_into(m, vocabulary, &mut n);
                 len += n.text().len();
             }
             black_box(len)
@@ -245,7 +246,7 @@ fn main() {
 
     let mut c = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(4)).configure_from_args();
     bench_analyze(&mut c, &default, &big);
-    bench_normalize(&mut c);
+    bench_normalize(&mut c, &default);
     bench_engine(&mut c, default.clone());
     c.final_summary();
 

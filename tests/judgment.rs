@@ -110,3 +110,44 @@ fn everyday_support_talk_raises_no_alarm() {
     ];
     assert_all(&cases, false);
 }
+
+/// REGRESSION (issue 12): disguises that got through before leetspeak was
+/// read by context, and the README's own tuning example.
+#[test]
+fn regression_disguises_read_by_context_are_caught() {
+    let cases = [
+        Case { name: "v for u", input: "fvck you" },
+        Case { name: "digit first", input: "this is 5h17" },
+        Case { name: "a55", input: "what a55" },
+        Case { name: "digits at both ends", input: "you 1d107" },
+        Case { name: "bi7ch", input: "shut up bi7ch" },
+        Case { name: "5vck5 (v for u, plural)", input: "you're a 5vck5 company" },
+        Case { name: "fvck1n9", input: "fvck1n9 useless" },
+        Case { name: "leet, homoglyphs and zero-width", input: "you 1\u{200b}d\u{0456}0\u{200d}7" },
+        Case { name: "stars between letters", input: "f*u*c*k this" },
+        Case { name: "mixed separators", input: "you are s.t-u_p i*d" },
+        Case { name: "README's example", input: "ur a c l o w n, this is the 3rd time!!!" },
+        Case { name: "you are a c l o w n", input: "you are a c l o w n" },
+        Case { name: "u r a c.l.o.w.n", input: "u r a c.l.o.w.n" },
+        Case { name: "1 for l", input: "what a 1o5er" },
+    ];
+    assert_all(&cases, true);
+}
+
+/// REGRESSION (issue 12): numbers, prices, times, versions, order numbers,
+/// codes and handles stay as written, and are never read as insults.
+#[test]
+fn regression_numbers_codes_and_handles_stay_benign() {
+    let cases = [
+        Case { name: "order number spelling a word", input: "order #A55-1234 never arrived" },
+        Case { name: "ticket", input: "see ticket #A55 for the logs" },
+        Case { name: "sku", input: "SKU 5H-177 is out of stock" },
+        Case { name: "time and price", input: "charged $5 at 3am" },
+        Case { name: "version", input: "v1.0.5 broke the login" },
+        Case { name: "texting", input: "gr8, I'll check b4 the 2nd" },
+        Case { name: "handle", input: "my username is l33t" },
+        Case { name: "arch", input: "the x86_64 build and 1337 other things" },
+        Case { name: "c++", input: "the c++ sdk" },
+    ];
+    assert_all(&cases, false);
+}

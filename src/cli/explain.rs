@@ -100,6 +100,9 @@ pub fn explain(
         if s.negated && cat.negatable && s.allowed_by.is_none() {
             notes.push("negated".into());
         }
+        if cat.severe && !s.aim.at_person() && s.allowed_by.is_none() && s.weight < s.base_weight {
+            notes.push("aimed at nobody: hostile, but no strike (see unaimed_weight)".into());
+        }
         if notes.is_empty() {
             writeln!(out)?;
         } else {

@@ -7,18 +7,21 @@
 //! non-ASCII text, a set of the patterns with ASCII word boundaries, an exact
 //! superset: see `matcher/prefilter.rs`).
 //!
-//! Two disguises are resolved here rather than in the normalizer because they
-//! depend on the phrases: a letter repeated three or more times is shortened
-//! to one by the normalizer, so a phrase with a double letter (`ass`) is also
-//! compiled with that letter single, and such a variant only counts where the
-//! text's letter was stretched (`asssss`, never `as`); and a `*` inside a
-//! word (`f*ck`) is a hidden letter, resolved against the pack's one-word
-//! phrases of the same shape.
+//! Three disguises are resolved here rather than in the normalizer because
+//! they depend on the phrases: a letter repeated three or more times is
+//! shortened to one by the normalizer, so a phrase with a double letter
+//! (`ass`) is also compiled with that letter single, and such a variant only
+//! counts where the text's letter was stretched (`asssss`, never `as`); a
+//! hostile phrase is also compiled with its look-alike letters as people type
+//! them (`fvck`, see `normalize::typed_as`); and a `*` inside a word (`f*ck`,
+//! `5h*t`) is a hidden letter, resolved against the pack's one-word hostile
+//! phrases of the same shape, the other characters read as the letters they
+//! may stand for.
 //!
 //! The matcher is built once (see [`Matcher::new`]) and is immutable,
 //! `Send + Sync`, and shared by reference; a reload builds a new one.
 
-use crate::core::normalize::Normalized;
+use crate::core::normalize::{stands_for, typed_as, Normalized};
 use crate::core::pack::{CategoryKind, EntryPattern, Pack, Phrase};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexSet};
@@ -109,6 +112,31 @@ pub struct FindScratch {
 /// Longest run of doubled letters expanded into single-letter variants.
 const MAX_DOUBLE_VARIANTS: usize = 3;
 
+/// Most letters of one phrase also compiled as typed look-alikes (`fvck`).
+const MAX_TYPED_VARIANTS: usize = 2;
+
+/// `variants` plus, for each, the spellings with up to two letters typed as
+/// their look-alike ([`typed_as`]: `fuck` is also `fvck`), keeping the
+/// stretched positions.
+fn typed_variants(text: &str) -> Vec<(String, u32)> {
+    let mut out = variants(text);
+    for k in 0..out.len() {
+        let (s, stretched) = out[k].clone();
+        let at: Vec<(usize, char)> =
+            s.char_indices().filter_map(|(i, c)| typed_as(c).map(|t| (i, t))).take(MAX_TYPED_VARIANTS).collect();
+        for mask in 1u32..(1 << at.len()) {
+            let mut v = s.clone().into_bytes();
+            for (b, &(i, t)) in at.iter().enumerate() {
+                if mask & (1 << b) != 0 {
+                    v[i] = t as u8;
+                }
+            }
+            out.push((String::from_utf8(v).unwrap_or_default(), stretched));
+        }
+    }
+    out
+}
+
 /// The phrase's text plus its variants with doubled letters made single,
 /// each with the positions that must be stretched in the text.
 fn variants(text: &str) -> Vec<(String, u32)> {
@@ -179,8 +207,9 @@ impl Matcher {
         let mut strings: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut by_pattern: Vec<Vec<Reading>> = Vec::new();
-        let mut add = |phrase: &Phrase, target: Target| {
-            for (s, stretched) in variants(&phrase.text) {
+        let mut add = |phrase: &Phrase, target: Target, typed: bool| {
+            let spellings = if typed { typed_variants(&phrase.text) } else { variants(&phrase.text) };
+            for (s, stretched) in spellings {
                 let id = *index.entry(s.clone()).or_insert_with(|| {
                     strings.push(s);
                     by_pattern.push(Vec::new());
@@ -200,8 +229,8 @@ impl Matcher {
         for (i, e) in pack.entries().iter().enumerate() {
             match &e.pattern {
                 EntryPattern::Phrase(p) => {
-                    add(p, Target::Entry(i as u32));
                     let hostile = pack.categories()[e.category].kind == CategoryKind::Hostile;
+                    add(p, Target::Entry(i as u32), hostile);
                     if hostile && !p.any_start && p.text.len() >= 3 && p.text.bytes().all(|b| b.is_ascii_lowercase()) {
                         censorable.entry(p.text.as_bytes()[0]).or_default().push(i);
                     }
@@ -213,11 +242,11 @@ impl Matcher {
             }
         }
         for (i, a) in pack.allow().iter().enumerate() {
-            add(a, Target::Allow(i as u32));
+            add(a, Target::Allow(i as u32), false);
         }
         for (t, topic) in pack.topics().iter().enumerate() {
             for p in &topic.phrases {
-                add(p, Target::Topic(t as u32));
+                add(p, Target::Topic(t as u32), false);
             }
         }
         let automaton = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&strings)?;
@@ -371,9 +400,13 @@ impl Matcher {
             if !word.contains(&b'*') || word[0] == b'*' {
                 continue;
             }
-            let Some(candidates) = self.censorable.get(&word[0]) else {
-                continue;
-            };
+            // The first letter may itself be disguised (`5h*t`).
+            let (first, second) = stands_for(char::from(word[0])).unwrap_or((char::from(word[0]), None));
+            let candidates = [Some(first), second]
+                .into_iter()
+                .flatten()
+                .filter_map(|c| u8::try_from(c).ok().and_then(|b| self.censorable.get(&b)))
+                .flatten();
             let mut best: Option<(usize, f32)> = None;
             for &e in candidates {
                 let EntryPattern::Phrase(p) = &pack.entries()[e].pattern else {
@@ -385,7 +418,7 @@ impl Matcher {
                     continue;
                 }
                 let known = pb.iter().zip(word).filter(|(_, &w)| w != b'*').count();
-                let agrees = pb.iter().zip(word).all(|(&p, &w)| w == b'*' || w == p);
+                let agrees = pb.iter().zip(word).all(|(&p, &w)| w == b'*' || w == p || may_stand_for(w, p));
                 if agrees && known >= 1 {
                     let w = self.entry_meta[e].2;
                     if best.is_none_or(|(_, bw)| w > bw) {
@@ -465,6 +498,11 @@ impl Matcher {
         let mut k = keep.iter();
         out.retain(|_| *k.next().unwrap_or(&true));
     }
+}
+
+/// Can the typed byte `w` stand for the phrase's letter `p` (`5` for `s`)?
+fn may_stand_for(w: u8, p: u8) -> bool {
+    stands_for(char::from(w)).is_some_and(|(a, b)| a == char::from(p) || b == Some(char::from(p)))
 }
 
 fn memchr_star(bytes: &[u8]) -> bool {

@@ -10,8 +10,8 @@
 
 use crate::core::aim::{mark_words, split_words, unknown_classes, Grammar, HitSpan, Sentence, Word};
 use crate::core::matcher::{FindScratch, Hit, HitOf, Matcher};
-use crate::core::normalize::{normalize_into, Normalized};
-use crate::core::pack::{CategoryKind, Pack};
+use crate::core::normalize::{normalize_into, Normalized, Vocabulary};
+use crate::core::pack::{CategoryKind, EntryPattern, Pack};
 use crate::core::surface::{surface, Surface};
 
 pub use crate::core::aim::Aim;
@@ -96,18 +96,24 @@ pub struct Analyzer {
     pack: Pack,
     matcher: Matcher,
     grammar: Grammar,
+    vocabulary: Vocabulary,
 }
 
 impl Analyzer {
     /// Compiles `pack` into an analyzer.
     pub fn new(pack: Pack) -> Result<Analyzer, crate::core::matcher::BuildError> {
         let matcher = Matcher::new(&pack)?;
-        Ok(Analyzer { grammar: Grammar::new(pack.settings()), matcher, pack })
+        Ok(Analyzer { grammar: Grammar::new(pack.settings()), vocabulary: vocabulary::of_pack(&pack), matcher, pack })
     }
 
     /// The pack in force.
     pub fn pack(&self) -> &Pack {
         &self.pack
+    }
+
+    /// The words disguised tokens may be read as (the pack's words).
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 
     /// The compiled matcher.
@@ -126,7 +132,7 @@ impl Analyzer {
     /// Like [`Analyzer::analyze`], reusing buffers.
     pub fn analyze_into(&self, text: &str, rate_per_minute: f32, a: &mut Analysis, scratch: &mut Scratch) {
         let settings = &self.pack.settings();
-        normalize_into(text, &mut a.normalized);
+        normalize_into(text, &self.vocabulary, &mut a.normalized);
         a.signals.clear();
         a.surface = surface(text);
         self.matcher.find_with(&self.pack, &a.normalized, &mut scratch.hits, &mut scratch.find);
@@ -177,9 +183,18 @@ impl Analyzer {
             let (aim, negated) =
                 sentence.read(HitSpan { start: h.start, end: h.end, vocative }, settings.target_window);
             let mut weight = e.weight;
+            // A one-word severe phrase aimed at nobody (a slur targeting no one)
+            // is hostile, with the category's lower weight, but not severe.
+            let unaimed = match (cat.unaimed_weight, &e.pattern) {
+                (Some(u), EntryPattern::Phrase(p)) if !aim.at_person() && !p.text.contains(' ') => Some(u),
+                _ => None,
+            };
             if h.allowed_by.is_some() {
                 weight = 0.0;
             } else {
+                if let Some(u) = unaimed {
+                    weight = weight.min(u);
+                }
                 if e.targeted && !aim.at_person() {
                     weight *= settings.untargeted_factor;
                 }
@@ -192,9 +207,11 @@ impl Analyzer {
                 match cat.kind {
                     CategoryKind::Hostile => {
                         keep_hostile *= 1.0 - weight.clamp(0.0, 1.0);
-                        severe |= cat.severe;
-                        if let Some(t) = cat.jump_to_tier {
-                            jump = jump.max(t);
+                        if unaimed.is_none() {
+                            severe |= cat.severe;
+                            if let Some(t) = cat.jump_to_tier {
+                                jump = jump.max(t);
+                            }
                         }
                         // Abuse is an attack on a person: one aimed signal strong enough to be
                         // hostile by itself ("your support is useless" is contempt, not abuse).
@@ -258,6 +275,11 @@ pub struct Scratch {
     /// (topic, hits) for the topics seen in the message.
     topic_votes: Vec<(usize, u32)>,
 }
+
+mod vocabulary;
+
+#[cfg(test)]
+pub(crate) use vocabulary::of_pack as vocabulary_of_pack;
 
 #[cfg(test)]
 mod tests;

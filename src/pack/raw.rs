@@ -92,6 +92,7 @@ pub struct RawCategory {
     pub severe: bool,
     #[serde(default)]
     pub vocative: bool,
+    pub unaimed_weight: Option<Spanned<Number>>,
     pub jump_to_tier: Option<Spanned<i64>>,
     pub negatable: Option<bool>,
     #[serde(default)]

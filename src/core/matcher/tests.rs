@@ -2,7 +2,8 @@
 //! allow-list, and overlap rules.
 
 use super::*;
-use crate::core::normalize::normalize;
+use crate::core::normalize::normalize_with;
+use crate::core::score::vocabulary_of_pack;
 use crate::pack::tests::pack_with;
 
 const EXTRA: &str = r#"
@@ -54,7 +55,7 @@ struct Case {
 
 /// The phrases (as written) that count in `input`, in order of position.
 fn counted(pack: &Pack, m: &Matcher, input: &str) -> Vec<String> {
-    let norm = normalize(input);
+    let norm = normalize_with(input, &vocabulary_of_pack(pack));
     let mut hits = Vec::new();
     m.find(pack, &norm, &mut hits);
     hits.iter()
@@ -123,6 +124,10 @@ fn stretched_letters() {
         Case { name: "stretched vowel", input: "idiooooot", expected: &["idiot"] },
         Case { name: "stretched double letter", input: "asssss", expected: &["ass"] },
         Case { name: "stretched prefix", input: "fuuuuuck", expected: &["fuck*"] },
+        Case { name: "v typed for u", input: "fvck this", expected: &["fuck*"] },
+        Case { name: "v typed for u, stretched", input: "fvvvvck", expected: &["fuck*"] },
+        Case { name: "hidden letter after a leet first letter", input: "5h*t", expected: &["shit"] },
+        Case { name: "hidden letter next to leet", input: "f*ck1ng", expected: &["fuck*"] },
     ];
     for c in cases {
         assert_eq!(counted(&pack, &m, c.input), c.expected, "{}", c.name);
@@ -134,7 +139,7 @@ fn spans_map_back_to_the_original() {
     let pack = pack_with(EXTRA);
     let m = Matcher::new(&pack).expect("builds");
     let text = "ok YOU 1d10t!";
-    let norm = normalize(text);
+    let norm = normalize_with(text, &vocabulary_of_pack(&pack));
     let mut hits = Vec::new();
     m.find(&pack, &norm, &mut hits);
     let h = hits.first().expect("a hit");

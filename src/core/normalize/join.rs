@@ -4,45 +4,53 @@
 //! are marked verbatim, and before leetspeak is resolved, so a digit counts as
 //! a letter here exactly when `resolve` would read it as one.
 
-use super::resolve::leet_digit;
+use super::resolve::TokenReader;
 use super::unit::{is_letter, is_wordish, Unit, REMOVED, VERBATIM};
+use super::vocabulary::stands_for;
 
 /// A character that can be one letter of a spaced-out word.
 fn is_join_item(c: char) -> bool {
-    is_letter(c) || leet_digit(c).is_some() || matches!(c, '$' | '€')
+    is_letter(c) || (c.is_ascii_digit() && stands_for(c).is_some()) || matches!(c, '$' | '€')
 }
 
-/// Joins `i d i o t`, `f.u.c.k`, `f-u-c-k`: three or more single-character
-/// tokens, at least two of them real letters, separated by one separator of
-/// the same kind (space, `.`, `-`, `_`, `,`).
-pub(super) fn join_spaced(units: &mut Vec<Unit>) {
+/// A character that may separate the letters of a spaced-out word.
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '_' | ',' | '*')
+}
+
+/// One-letter words that may stand before a spaced-out word ("u r a c l o w n").
+fn is_one_letter_word(c: char) -> bool {
+    matches!(c, 'a' | 'i' | 'u' | 'r' | 'y')
+}
+
+/// Most one-letter words kept apart at the start of a run.
+const MAX_LEADING_WORDS: usize = 3;
+
+/// Joins `i d i o t`, `f.u.c.k`, `f-u-c-k`, `f*u*c*k`: three or more
+/// single-character tokens, at least two of them real letters, each pair
+/// separated by one separator of the same kind. Mixed separators
+/// (`f.u-c k`) join where the letters spell a known word, and so does a run
+/// after up to three leading one-letter words (`u r a c l o w n`: `u r a
+/// clown`), which then stay apart.
+pub(super) fn join_spaced(units: &mut Vec<Unit>, reader: &mut TokenReader<'_>) {
     let n = units.len();
-    let single = |units: &[Unit], i: usize| {
-        let u = units[i];
-        u.flags & VERBATIM == 0
-            && is_join_item(u.c)
-            && (i == 0 || !is_wordish(units[i - 1].c))
-            && (i + 1 == n || !is_wordish(units[i + 1].c))
-    };
     let mut any = false;
     let mut i = 0;
     while i + 4 < n {
         // Cheap test first: most letters are followed by letters.
-        if !matches!(units[i + 1].c, ' ' | '.' | '-' | '_' | ',') || !single(units, i) {
+        if !is_separator(units[i + 1].c) || !single(units, i) {
             i += 1;
             continue;
         }
-        let sep = units[i + 1].c;
-        let mut j = i;
-        let mut count = 1;
-        let mut letters = usize::from(is_letter(units[i].c));
-        while j + 2 < n && units[j + 1].c == sep && single(units, j + 2) {
-            j += 2;
-            count += 1;
-            letters += usize::from(is_letter(units[j].c));
-        }
-        if count >= 3 && letters >= 2 {
-            for k in (i + 1..j).step_by(2) {
+        let mixed = run_end(units, i, None);
+        let (first, j) = match spelled_word(units, i, mixed, reader) {
+            Some(first) => (first, mixed),
+            None => (i, run_end(units, i, Some(units[i + 1].c))),
+        };
+        let items = (j - first) / 2 + 1;
+        let letters = (first..=j).step_by(2).filter(|&k| is_letter(units[k].c)).count();
+        if items >= 3 && letters >= 2 {
+            for k in (first + 1..j).step_by(2) {
                 units[k].flags |= REMOVED;
             }
             any = true;
@@ -56,4 +64,54 @@ pub(super) fn join_spaced(units: &mut Vec<Unit>) {
     if any {
         units.retain(|u| u.flags & REMOVED == 0);
     }
+}
+
+/// Is `units[i]` a single-character item: a letter (or letter in disguise)
+/// with no word character on either side? A star is a separator here, not a
+/// letter hidden inside a word.
+fn single(units: &[Unit], i: usize) -> bool {
+    let wordish = |c: char| c != '*' && is_wordish(c);
+    let u = units[i];
+    u.flags & VERBATIM == 0
+        && is_join_item(u.c)
+        && (i == 0 || !wordish(units[i - 1].c))
+        && units.get(i + 1).is_none_or(|v| !wordish(v.c))
+}
+
+/// The last item of the run of items starting at `units[i]`, each pair
+/// separated by one separator (`sep`, or any separator when `None`).
+fn run_end(units: &[Unit], i: usize, sep: Option<char>) -> usize {
+    let mut j = i;
+    while j + 2 < units.len()
+        && sep.map_or(is_separator(units[j + 1].c), |s| units[j + 1].c == s)
+        && single(units, j + 2)
+    {
+        j += 2;
+    }
+    j
+}
+
+/// Where the known word spelled by the run of items `units[i], units[i + 2],
+/// ..., units[j]` starts: at `i`, or after one to three leading one-letter
+/// words; `None` when no such word is spelled.
+fn spelled_word(units: &[Unit], i: usize, j: usize, reader: &mut TokenReader<'_>) -> Option<usize> {
+    let spells =
+        |reader: &mut TokenReader<'_>, from: usize| reader.read_chars((from..=j).step_by(2).map(|k| units[k].c));
+    if j < i + 4 {
+        return None;
+    }
+    if spells(reader, i) {
+        return Some(i);
+    }
+    let mut from = i;
+    for _ in 0..MAX_LEADING_WORDS {
+        if !is_one_letter_word(units[from].c) || from + 6 > j {
+            break;
+        }
+        from += 2;
+        if spells(reader, from) {
+            return Some(from);
+        }
+    }
+    None
 }

@@ -26,11 +26,21 @@
 //!    through, lower-cased, everywhere else, so emoji and CJK are never
 //!    turned into letters.
 //! 2. **Join** (`join`): three or more single letters separated by the
-//!    same separator (`i d i o t`, `f.u.c.k`) lose their separators.
+//!    same separator (`i d i o t`, `f.u.c.k`, `f*u*c*k`) lose their
+//!    separators; mixed separators (`f.u-c k`) do where the letters spell a
+//!    known word, and one-letter words before a spelled word stay apart
+//!    (`u r a c l o w n`: `u r a clown`).
 //! 3. **Resolve** (`resolve`): tokens get leetspeak and self-censoring
 //!    resolved and Markdown stars become spaces; then `emit` writes the
 //!    text, collapsing runs of three or more identical letters into one
 //!    *stretched* letter.
+//!
+//! Leetspeak is resolved *by context*: a token with digits (or a symbol that
+//! may be one of two letters) becomes letters only where it then reads as a
+//! word of the [`Vocabulary`] — the pack's own words, given by the analyzer
+//! (`vocabulary`). `1d107`, `5h17`, `5vck5` and `fvck1n9` read as words;
+//! `b4`, `gr8`, `l33t`, `3am`, `v1.0.5` and `x86_64` read as none and stay
+//! as written. [`normalize`] reads against an empty vocabulary.
 //!
 //! Plain ASCII text, where a byte loop proves that these passes would only
 //! lower-case letters and merge whitespace (no markup, URL, leetspeak,
@@ -57,13 +67,16 @@
 //!
 //! # Judgement calls
 //!
-//! * Leetspeak needs a real letter in the token. Digits stay digits in
-//!   identifiers and quantities: a token with a `2` or `6` (`h264`), a
-//!   number with a unit or ordinal (`5pm`, `2nd`, `8gb`), and trailing
-//!   digits after two or more characters (`win10`, `user123`); `a55` is
-//!   still `ass`.
-//! * `!` and `|` are `i` only between a word character and a letter, and
-//!   not at a visible sentence break (`thanks!You`); `!ban` stays a command.
+//! * Leetspeak needs a real letter in the token, and digits become letters
+//!   only where the token then reads as a known word (see above). A code
+//!   keeps its digits even then: an upper-case token after `#` (`#A55`) or
+//!   one segment of an identifier next to a digit (`A55-1234`, `5H-177`).
+//! * `$`, `€` and `@` inside a word are letters (`a$$`, `b@d`); `!` and `|`
+//!   are `i` between a word character and a letter, and may be `i` or `l`
+//!   before a digit or (`|` only) at the start of a word, where the known
+//!   word decides (`1d!0t`, `|oser`); `+` between letters is `t` only in a
+//!   known word (`s+up1d`, never `c++`). Not at a visible sentence break
+//!   (`thanks!You`); `!ban` stays a command.
 //! * `@` starting a token is a mention unless a non-alphanumeric follows
 //!   (`@$$hole` is leet: usernames have no `$`).
 //! * `#` is a wildcard only before a letter (`b#tch`, not `c#` or `#123`).
@@ -71,6 +84,8 @@
 //!   is Markdown (`*sigh*`), otherwise a wildcard (`f***`).
 //! * E-mail addresses become a space, like URLs.
 //! * Spaced-out letters need at least two real letters (`1 2 3` stays).
+//! * A `v` may be a `u` (`fvck`): in tokens with digits the vocabulary reads
+//!   it so; in tokens of plain letters the matcher does ([`typed_as`]).
 //!
 //! Inputs longer than `u32::MAX` bytes are normalized up to that length
 //! (offsets are stored as `u32`); Discord messages are 4,000 characters.
@@ -84,8 +99,10 @@ pub(crate) mod syntax;
 #[cfg(test)]
 mod tests;
 mod unit;
+mod vocabulary;
 mod words;
 
+pub use vocabulary::{stands_for, typed_as, Vocabulary};
 pub use words::{words, Words};
 
 use unit::Unit;
@@ -102,6 +119,10 @@ pub struct Normalized {
     stretched: Vec<bool>,
     /// Scratch space for the passes; kept to reuse its allocation.
     units: Vec<Unit>,
+    /// Scratch space for reading tokens against a vocabulary.
+    read_chars: Vec<char>,
+    /// Scratch space for a token's reading.
+    read_buf: String,
 }
 
 impl Normalized {
@@ -117,7 +138,7 @@ impl Normalized {
     /// The result always lies on character boundaries of the original.
     ///
     /// ```
-    /// let n = keel::core::normalize::normalize("you 1d10t!");
+    /// let n = keel::core::normalize::normalize("you IDIOT!");
     /// assert_eq!(n.text(), "you idiot!");
     /// assert_eq!(n.original_span(4, 9), (4, 9));
     /// ```
@@ -157,33 +178,50 @@ impl Normalized {
     }
 }
 
-/// Normalizes `original` (see the module docs for every rule).
+/// Normalizes `original` with no vocabulary: digits stay digits (see the
+/// module docs for every rule).
 pub fn normalize(original: &str) -> Normalized {
+    normalize_with(original, &Vocabulary::new())
+}
+
+/// Normalizes `original`, reading disguised tokens against `vocabulary`.
+///
+/// ```
+/// use keel::core::normalize::{normalize_with, Vocabulary};
+/// let mut words = Vocabulary::new();
+/// words.add_phrase("idiot", false, false);
+/// let n = normalize_with("you 1d10t! order #A55-1", &words);
+/// assert_eq!(n.text(), "you idiot! order #a55-1");
+/// ```
+pub fn normalize_with(original: &str, vocabulary: &Vocabulary) -> Normalized {
     let mut out = Normalized::default();
-    normalize_into(original, &mut out);
+    normalize_into(original, vocabulary, &mut out);
     out
 }
 
-/// Like [`normalize`], reusing `out`'s buffers.
-pub fn normalize_into(original: &str, out: &mut Normalized) {
+/// Like [`normalize_with`], reusing `out`'s buffers.
+pub fn normalize_into(original: &str, vocabulary: &Vocabulary, out: &mut Normalized) {
     out.clear();
     let original = clamp_len(original);
     if plain::is_plain(original) {
         plain::write(original, out);
         return;
     }
-    normalize_passes(original, out);
+    normalize_passes(original, vocabulary, out);
 }
 
 /// The passes, for text that is not plain (`out` cleared).
-fn normalize_passes(original: &str, out: &mut Normalized) {
+fn normalize_passes(original: &str, vocabulary: &Vocabulary, out: &mut Normalized) {
     let mut units = std::mem::take(&mut out.units);
+    let mut reader =
+        resolve::TokenReader::new(vocabulary, std::mem::take(&mut out.read_chars), std::mem::take(&mut out.read_buf));
     units.reserve(original.len());
     scan::scan(original, &mut units);
-    join::join_spaced(&mut units);
-    resolve::resolve(&mut units);
+    join::join_spaced(&mut units, &mut reader);
+    resolve::resolve(&mut units, &mut reader);
     emit::emit(&units, out);
     out.units = units;
+    (out.read_chars, out.read_buf) = reader.into_buffers();
 }
 
 /// `s` cut to at most `u32::MAX` bytes, on a character boundary: offsets

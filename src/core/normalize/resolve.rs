@@ -7,43 +7,23 @@
 //! module docs of `normalize` are all made here.
 
 use super::unit::{is_letter, is_wordish, Unit, UPPER, VERBATIM};
-
-/// The letter a leetspeak digit stands for (`1` is `i`), if any.
-pub(super) fn leet_digit(c: char) -> Option<char> {
-    Some(match c {
-        '0' => 'o',
-        '1' => 'i',
-        '3' => 'e',
-        '4' => 'a',
-        '5' => 's',
-        '7' => 't',
-        '8' => 'b',
-        '9' => 'g',
-        _ => return None,
-    })
-}
-
-/// Letters after a number that make it a quantity, not leetspeak (`5pm`).
-const UNIT_SUFFIXES: &[&str] = &[
-    "st", "nd", "rd", "th", "am", "pm", "k", "m", "b", "x", "s", "h", "hr", "hrs", "min", "mins", "ms", "d", "w", "y",
-    "yr", "yrs", "mo", "gb", "mb", "kb", "tb", "fps", "hz", "px", "p", "g", "kg", "lb", "lbs", "mm", "cm", "km", "ft",
-    "in",
-];
+use super::vocabulary::Vocabulary;
 
 /// Can a token start at `u`?
 fn token_start(u: Unit) -> bool {
     u.flags & VERBATIM == 0 && (u.c.is_alphanumeric() || matches!(u.c, '$' | '€' | '@'))
 }
 
-/// `!` or `|` at `p` stands for `i`: after a word character, before a letter,
-/// and not at a visible sentence break (`thanks!You`).
-fn bang_is_leet(units: &[Unit], p: usize) -> bool {
+/// `!`, `|` or `+` at `p` may be a letter inside a word: after a word
+/// character, before a letter or digit, and not at a visible sentence break
+/// (`thanks!You`). Whether it *is* one, `resolve_token` decides.
+fn symbol_in_word(units: &[Unit], p: usize) -> bool {
     let (Some(prev), Some(next)) = (p.checked_sub(1).map(|q| units[q]), units.get(p + 1)) else {
         return false;
     };
     let prev_ok = prev.flags & VERBATIM == 0 && (prev.c.is_alphanumeric() || matches!(prev.c, '$' | '€' | '@'));
     let sentence_break = is_letter(prev.c) && prev.flags & UPPER == 0 && next.flags & UPPER != 0;
-    prev_ok && next.flags & VERBATIM == 0 && is_letter(next.c) && !sentence_break
+    prev_ok && next.flags & VERBATIM == 0 && next.c.is_alphanumeric() && !sentence_break
 }
 
 /// Where the token starting at `s` ends. `md_open` is the length of an
@@ -60,7 +40,7 @@ fn token_end(units: &[Unit], s: usize, md_open: usize) -> usize {
         if token_start(u) {
             seen_letter |= is_letter(u.c);
             p += 1;
-        } else if matches!(u.c, '!' | '|') && bang_is_leet(units, p) {
+        } else if matches!(u.c, '!' | '|' | '+') && symbol_in_word(units, p) {
             p += 1;
         } else if matches!(u.c, '*' | '#') && seen_letter {
             let mut q = p;
@@ -82,54 +62,85 @@ fn token_end(units: &[Unit], s: usize, md_open: usize) -> usize {
     p
 }
 
-/// Is `units[s..e]` a number with a unit or ordinal suffix (`5pm`, `2nd`)?
-fn is_quantity(units: &[Unit]) -> bool {
-    let digits = units.iter().take_while(|u| u.c.is_ascii_digit()).count();
-    let rest = &units[digits..];
-    if digits == 0 || rest.is_empty() || rest.len() > 4 {
-        return false;
-    }
-    let mut buf = [0u8; 4];
-    for (b, u) in buf.iter_mut().zip(rest) {
-        if !u.c.is_ascii_lowercase() {
-            return false;
-        }
-        *b = u.c as u8;
-    }
-    let suffix = &buf[..rest.len()];
-    UNIT_SUFFIXES.iter().any(|s| s.as_bytes() == suffix)
+/// Is the token `units[s..e]` part of a code rather than a word: an
+/// upper-case ticket or order number after `#` (`#A55`), or one segment of
+/// an identifier whose next segment starts with a digit, or whose previous
+/// segment ends in one (`A55-1234`, `v1.0.5`, `5H-177`)? Its digits stay.
+fn is_code(units: &[Unit], s: usize, e: usize) -> bool {
+    let joiner = |c: char| matches!(c, '-' | '_' | '.' | '/' | ':');
+    let at = |i: usize| units.get(i).map(|u| u.c);
+    let after_hash =
+        s > 0 && at(s - 1) == Some('#') && units[s..e].iter().all(|u| u.flags & UPPER != 0 || !is_letter(u.c));
+    let digit_after = at(e).is_some_and(joiner) && at(e + 1).is_some_and(|c| c.is_ascii_digit());
+    let digit_before = s >= 2 && at(s - 1).is_some_and(joiner) && at(s - 2).is_some_and(|c| c.is_ascii_digit());
+    after_hash || digit_after || digit_before
 }
 
 /// Resolves leetspeak and wildcards inside the token `units[s..e]`.
-fn resolve_token(units: &mut [Unit], s: usize, e: usize) {
+///
+/// A token with digits or ambiguous symbols is read against the vocabulary
+/// first (`1d107` is `idiot`, `5vck5` is `sucks`): where a spelling reads as
+/// a known word, that is the token. Otherwise digits stay as written (`b4`,
+/// `l33t`, `x86_64`) and only the symbols that are never anything but
+/// letters inside a word become letters (`a$$`, `b@d`, `b!tch`, `€vil`).
+fn resolve_token(units: &mut [Unit], s: usize, e: usize, reader: &mut TokenReader<'_>) {
     let token = &units[s..e];
     // Fast path: nothing to resolve in a token of plain letters.
     if token.iter().all(|u| u.c.is_ascii_lowercase()) || !token.iter().any(|u| is_letter(u.c)) {
         return;
     }
-    // Digits stay digits in identifiers (`h264`, `win10`) and quantities.
-    let foreign_digit = token.iter().any(|u| matches!(u.c, '2' | '6'));
-    let mut keep_from = token.len();
-    while keep_from > 0 && token[keep_from - 1].c.is_ascii_digit() {
-        keep_from -= 1;
+    let mention = token[0].c == '@' && token.get(1).is_some_and(|u| u.c.is_alphanumeric());
+    let code = token.iter().any(|u| u.c.is_ascii_digit()) && is_code(units, s, e);
+    if !(mention || code) && reader.read(token) {
+        for (u, c) in units[s..e].iter_mut().zip(reader.reading.chars()) {
+            u.c = c;
+        }
+        return;
     }
-    if keep_from < 2 {
-        keep_from = token.len();
-    }
-    let digits_are_leet = !foreign_digit && !is_quantity(token);
     for k in 0..e - s {
-        let next_is_alnum = units.get(s + k + 1).is_some_and(|n| n.c.is_alphanumeric());
+        let next_is_letter = units.get(s + k + 1).is_some_and(|n| is_letter(n.c));
         let u = &mut units[s + k];
         u.c = match u.c {
-            d @ '0'..='9' if digits_are_leet && k < keep_from => leet_digit(d).unwrap_or(d),
             '$' => 's',
             '€' => 'e',
             // `@user` is someone being addressed; `@$$` is not a username.
-            '@' if k > 0 || !next_is_alnum => 'a',
-            '!' | '|' => 'i',
+            '@' if k > 0 || !mention => 'a',
+            '!' | '|' if next_is_letter && k > 0 => 'i',
             '*' | '#' => '*',
             c => c,
         };
+    }
+}
+
+/// Reads tokens against a vocabulary, with buffers reused across tokens.
+pub(super) struct TokenReader<'v> {
+    vocabulary: &'v Vocabulary,
+    chars: Vec<char>,
+    reading: String,
+}
+
+impl<'v> TokenReader<'v> {
+    pub(super) fn new(vocabulary: &'v Vocabulary, chars: Vec<char>, reading: String) -> TokenReader<'v> {
+        TokenReader { vocabulary, chars, reading }
+    }
+
+    /// The buffers, for the next message.
+    pub(super) fn into_buffers(self) -> (Vec<char>, String) {
+        (self.chars, self.reading)
+    }
+
+    /// Does `token` read as a known word? Its spelling is then in `self.reading`.
+    pub(super) fn read(&mut self, token: &[Unit]) -> bool {
+        self.chars.clear();
+        self.chars.extend(token.iter().map(|u| u.c));
+        self.vocabulary.find_reading(&self.chars, &mut self.reading)
+    }
+
+    /// Does `chars` read as a known word?
+    pub(super) fn read_chars(&mut self, chars: impl Iterator<Item = char>) -> bool {
+        self.chars.clear();
+        self.chars.extend(chars);
+        self.vocabulary.find_reading(&self.chars, &mut self.reading)
     }
 }
 
@@ -153,13 +164,19 @@ fn email_end(units: &[Unit], s: usize, e: usize) -> Option<usize> {
 }
 
 /// Resolves every token of `units` in place (see the module docs).
-pub(super) fn resolve(units: &mut [Unit]) {
+pub(super) fn resolve(units: &mut [Unit], reader: &mut TokenReader<'_>) {
     let n = units.len();
     let mut md_open = 0;
     let mut i = 0;
     while i < n {
         let u = units[i];
-        if token_start(u) {
+        // A pipe may be an `l` starting a word (`|oser`), read as one only
+        // when the word is known.
+        let pipe_start = u.c == '|'
+            && u.flags & VERBATIM == 0
+            && (i == 0 || !is_wordish(units[i - 1].c))
+            && units.get(i + 1).is_some_and(|v| v.flags & VERBATIM == 0 && is_letter(v.c));
+        if token_start(u) || pipe_start {
             let e = token_end(units, i, md_open);
             if let Some(f) = email_end(units, i, e) {
                 // An e-mail address is not words: `bob@x.com` is not `bobax`.
@@ -167,7 +184,7 @@ pub(super) fn resolve(units: &mut [Unit]) {
                 i = f;
                 continue;
             }
-            resolve_token(units, i, e);
+            resolve_token(units, i, e, reader);
             i = e;
             continue;
         }

@@ -32,10 +32,26 @@ fn render(n: &Normalized) -> String {
     s
 }
 
+/// The words the tables' disguised tokens may be read as: a few insults and
+/// grammar words, standing in for a pack's vocabulary.
+pub(super) fn vocabulary() -> Vocabulary {
+    let mut v = Vocabulary::new();
+    for w in [
+        "idiot", "loser", "ass", "shit", "bitch", "stupid", "moron", "clown", "bad", "evil", "get", "this", "you",
+        "are", "a", "an", "such", "lol", "suck",
+    ] {
+        v.add_phrase(w, false, false);
+    }
+    v.add_phrase("fuck", false, true);
+    v.add_phrase("hole", true, false);
+    v
+}
+
 pub(super) fn check(group: &str, cases: &[Case]) {
+    let vocabulary = vocabulary();
     let mut failures = Vec::new();
     for case in cases {
-        let got = render(&normalize(case.input));
+        let got = render(&normalize_with(case.input, &vocabulary));
         if got != case.expected {
             failures
                 .push(format!("{group}/{}: {:?} -> {:?}, expected {:?}", case.name, case.input, got, case.expected));
@@ -112,9 +128,10 @@ const SPANS: &[SpanCase] = &[
 #[test]
 fn spans() {
     let mut failures = Vec::new();
+    let v = vocabulary();
     for case in SPANS {
         let (input, needle) = case.input;
-        let n = normalize(input);
+        let n = normalize_with(input, &v);
         let Some(at) = n.text().find(needle) else {
             failures.push(format!("{}: {needle:?} not in {:?}", case.name, n.text()));
             continue;
@@ -141,8 +158,9 @@ fn original_span_rejects_bad_ranges() {
 #[test]
 fn reuse_gives_same_result() {
     let mut n = Normalized::default();
-    normalize_into("a long message with f**k and ｉｄｉｏｔ", &mut n);
-    normalize_into("short", &mut n);
+    let v = vocabulary();
+    normalize_into("a long message with f**k and ｉｄ１０ｔ", &v, &mut n);
+    normalize_into("short", &v, &mut n);
     assert_eq!(n.text(), "short");
     assert_eq!(n.original_span(0, 5), (0, 5));
 }
@@ -206,9 +224,10 @@ fn random_string(rng: &mut Rng) -> String {
 fn never_panics_and_spans_stay_on_boundaries() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut n = Normalized::default();
+    let v = vocabulary();
     for round in 0..4000 {
         let input = random_string(&mut rng);
-        normalize_into(&input, &mut n);
+        normalize_into(&input, &v, &mut n);
         let len = n.text().len();
         assert_eq!(n.src.len(), len, "round {round}: {input:?}");
         assert_eq!(n.stretched.len(), len, "round {round}: {input:?}");
@@ -236,7 +255,7 @@ const PLAIN_PIECES: &[&str] = &[
     "a", "b", "I", "A", "u", "you", "idiot", "Thanks", "ORDER", "ss", "SS", "sS", "ee", "0", "1", "3", "5",
     "2", "6", "42", " ", "  ", "\n", "\t", "\r", "\u{b}", "\u{c}", ".", "..", "-", "_", ",", "!", "!!", "|",
     "?", "'", "\"", ":", "://", "//", "www", "WWW", "Www", ".com", "(", ")", "*", "#", "$", "@", "<", ">",
-    "`", "\u{0}", "\u{1f}", "\u{7f}", "é", "😀", "pm", "nd", "x",
+    "`", "\u{0}", "\u{1f}", "\u{7f}", "é", "😀", "pm", "nd", "x", "+", "sh", "7", "hi", "v", "fvck",
 ];
 
 /// The plain fast path gives exactly what the passes give, wherever it is taken.
@@ -246,6 +265,7 @@ fn plain_path_matches_the_passes() {
     let (mut passes, mut fast) = (Normalized::default(), Normalized::default());
     let mut taken = 0;
     let rounds = 300_000;
+    let v = vocabulary();
     for round in 0..rounds {
         let mut input = String::new();
         for _ in 0..rng.below(16) {
@@ -256,7 +276,7 @@ fn plain_path_matches_the_passes() {
         }
         taken += 1;
         passes.clear();
-        normalize_passes(&input, &mut passes);
+        normalize_passes(&input, &v, &mut passes);
         fast.clear();
         plain::write(&input, &mut fast);
         let same = passes.text == fast.text && passes.src == fast.src && passes.stretched == fast.stretched;
@@ -281,11 +301,12 @@ fn throughput() {
         "Ｈｅｌｌｏ，ｍｙ ａｃｃｏｕｎｔ ｉｓ ｌｏｃｋｅｄ 😀 can you help? Merci beaucoup, très gentil — ça marche pas.",
     ];
     let mut n = Normalized::default();
+    let v = vocabulary();
     for m in messages {
         let iterations = 1_000_000;
         let started = std::time::Instant::now();
         for _ in 0..iterations {
-            normalize_into(std::hint::black_box(m), &mut n);
+            normalize_into(std::hint::black_box(m), &v, &mut n);
             std::hint::black_box(n.text());
         }
         let secs = started.elapsed().as_secs_f64();

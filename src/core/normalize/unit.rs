@@ -3,8 +3,8 @@
 //! A unit is one output character in the making plus the original byte range
 //! it stands for. This file is the contract between the passes: the unit, its
 //! flags, and the few helpers every pass needs to push units and classify
-//! their characters. (The join pass also asks `resolve` which digits are
-//! leetspeak, so that both passes agree on it.)
+//! their characters. (The join and resolve passes both ask `vocabulary`
+//! which letters a character may stand for, so that they agree on it.)
 
 /// One output character in the making, with the original range it stands for.
 #[derive(Debug, Clone, Copy)]

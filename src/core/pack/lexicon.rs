@@ -49,6 +49,10 @@ pub struct Category {
     /// Its untargeted phrases standing alone as the address of a sentence
     /// ("Answer me, moron.") are aimed at the reader.
     pub vocative: bool,
+    /// For a severe category: the weight of a one-word phrase aimed at
+    /// nobody (a slur that targets no one, "Dyke" in a name), which is then
+    /// hostile but neither severe nor a strike. `None`: always severe.
+    pub unaimed_weight: Option<f32>,
     /// A match starts the boundary ladder at least at this tier.
     pub jump_to_tier: Option<u8>,
     /// A negation before a phrase lowers its weight.

@@ -126,3 +126,35 @@ fn zero_width_flood_is_harmless() {
     assert_eq!(r.score, 0.0);
     assert!(r.signals.is_empty());
 }
+
+#[test]
+fn a_slur_aimed_at_nobody_is_hostile_but_no_strike() {
+    struct Case {
+        input: &'static str,
+        severe: bool,
+    }
+    let a = Analyzer::new(pack_with(
+        r#"
+[[category]]
+name = "identity-attack"
+weight = 0.85
+severe = true
+unaimed_weight = 0.6
+jump_to_tier = 2
+phrases = ["slurword", "go back home"]
+"#,
+    ))
+    .expect("compiles");
+    for c in [
+        Case { input: "you slurword", severe: true },
+        Case { input: "he is a slurword", severe: true },
+        Case { input: "the word slurword was in the ticket title", severe: false },
+        Case { input: "go back home", severe: true },
+    ] {
+        let r = a.analyze(c.input, 0.0);
+        assert!(r.hostile, "{}: {}", c.input, r.score);
+        assert_eq!(r.severe, c.severe, "{}", c.input);
+        assert_eq!(r.abusive, c.severe, "{}: a strike only when aimed (or a phrase naming its target)", c.input);
+        assert_eq!(r.jump_to_tier, if c.severe { 2 } else { 0 }, "{}", c.input);
+    }
+}

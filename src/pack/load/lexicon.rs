@@ -84,6 +84,26 @@ impl Builder {
             out.push(src.problem(Some(r.weight.span()), key("weight"), m));
         }
         let weight = weight as f32;
+        let unaimed_weight = r.unaimed_weight.as_ref().and_then(|u| {
+            let w = u.get_ref().0;
+            if !(0.0..=1.0).contains(&w) {
+                out.push(src.problem(
+                    Some(u.span()),
+                    key("unaimed_weight"),
+                    format!("must be between 0 and 1, found {w}"),
+                ));
+                None
+            } else if !r.severe {
+                out.push(src.problem(
+                    Some(u.span()),
+                    key("unaimed_weight"),
+                    "only a severe category has one (add `severe = true`, or remove it)".to_string(),
+                ));
+                None
+            } else {
+                Some(w as f32)
+            }
+        });
         let jump_to_tier = match &r.jump_to_tier {
             Some(t) if !(1..=3).contains(t.get_ref()) => {
                 out.push(src.problem(
@@ -104,6 +124,7 @@ impl Builder {
             targeted: r.targeted,
             severe: r.severe,
             vocative: r.vocative,
+            unaimed_weight,
             jump_to_tier,
             negatable: r.negatable.unwrap_or(true),
             description: r.description.clone(),

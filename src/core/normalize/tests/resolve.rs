@@ -64,3 +64,57 @@ fn leet() {
 fn censor() {
     check("censor", CENSOR);
 }
+
+/// Disguise anywhere in a word, first and last letters included, read
+/// against the vocabulary (issue 12).
+#[rustfmt::skip]
+const DISGUISE: &[Case] = &[
+    Case { name: "digit first", input: "5h17", expected: "shit" },
+    Case { name: "digits at both ends", input: "you 1d107", expected: "you idiot" },
+    Case { name: "a55", input: "what a55", expected: "what ass" },
+    Case { name: "bi7ch", input: "bi7ch", expected: "bitch" },
+    Case { name: "v for u and plural", input: "5vck5", expected: "sucks" },
+    Case { name: "v for u with leet ending", input: "fvck1n9", expected: "fucking" },
+    Case { name: "1 for l", input: "1o5er", expected: "loser" },
+    Case { name: "bang before a digit", input: "1d!0t", expected: "idiot" },
+    Case { name: "plus for t", input: "s+up1d", expected: "stupid" },
+    Case { name: "pipe for l", input: "|oser", expected: "loser" },
+    Case { name: "suffix stem", input: "a55hole", expected: "asshole" },
+    Case { name: "grammar words", input: "y0u 4r3 4n 1d10t", expected: "you are an idiot" },
+    Case { name: "asterisk separators", input: "f*u*c*k", expected: "fuck" },
+    Case { name: "mixed separators", input: "s.t-u_p i*d", expected: "stupid" },
+    Case { name: "one-letter words before spaced letters", input: "ur a c l o w n, this is the 3rd time!!!", expected: "ur a clown, this is the 3rd time!!!" },
+    Case { name: "you are a c l o w n", input: "you are a c l o w n", expected: "you are a clown" },
+    Case { name: "u r a c.l.o.w.n", input: "u r a c.l.o.w.n", expected: "u r a clown" },
+    Case { name: "a spelled word starting with a", input: "a s s h o l e", expected: "asshole" },
+    Case { name: "homoglyphs, zero-width and leet", input: "ѕ\u{200b}һ1т", expected: "shit" },
+];
+
+/// What must stay as written: numbers, prices, times, versions, order
+/// numbers, codes and handles (issue 12).
+#[rustfmt::skip]
+const STAYS: &[Case] = &[
+    Case { name: "time", input: "at 3am", expected: "at 3am" },
+    Case { name: "price", input: "$5 or 5$", expected: "$5 or 5$" },
+    Case { name: "version", input: "v1.0.5", expected: "v1.0.5" },
+    Case { name: "order number", input: "order #A55-1234", expected: "order #a55-1234" },
+    Case { name: "ticket after hash", input: "ticket #A55", expected: "ticket #a55" },
+    Case { name: "sku", input: "SKU 5H-177", expected: "sku 5h-177" },
+    Case { name: "gr8 b4", input: "gr8, see you b4 noon", expected: "gr8, see you b4 noon" },
+    Case { name: "ordinal", input: "2nd", expected: "2nd" },
+    Case { name: "handle", input: "l33t", expected: "l33t" },
+    Case { name: "arch", input: "x86_64", expected: "x86_64" },
+    Case { name: "number", input: "1337", expected: "1337" },
+    Case { name: "bang after a word before a digit", input: "thanks!1", expected: "thanks!1" },
+    Case { name: "c++", input: "c++ and a+b", expected: "c++ and a+b" },
+];
+
+#[test]
+fn disguise() {
+    check("disguise", DISGUISE);
+}
+
+#[test]
+fn stays() {
+    check("stays", STAYS);
+}
