@@ -162,8 +162,9 @@ Examples:
 /// What `keel eval --help` says after the options.
 const EVAL_HELP: &str = "\
 Input: JSON Lines, one labeled message per line:
-  {\"text\": \"you absolute idiot\", \"label\": 1}
+  {\"id\": \"m1\", \"text\": \"you absolute idiot\", \"label\": 1}
   label  1 = offensive, 0 = not offensive (any other whole number counts as not offensive)
+  id     optional (a string or a number); decides --split, and seeds --perturb's rewrites
 A line that is not of this shape stops the run (exit status 2).
 
 --split held-out judges only the rows whose id hashes into the held-out 15%
