@@ -101,6 +101,21 @@ enum Command {
         /// Judge by the phrase pack alone, without the context reader.
         #[arg(long)]
         phrases_only: bool,
+        /// Which rows: held-out (ids whose FNV-1a hash % 100 < 15, never fitted), fit (the rest) or all.
+        #[arg(long, value_name = "SPLIT", default_value = "all")]
+        split: keel::cli::eval::split::Split,
+        /// Run the evasion suite: rewrite each row's common insults and profanities with every perturbation family and report recall kept and false alarms added.
+        #[arg(long)]
+        perturb: bool,
+        /// The evasion suite's seed (the same seed gives the same rewrites).
+        #[arg(long, value_name = "N", requires = "perturb", default_value_t = keel::cli::eval::suite::DEFAULT_SEED)]
+        seed: u64,
+        /// Print the evasion suite's report as JSON.
+        #[arg(long, requires = "perturb")]
+        json: bool,
+        /// Print the rows rewritten by this family as JSON Lines instead of judging them (leet, separators, repeats, zero-width, combining, homoglyphs, case, combined).
+        #[arg(long, value_name = "FAMILY", requires = "perturb", conflicts_with = "json")]
+        emit: Option<keel::cli::eval::perturb::Family>,
         /// The labeled file.
         #[arg(value_name = "FILE")]
         file: PathBuf,
@@ -147,12 +162,19 @@ Examples:
 /// What `keel eval --help` says after the options.
 const EVAL_HELP: &str = "\
 Input: JSON Lines, one labeled message per line:
-  {\"text\": \"you absolute idiot\", \"label\": 1}
+  {\"id\": \"m1\", \"text\": \"you absolute idiot\", \"label\": 1}
   label  1 = offensive, 0 = not offensive (any other whole number counts as not offensive)
+  id     optional (a string or a number); decides --split, and seeds --perturb's rewrites
 A line that is not of this shape stops the run (exit status 2).
 
-Example:
-  keel eval --errors 5 tests/fixtures/support-messages.jsonl";
+--split held-out judges only the rows whose id hashes into the held-out 15%
+(docs/evasion.md gives the rule); --perturb runs the evasion suite (docs/evasion.md).
+
+Examples:
+  keel eval --errors 5 tests/fixtures/support-messages.jsonl
+  keel eval --split held-out ../shared/data/extra/convabuse-train.jsonl
+  keel eval --perturb --phrases-only ../shared/data/tweeteval-offensive-val.jsonl
+  keel eval --perturb --emit leet tests/fixtures/benign-symbols.jsonl";
 
 fn open_input(file: Option<&Path>) -> anyhow::Result<Box<dyn BufRead>> {
     match file {
@@ -228,11 +250,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { config, errors, phrases_only, file } => {
-            let loaded = load_all(config.as_deref())?;
+        Command::Eval { config, errors, phrases_only, split, perturb, seed, json, emit, file } => {
+            use keel::cli::eval::{suite, Judge};
             let input = open_input(Some(&file))?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            if let Some(family) = emit {
+                suite::emit(input, split, seed, family, &mut out)?;
+                out.flush()?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let loaded = load_all(config.as_deref())?;
             let reader = if phrases_only { None } else { reader(&loaded.config)? };
-            keel::cli::eval::eval(&loaded.analyzer, reader.as_deref(), input, std::io::stdout().lock(), errors)?;
+            if perturb {
+                let mut judge = Judge::new(&loaded.analyzer, reader.as_deref());
+                let options = suite::Options { seed, split, show_errors: errors };
+                let report = suite::run(&mut judge, input, options)?;
+                if json {
+                    serde_json::to_writer_pretty(&mut out, &report)?;
+                    writeln!(out)?;
+                } else {
+                    suite::write_table(&report, &mut out)?;
+                }
+            } else {
+                keel::cli::eval::eval(&loaded.analyzer, reader.as_deref(), input, split, &mut out, errors)?;
+            }
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { db, config, days, guild } => {
