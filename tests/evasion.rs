@@ -149,7 +149,6 @@ fn assert_retained(file: &str) {
 }
 
 #[test]
-#[ignore = "issue 12: passes once the normalizer's leetspeak rewrite lands"]
 fn every_family_keeps_95_percent_of_clean_recall_on_tweeteval_val() {
     if let Some(file) = shared(TWEETEVAL_VAL, "every_family_keeps_95_percent_of_clean_recall_on_tweeteval_val") {
         assert_retained(&file);
@@ -157,7 +156,6 @@ fn every_family_keeps_95_percent_of_clean_recall_on_tweeteval_val() {
 }
 
 #[test]
-#[ignore = "issue 12: passes once the normalizer's leetspeak rewrite lands"]
 fn every_family_keeps_95_percent_of_clean_recall_on_convabuse() {
     if let Some(file) = shared(CONVABUSE, "every_family_keeps_95_percent_of_clean_recall_on_convabuse") {
         assert_retained(&file);
@@ -165,7 +163,6 @@ fn every_family_keeps_95_percent_of_clean_recall_on_convabuse() {
 }
 
 #[test]
-#[ignore = "issue 12: passes once the normalizer's leetspeak rewrite lands"]
 fn digits_and_symbols_survive_the_benign_corpus_without_a_false_alarm() {
     let r = report(BENIGN, &["--errors", "20"], "");
     assert_eq!(r["false_alarms_clean"].as_u64(), Some(0), "{r}");

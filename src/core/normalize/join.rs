@@ -49,7 +49,9 @@ pub(super) fn join_spaced(units: &mut Vec<Unit>, reader: &mut TokenReader<'_>) {
         };
         let items = (j - first) / 2 + 1;
         let letters = (first..=j).step_by(2).filter(|&k| is_letter(units[k].c)).count();
-        if items >= 3 && letters >= 2 {
+        // One-letter words side by side are words ("u r a m0r0n").
+        let all_words = (first..=j).step_by(2).all(|k| is_one_letter_word(units[k].c));
+        if items >= 3 && letters >= 2 && !all_words {
             for k in (first + 1..j).step_by(2) {
                 units[k].flags |= REMOVED;
             }

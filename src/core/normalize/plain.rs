@@ -18,9 +18,9 @@
 //! * **Join.** A spaced-out word needs two single-character items (a letter
 //!   or digit whose neighbours are not word-ish) with only separators
 //!   between them; no such pair is allowed.
-//! * **Resolve.** No `$`, `@`, `*`, `#`; no `!` or `|` before a letter or
-//!   digit and no `+` between two (the only places they can be leet); no
-//!   digit next to a letter. So every token is all letters or all digits,
+//! * **Resolve.** No `$`, `@`, `*`, `#`, `|`; no `!` before a letter, digit,
+//!   `|` or `+`, and no `+` next to a letter or digit or after `!` or `+`
+//!   (the only places they can be leet); no digit next to a letter. So every token is all letters or all digits,
 //!   and both are left alone, and there is no e-mail address and no star.
 //! * **Emit.** No three equal letters in a row (case-folded), so nothing is
 //!   stretched; spaces are already merged by the scan.
@@ -77,14 +77,15 @@ pub(super) fn is_plain(s: &str) -> bool {
                 }
                 single_open = false;
             }
-            b'!' | b'|' => {
-                if at(i + 1).is_ascii_alphanumeric() {
+            b'!' => {
+                if at(i + 1).is_ascii_alphanumeric() || matches!(at(i + 1), b'|' | b'+') {
                     return false;
                 }
                 single_open = false;
             }
+            b'|' => return false,
             b'+' => {
-                if prev.is_ascii_alphanumeric() && at(i + 1).is_ascii_alphanumeric() {
+                if matches!(prev, b'!' | b'+') || prev.is_ascii_alphanumeric() || at(i + 1).is_ascii_alphanumeric() {
                     return false;
                 }
                 single_open = false;

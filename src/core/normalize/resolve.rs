@@ -14,16 +14,33 @@ fn token_start(u: Unit) -> bool {
     u.flags & VERBATIM == 0 && (u.c.is_alphanumeric() || matches!(u.c, '$' | '€' | '@'))
 }
 
-/// `!`, `|` or `+` at `p` may be a letter inside a word: after a word
-/// character, before a letter or digit, and not at a visible sentence break
-/// (`thanks!You`). Whether it *is* one, `resolve_token` decides.
-fn symbol_in_word(units: &[Unit], p: usize) -> bool {
-    let (Some(prev), Some(next)) = (p.checked_sub(1).map(|q| units[q]), units.get(p + 1)) else {
-        return false;
-    };
-    let prev_ok = prev.flags & VERBATIM == 0 && (prev.c.is_alphanumeric() || matches!(prev.c, '$' | '€' | '@'));
-    let sentence_break = is_letter(prev.c) && prev.flags & UPPER == 0 && next.flags & UPPER != 0;
-    prev_ok && next.flags & VERBATIM == 0 && next.c.is_alphanumeric() && !sentence_break
+/// Symbols that may be letters inside a word (`b!tch`, `8u||sh1+`).
+fn is_word_symbol(c: char) -> bool {
+    matches!(c, '!' | '|' | '+')
+}
+
+/// The run of word symbols starting at `p`, right after a word character,
+/// belongs to the word: where the run ends, if it does. Before a letter or
+/// digit (`b!tch`, `1d!0t`), unless it stands at a visible sentence break
+/// (`thanks!You`); or at the end of the word if the run has a `+` or `|`
+/// (`sh1+`, `he||`: a `!` run alone there is punctuation, `stupid!!!`).
+/// Whether the symbols *are* letters, `resolve_token` decides.
+fn symbol_run_in_word(units: &[Unit], p: usize) -> Option<usize> {
+    let mut q = p;
+    while q < units.len() && units[q].flags & VERBATIM == 0 && is_word_symbol(units[q].c) {
+        q += 1;
+    }
+    let prev = units[p - 1];
+    match units.get(q) {
+        Some(next) if next.flags & VERBATIM == 0 && next.c.is_alphanumeric() => {
+            // A sentence break is a lower-case letter, then a word in Title case.
+            let title =
+                next.flags & UPPER != 0 && units.get(q + 1).is_some_and(|u| is_letter(u.c) && u.flags & UPPER == 0);
+            let sentence_break = is_letter(prev.c) && prev.flags & UPPER == 0 && title;
+            (!sentence_break).then_some(q)
+        }
+        _ => units[p..q].iter().any(|u| u.c != '!').then_some(q),
+    }
 }
 
 /// Where the token starting at `s` ends. `md_open` is the length of an
@@ -40,8 +57,11 @@ fn token_end(units: &[Unit], s: usize, md_open: usize) -> usize {
         if token_start(u) {
             seen_letter |= is_letter(u.c);
             p += 1;
-        } else if matches!(u.c, '!' | '|' | '+') && symbol_in_word(units, p) {
-            p += 1;
+        } else if is_word_symbol(u.c) {
+            match symbol_run_in_word(units, p) {
+                Some(q) => p = q,
+                None => break,
+            }
         } else if matches!(u.c, '*' | '#') && seen_letter {
             let mut q = p;
             while q < n && matches!(units[q].c, '*' | '#') {
@@ -91,7 +111,7 @@ fn resolve_token(units: &mut [Unit], s: usize, e: usize, reader: &mut TokenReade
     }
     let mention = token[0].c == '@' && token.get(1).is_some_and(|u| u.c.is_alphanumeric());
     let code = token.iter().any(|u| u.c.is_ascii_digit()) && is_code(units, s, e);
-    if !(mention || code) && reader.read(token) {
+    if !code && reader.read(token) {
         for (u, c) in units[s..e].iter_mut().zip(reader.reading.chars()) {
             u.c = c;
         }
@@ -170,13 +190,13 @@ pub(super) fn resolve(units: &mut [Unit], reader: &mut TokenReader<'_>) {
     let mut i = 0;
     while i < n {
         let u = units[i];
-        // A pipe may be an `l` starting a word (`|oser`), read as one only
-        // when the word is known.
-        let pipe_start = u.c == '|'
+        // A pipe or bang may be a letter starting a word (`|oser`, `!d10t`),
+        // read as one only when the word is known (`!ban` stays a command).
+        let symbol_start = matches!(u.c, '|' | '!')
             && u.flags & VERBATIM == 0
             && (i == 0 || !is_wordish(units[i - 1].c))
             && units.get(i + 1).is_some_and(|v| v.flags & VERBATIM == 0 && is_letter(v.c));
-        if token_start(u) || pipe_start {
+        if token_start(u) || symbol_start {
             let e = token_end(units, i, md_open);
             if let Some(f) = email_end(units, i, e) {
                 // An e-mail address is not words: `bob@x.com` is not `bobax`.

@@ -144,6 +144,12 @@ fn fold_char(c: char, start: usize, end: usize, units: &mut Vec<Unit>) {
             push(units, '#', start, end, 0);
             return;
         }
+        // Strokes that pass for `l` as well as `i` (Cyrillic palochka `ӏ`):
+        // a `|`, which the resolve pass reads as either in a known word.
+        0x04CF | 0x04C0 | 0x01C0 | 0x2223 | 0x2758 => {
+            push(units, '|', start, end, upper);
+            return;
+        }
         _ => {}
     }
     let mut buf = [0u8; 4];

@@ -38,11 +38,12 @@ pub(super) fn vocabulary() -> Vocabulary {
     let mut v = Vocabulary::new();
     for w in [
         "idiot", "loser", "ass", "shit", "bitch", "stupid", "moron", "clown", "bad", "evil", "get", "this", "you",
-        "are", "a", "an", "such", "lol", "suck",
+        "are", "a", "an", "such", "lol", "suck", "hell", "bullshit", "asshole",
     ] {
         v.add_phrase(w, false, false);
     }
     v.add_phrase("fuck", false, true);
+    v.add_phrase("heil hitler", false, false);
     v.add_phrase("hole", true, false);
     v
 }

@@ -15,7 +15,7 @@
 //! with digits says. An empty vocabulary (the default) reads nothing: digits
 //! always stay digits.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Shortest stem that may take an ending (`s`, `es`, or any ending of a
 /// prefix phrase such as `fuck*`); the matcher uses the same length.
@@ -25,11 +25,27 @@ const MIN_STEM: usize = 3;
 /// further ones take their first letter. Bounds the search at 16 spellings.
 const MAX_AMBIGUOUS: usize = 4;
 
+/// Shortest token read against the vocabulary (`4n` is `an`), and shortest
+/// with a symbol in it (`A+` and `C#` are no words in disguise).
+const MIN_READ_LEN: (usize, usize) = (2, 3);
+
+/// How strongly a word is known: a phrase of one word, a stem, or only a
+/// word within a longer phrase or a grammar list. Where a token spells two
+/// known words (`h31l`: `heil`, of "heil hitler", or `hell`), the stronger
+/// reading wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Known {
+    /// A word within a longer phrase, or a grammar word.
+    InPhrase,
+    /// A phrase of its own, or a stem.
+    Phrase,
+}
+
 /// The words disguised tokens may be read as (see the module docs).
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     /// Whole words (`idiot`); `s` and `es` may follow.
-    words: HashSet<Box<str>>,
+    words: HashMap<Box<str>, Known>,
     /// Stems that take any ending (`fuck` from `fuck*`).
     prefixes: HashSet<Box<str>>,
     /// Stems that take any beginning (`hole` from `*hole`).
@@ -48,6 +64,7 @@ impl Vocabulary {
     pub fn add_phrase(&mut self, phrase: &str, any_start: bool, any_end: bool) {
         let words: Vec<&str> = phrase.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).collect();
         let last = words.len().saturating_sub(1);
+        let known = if words.len() == 1 { Known::Phrase } else { Known::InPhrase };
         for (i, w) in words.iter().enumerate() {
             let w = w.to_ascii_lowercase();
             if i == last && any_end && w.len() >= MIN_STEM {
@@ -55,7 +72,8 @@ impl Vocabulary {
             } else if i == 0 && any_start && w.len() >= MIN_STEM {
                 self.suffixes.insert(w.into());
             } else {
-                self.words.insert(w.into());
+                let k = self.words.entry(w.into()).or_insert(known);
+                *k = (*k).max(known);
             }
         }
     }
@@ -73,18 +91,39 @@ impl Vocabulary {
     /// Does `w` (lower-case letters) read as a known word, with the endings
     /// the matcher allows?
     pub fn reads(&self, w: &str) -> bool {
-        if self.words.contains(w) {
-            return true;
+        self.known(w).is_some()
+    }
+
+    /// How strongly `w` is known, if at all (see [`Vocabulary::reads`]).
+    /// Letters stretched to three or more (`m0r0nnnn`) are read once, then
+    /// twice (`a55555` is `ass`).
+    fn known(&self, w: &str) -> Option<Known> {
+        if !has_stretch(w) {
+            return self.known_as_is(w);
         }
+        [1, 2].into_iter().find_map(|keep| self.known_as_is(&collapse(w, keep)))
+    }
+
+    /// [`Vocabulary::known`] for `w` exactly as spelled.
+    fn known_as_is(&self, w: &str) -> Option<Known> {
         let n = w.len();
-        let stem_ok = |k: usize| n >= k + MIN_STEM && self.words.contains(&w[..n - k]);
-        if (w.ends_with('s') && stem_ok(1)) || (w.ends_with("es") && stem_ok(2)) {
-            return true;
+        let stem = |k: usize| (n >= k + MIN_STEM).then(|| self.words.get(&w[..n - k]).copied()).flatten();
+        let mut best = self.words.get(w).copied();
+        if w.ends_with('s') {
+            best = best.max(stem(1));
         }
-        if !w.is_ascii() {
-            return false;
+        if w.ends_with("es") {
+            best = best.max(stem(2));
         }
-        (MIN_STEM..=n).any(|l| self.prefixes.contains(&w[..l]) || self.suffixes.contains(&w[n - l..]))
+        if best == Some(Known::Phrase) || !w.is_ascii() {
+            return best;
+        }
+        let affix = (MIN_STEM..=n).any(|l| self.prefixes.contains(&w[..l]) || self.suffixes.contains(&w[n - l..]));
+        if affix {
+            Some(Known::Phrase)
+        } else {
+            best
+        }
     }
 
     /// The first spelling of `chars` that [`reads`](Self::reads) as a known
@@ -93,7 +132,8 @@ impl Vocabulary {
     /// none reads, or when `chars` holds a character that is no letter and
     /// stands for none.
     pub fn find_reading(&self, chars: &[char], out: &mut String) -> bool {
-        if self.is_empty() || chars.is_empty() {
+        let min = if chars.iter().all(|c| c.is_alphanumeric()) { MIN_READ_LEN.0 } else { MIN_READ_LEN.1 };
+        if self.is_empty() || chars.len() < min {
             return false;
         }
         let mut ambiguous = [0usize; MAX_AMBIGUOUS];
@@ -108,19 +148,55 @@ impl Vocabulary {
                 Some(_) => {}
             }
         }
-        for mask in 0u32..(1 << k) {
+        let spell = |mask: u32, out: &mut String| {
             out.clear();
             for (i, &c) in chars.iter().enumerate() {
                 let (first, second) = stands_for(c).unwrap_or((c, None));
                 let alt = ambiguous[..k].iter().position(|&a| a == i).is_some_and(|b| mask & (1 << b) != 0);
                 out.push(if alt { second.unwrap_or(first) } else { first });
             }
-            if self.reads(out) {
-                return true;
+        };
+        let mut best: Option<(Known, u32)> = None;
+        for mask in 0u32..(1 << k) {
+            spell(mask, out);
+            if let Some(known) = self.known(out) {
+                if best.is_none_or(|(b, _)| known > b) {
+                    best = Some((known, mask));
+                }
+                if known == Known::Phrase {
+                    break;
+                }
             }
         }
-        false
+        let Some((_, mask)) = best else {
+            return false;
+        };
+        spell(mask, out);
+        true
     }
+}
+
+/// Has `w` a letter repeated three or more times in a row?
+fn has_stretch(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.windows(3).any(|x| x[0] == x[1] && x[1] == x[2])
+}
+
+/// `w` with every run of three or more equal characters cut to `keep`.
+fn collapse(w: &str, keep: usize) -> String {
+    let chars: Vec<char> = w.chars().collect();
+    let mut out = String::with_capacity(w.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let mut j = i;
+        while j < chars.len() && chars[j] == chars[i] {
+            j += 1;
+        }
+        let n = if j - i >= 3 { keep } else { j - i };
+        out.extend(std::iter::repeat_n(chars[i], n));
+        i = j;
+    }
+    out
 }
 
 /// The letter a character stands for in a disguised word, and a second one
@@ -162,6 +238,11 @@ mod tests {
             v.add_phrase(p, s, e);
         }
         v.add_phrase("shit", false, false);
+        v.add_phrase("hell", false, false);
+        v.add_phrase("heil hitler", false, false);
+        v.add_phrase("at", false, false);
+        v.add_phrase("an", false, false);
+        v.add_phrase("moron", false, false);
         v.add_phrase("sucks", false, false);
         v
     }
@@ -184,6 +265,9 @@ mod tests {
             ("5vck5", "sucks"),
             ("a55hole", "asshole"),
             ("idiots", "idiots"),
+            ("h31l", "hell"),
+            ("4n", "an"),
+            ("m0r0nnnn", "moronnnn"),
         ] {
             assert_eq!(read(&v, typed).as_deref(), Some(word), "{typed}");
         }
@@ -192,7 +276,7 @@ mod tests {
     #[test]
     fn tokens_that_spell_no_known_word_are_not_read() {
         let v = vocabulary();
-        for typed in ["b4", "gr8", "l33t", "x86", "h264", "3am", "v1", "fvc", "id-ot", "idi0t\u{e9}"] {
+        for typed in ["b4", "gr8", "l33t", "x86", "h264", "3am", "v1", "fvc", "id-ot", "idi0t\u{e9}", "a5", "a+"] {
             assert_eq!(read(&v, typed), None, "{typed}");
         }
         assert_eq!(read(&Vocabulary::new(), "1d10t"), None, "an empty vocabulary reads nothing");

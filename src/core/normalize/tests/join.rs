@@ -31,3 +31,14 @@ const JOIN: &[Case] = &[
 fn join() {
     check("join", JOIN);
 }
+
+#[rustfmt::skip]
+const ONE_LETTER_WORDS: &[Case] = &[
+    Case { name: "one-letter words stay words", input: "u r a m0r0nnnn", expected: "u r a moroN" },
+    Case { name: "i u a", input: "i u a", expected: "i u a" },
+];
+
+#[test]
+fn one_letter_words() {
+    check("one-letter words", ONE_LETTER_WORDS);
+}

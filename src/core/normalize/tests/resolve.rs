@@ -118,3 +118,28 @@ fn disguise() {
 fn stays() {
     check("stays", STAYS);
 }
+
+/// The evasion suite's forms (issue 12): symbol runs, trailing `+`, `@` and
+/// `!` starting a word, palochka for `l`, an all-caps word after `!`.
+#[rustfmt::skip]
+const SUITE_FORMS: &[Case] = &[
+    Case { name: "trailing plus", input: "sh1+ and 5hi+.", expected: "shit and shit." },
+    Case { name: "bang then plus", input: "sh!+", expected: "shit" },
+    Case { name: "pipe run", input: "8u||sh1+", expected: "bullshit" },
+    Case { name: "at start", input: "@s5 and @$$hole", expected: "ass and asshole" },
+    Case { name: "bang start", input: "!di0t5", expected: "idiots" },
+    Case { name: "palochka for l", input: "ӏosεr he\u{4cf}\u{4cf}", expected: "loser hell" },
+    Case { name: "caps after a bang", input: "іd!OTS", expected: "idiots" },
+    Case { name: "pipe before caps", input: "asSHо|E", expected: "asshole" },
+    Case { name: "hell over heil", input: "He11", expected: "hell" },
+    Case { name: "a bang run is punctuation", input: "stupid!!! thanks!", expected: "stupid!!! thanks!" },
+    Case { name: "sentence break", input: "thanks!You rock", expected: "thanks!you rock" },
+    Case { name: "grade", input: "an A+ and C++", expected: "an a+ and c++" },
+    Case { name: "bot command", input: "!ban him", expected: "!ban him" },
+    Case { name: "table", input: "| col | col |", expected: "| col | col |" },
+];
+
+#[test]
+fn suite_forms() {
+    check("suite forms", SUITE_FORMS);
+}
