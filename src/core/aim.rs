@@ -272,7 +272,7 @@ impl<'a> Sentence<'a> {
         let (first, last) = self.word_range(hit.start, hit.end);
         let aim = self
             .inside(first, last)
-            .or_else(|| self.noun_phrase(first))
+            .or_else(|| self.noun_phrase(first, last))
             .or_else(|| self.address(first, last, hit.vocative))
             .unwrap_or_else(|| self.window(first, last, window));
         (aim, self.negated(first, window))
@@ -318,10 +318,26 @@ impl<'a> Sentence<'a> {
         i + 1 < self.words.len() && !self.words[i].ends_part() && self.class(i + 1) & BUT != 0
     }
 
+    /// Does the hit ending before word `last` end its clause (no noun follows it)?
+    fn closes_clause(&self, last: usize) -> bool {
+        last == self.words.len() || (last > 0 && self.words[last - 1].clause_end)
+    }
+
+    /// Is the determiner at `w`, before a hit ending before `last`, a degree
+    /// word rather than a determiner: "are you really *that* stupid?", where
+    /// nothing follows the hit in its clause ("that stupid form" has a noun)?
+    fn degree_word(&mut self, w: usize, last: usize) -> bool {
+        self.class(w) & DETERMINER != 0 && self.closes_clause(last)
+    }
+
     /// Step 1: the word the noun phrase hangs on, when it says whom the
     /// phrase describes.
-    fn noun_phrase(&mut self, first: usize) -> Option<Aim> {
-        let Stop::Word(w) = self.walk_back(first, FILLER) else { return None };
+    fn noun_phrase(&mut self, first: usize, last: usize) -> Option<Aim> {
+        let Stop::Word(mut w) = self.walk_back(first, FILLER) else { return None };
+        while self.degree_word(w, last) {
+            let Stop::Word(v) = self.walk_back(w, FILLER) else { return None };
+            w = v;
+        }
         let c = self.class(w);
         if c & SECOND_PERSON != 0 {
             Some(Aim::SecondPerson)
@@ -386,8 +402,9 @@ impl<'a> Sentence<'a> {
                 break;
             }
             let c = self.class(i);
-            // A determiner right before: the phrase describes a thing ("this stupid form").
-            if k == 0 && c & DETERMINER != 0 {
+            // A determiner right before: the phrase describes a thing ("this
+            // stupid form"), unless it is a degree word ("that stupid?").
+            if k == 0 && c & DETERMINER != 0 && !self.closes_clause(last) {
                 return Aim::Nobody;
             }
             // The writer opens a clause of their own: what follows is about them.

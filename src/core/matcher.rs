@@ -138,38 +138,41 @@ fn typed_variants(text: &str) -> Vec<(String, u32)> {
 }
 
 /// The phrase's text plus its variants with doubled letters made single,
-/// each with the positions that must be stretched in the text.
+/// each with the positions that must be stretched in the text. A letter
+/// written three or more times (`bbb`) can only ever be one stretched letter
+/// in normalized text, so it is always compiled so.
 fn variants(text: &str) -> Vec<(String, u32)> {
+    if !text.is_ascii() {
+        // Non-ASCII phrases are kept exactly.
+        return vec![(text.to_string(), 0)];
+    }
     let bytes = text.as_bytes();
-    let doubles: Vec<usize> = (0..bytes.len().saturating_sub(1))
-        .filter(|&i| bytes[i].is_ascii_alphabetic() && bytes[i] == bytes[i + 1] && (i == 0 || bytes[i - 1] != bytes[i]))
-        .take(MAX_DOUBLE_VARIANTS)
-        .collect();
+    // Runs of one letter: (byte, length).
+    let mut runs: Vec<(u8, usize)> = Vec::with_capacity(bytes.len());
+    for &b in bytes {
+        match runs.last_mut() {
+            Some((c, n)) if *c == b && b.is_ascii_alphabetic() => *n += 1,
+            _ => runs.push((b, 1)),
+        }
+    }
+    let doubles: Vec<usize> =
+        runs.iter().enumerate().filter(|(_, r)| r.1 == 2).map(|(i, _)| i).take(MAX_DOUBLE_VARIANTS).collect();
     let mut out = Vec::with_capacity(1 << doubles.len());
     for mask in 0u32..(1 << doubles.len()) {
         let mut s = String::with_capacity(bytes.len());
         let mut stretched = 0u32;
-        let mut skip = usize::MAX;
-        for (i, &b) in bytes.iter().enumerate() {
-            if i == skip {
-                continue;
-            }
-            if let Some(k) = doubles.iter().position(|&d| d == i) {
-                if mask & (1 << k) != 0 {
-                    if s.len() < 32 {
-                        stretched |= 1 << s.len();
-                    }
-                    skip = i + 1;
+        for (i, &(b, n)) in runs.iter().enumerate() {
+            let single = n >= 3 || doubles.iter().position(|&d| d == i).is_some_and(|k| mask & (1 << k) != 0);
+            if single {
+                if s.len() < 32 {
+                    stretched |= 1 << s.len();
                 }
+                s.push(b as char);
+            } else {
+                s.extend(std::iter::repeat_n(b as char, n));
             }
-            s.push(b as char);
         }
-        if mask == 0 {
-            // Non-ASCII phrases are kept exactly.
-            out.push((text.to_string(), 0));
-        } else {
-            out.push((s, stretched));
-        }
+        out.push((s, stretched));
     }
     out
 }
@@ -189,7 +192,8 @@ fn word_start_ok(text: &[u8], start: usize) -> bool {
 const MIN_PLURAL_STEM: usize = 3;
 
 /// A phrase matches whole words; after a phrase of three or more bytes, a
-/// plural `s`/`es` may follow.
+/// plural `s` may follow, and `es` after a hissing ending (`bitches`, never
+/// `rat` in `rates`).
 #[inline]
 fn word_end_ok(text: &[u8], start: usize, end: usize) -> bool {
     let ends_at = |i: usize| i >= text.len() || !is_word_byte(text[i]);
@@ -198,7 +202,15 @@ fn word_end_ok(text: &[u8], start: usize, end: usize) -> bool {
     }
     end - start >= MIN_PLURAL_STEM
         && ((text.get(end) == Some(&b's') && ends_at(end + 1))
-            || (text.get(end) == Some(&b'e') && text.get(end + 1) == Some(&b's') && ends_at(end + 2)))
+            || (text.get(end) == Some(&b'e')
+                && text.get(end + 1) == Some(&b's')
+                && ends_at(end + 2)
+                && takes_es(&text[start..end])))
+}
+
+/// Does a word ending so take `es` for its plural (`ass`, `box`, `bitch`)?
+fn takes_es(stem: &[u8]) -> bool {
+    matches!(stem.last(), Some(b's' | b'x' | b'z')) || stem.ends_with(b"ch") || stem.ends_with(b"sh")
 }
 
 impl Matcher {

@@ -79,6 +79,8 @@ fn second_person_copulas_and_groups_are_aimed() {
         Case { name: "a group of people", input: "the devs are clowns", phrase: "clowns", aimed: true },
         Case { name: "a third person", input: "he is an idiot", phrase: "idiot", aimed: true },
         Case { name: "a question", input: "is he stupid?", phrase: "stupid", aimed: true },
+        Case { name: "that as a degree word", input: "are you really that stupid?", phrase: "stupid", aimed: true },
+        Case { name: "this as a degree word", input: "he is this dumb.", phrase: "dumb", aimed: true },
     ]);
 }
 
@@ -102,6 +104,8 @@ fn the_writer_things_and_quotes_are_not_aimed() {
         },
         Case { name: "a noun after", input: "sorry, stupid question: where is it?", phrase: "stupid", aimed: false },
         Case { name: "a sentence apart", input: "I told you. Stupid printer", phrase: "stupid", aimed: false },
+        Case { name: "that thing", input: "you made that stupid form", phrase: "stupid", aimed: false },
+        Case { name: "that, at the end", input: "this form is that stupid", phrase: "stupid", aimed: false },
     ]);
 }
 

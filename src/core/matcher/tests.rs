@@ -125,6 +125,7 @@ fn stretched_letters() {
         Case { name: "stretched double letter", input: "asssss", expected: &["ass"] },
         Case { name: "stretched prefix", input: "fuuuuuck", expected: &["fuck*"] },
         Case { name: "v typed for u", input: "fvck this", expected: &["fuck*"] },
+        Case { name: "es only after a hissing ending", input: "asses and shites", expected: &["ass"] },
         Case { name: "v typed for u, stretched", input: "fvvvvck", expected: &["fuck*"] },
         Case { name: "hidden letter after a leet first letter", input: "5h*t", expected: &["shit"] },
         Case { name: "hidden letter next to leet", input: "f*ck1ng", expected: &["fuck*"] },
@@ -150,6 +151,7 @@ fn spans_map_back_to_the_original() {
 #[test]
 fn variants_of_double_letters() {
     assert_eq!(variants("ass"), vec![("ass".to_string(), 0), ("as".to_string(), 0b10)]);
+    assert_eq!(variants("bbb"), vec![("b".to_string(), 0b1)], "three letters are one stretched letter");
     assert_eq!(variants("idiot").len(), 1);
     assert_eq!(variants("bullshit").len(), 2);
 }

@@ -112,7 +112,7 @@ impl Vocabulary {
         if w.ends_with('s') {
             best = best.max(stem(1));
         }
-        if w.ends_with("es") {
+        if w.ends_with("es") && takes_es(&w.as_bytes()[..n - 2]) {
             best = best.max(stem(2));
         }
         if best == Some(Known::Phrase) || !w.is_ascii() {
@@ -174,6 +174,12 @@ impl Vocabulary {
         spell(mask, out);
         true
     }
+}
+
+/// Does a word ending so take `es` for its plural (`ass`, `box`, `bitch`)?
+/// The matcher's rule, which phrases' plurals follow.
+fn takes_es(stem: &[u8]) -> bool {
+    matches!(stem.last(), Some(b's' | b'x' | b'z')) || stem.ends_with(b"ch") || stem.ends_with(b"sh")
 }
 
 /// Has `w` a letter repeated three or more times in a row?

@@ -58,11 +58,29 @@ pub(super) fn parse_phrase(written: &str) -> Result<Phrase, String> {
     if core.contains('*') {
         return Err(format!("{written:?}: `*` may only stand at the start or the end of a phrase"));
     }
-    let text = normalize(core).text().trim().to_string();
+    let text = phrase_text(core);
     if !text.chars().any(char::is_alphanumeric) {
         return Err(format!("{written:?} has no letters or digits after normalization"));
     }
     Ok(Phrase { text, any_start, any_end })
+}
+
+/// A phrase's normalized text, with the letters it repeats three or more
+/// times kept as written (`bbb`, the Better Business Bureau): normalization
+/// would make them one stretched letter, which the matcher compiles itself.
+fn phrase_text(core: &str) -> String {
+    let n = normalize(core);
+    let mut text = String::with_capacity(n.text().len());
+    for (i, c) in n.text().char_indices() {
+        if n.is_stretched(i) {
+            let (s, e) = n.original_span(i, i + c.len_utf8());
+            let times = core.get(s..e).map_or(1, |o| o.chars().count());
+            text.extend(std::iter::repeat_n(c, times));
+        } else {
+            text.push(c);
+        }
+    }
+    text.trim().to_string()
 }
 
 /// Checks that a name uses lower-case letters, digits and `-` only.
