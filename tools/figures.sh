@@ -11,6 +11,10 @@
 #
 # Parts (names for FIGURES_SKIP): judgment (support set and conversations),
 # val and train (TweetEval, only when ../shared/data or $KEEL_DATA has them),
+# heldout (the held-out 15% of extra/convabuse and extra/toxichat, by id
+# hash: `keel eval --split held-out`), evasion (`keel eval --perturb` on
+# TweetEval val, extra/convabuse and tests/fixtures/benign-symbols.jsonl,
+# and the look-alike suite tests/fixtures/lookalikes.jsonl),
 # analyze, tracker, reader (benches), store, live (benches), replay (1,000,000
 # and 100,000 generated messages, phrases alone), replay-reader (5,000
 # messages with the context reader). The context reader's parts need its
@@ -75,6 +79,28 @@ for split in val train; do
     fi
 done
 
+for set in convabuse toxichat; do
+    file="$data/extra/$set-train.jsonl"
+    if wanted heldout && [ -f "$file" ]; then
+        step "judgment: the held-out 15% of $set"
+        "$keel" eval --config bot.toml --split held-out --phrases-only "$file" > "$raw/$set-phrases.eval"
+        [ "$reader" = 1 ] && "$keel" eval --config bot.toml --split held-out "$file" > "$raw/$set-reader.eval"
+    fi
+done
+if wanted evasion; then
+    step "judgment: the evasion suite and the look-alike suite"
+    for file in "$data/tweeteval-offensive-val.jsonl" "$data/extra/convabuse-train.jsonl" tests/fixtures/benign-symbols.jsonl; do
+        [ -f "$file" ] || continue
+        name="$(basename "$file" .jsonl)"
+        "$keel" eval --config bot.toml --perturb --phrases-only --json "$file" > "$raw/perturb-$name-phrases.json"
+        [ "$reader" = 1 ] && "$keel" eval --config bot.toml --perturb --json "$file" > "$raw/perturb-$name-reader.json"
+    done
+    if [ -f tests/fixtures/lookalikes.jsonl ]; then
+        "$keel" eval --config bot.toml --phrases-only tests/fixtures/lookalikes.jsonl > "$raw/lookalikes-phrases.eval"
+        [ "$reader" = 1 ] && "$keel" eval --config bot.toml tests/fixtures/lookalikes.jsonl > "$raw/lookalikes-reader.eval"
+    fi
+fi
+
 short=(--warm-up-time 1 --measurement-time 2)
 if wanted analyze; then
     step "cargo bench --bench analyze"
@@ -117,7 +143,7 @@ cut -d' ' -f1-3 /proc/loadavg > "$raw/loadavg-end"
 
 step "writing $out"
 python3 - "$raw" > "$out.part" <<'PY'
-import os, re, sys
+import json, os, re, sys
 
 raw = sys.argv[1]
 
@@ -191,6 +217,10 @@ rows = [
     ("val-phrases.eval", "TweetEval val, phrases alone", "keel eval --phrases-only ../shared/data/tweeteval-offensive-val.jsonl"),
     ("train-reader.eval", "TweetEval train (85% seen by the reader), phrases and reader", "keel eval ../shared/data/tweeteval-offensive-train.jsonl"),
     ("train-phrases.eval", "TweetEval train, phrases alone", "keel eval --phrases-only ../shared/data/tweeteval-offensive-train.jsonl"),
+    ("convabuse-reader.eval", "convabuse held-out 15%, phrases and context reader", "keel eval --split held-out ../shared/data/extra/convabuse-train.jsonl"),
+    ("convabuse-phrases.eval", "convabuse held-out 15%, phrases alone", "keel eval --split held-out --phrases-only ../shared/data/extra/convabuse-train.jsonl"),
+    ("toxichat-reader.eval", "toxichat held-out 15%, phrases and context reader", "keel eval --split held-out ../shared/data/extra/toxichat-train.jsonl"),
+    ("toxichat-phrases.eval", "toxichat held-out 15%, phrases alone", "keel eval --split held-out --phrases-only ../shared/data/extra/toxichat-train.jsonl"),
 ]
 missing = []
 for name, label, command in rows:
@@ -202,6 +232,35 @@ for name, label, command in rows:
 lines.append("")
 if missing:
     lines += ["Not measured in this run: %s (TweetEval needs `../shared/data`, the reader its base model)." % "; ".join(missing), ""]
+suites = [(n, m) for n in ("tweeteval-offensive-val", "convabuse-train", "benign-symbols") for m in ("phrases", "reader")]
+suites = [(n, m, json.loads(read("perturb-%s-%s.json" % (n, m)))) for n, m in suites if read("perturb-%s-%s.json" % (n, m))]
+if suites:
+    families = [f["family"] for f in suites[0][2]["families"]]
+    lines += [
+        "Evasion suite (`keel eval --perturb`, seed 12, see docs/evasion.md): the share of clean recall kept when only",
+        "the listed insults and profanities are rewritten, per family (target >= 0.95), and the false alarms that",
+        "the rewriting adds (target: none).",
+        "",
+        "| file | judged by | rows with a listed word (caught clean) | %s | new false alarms |" % " | ".join(families),
+        "|---|---|---|%s---|" % ("---|" * len(families)),
+    ]
+    for name, mode, s in suites:
+        kept = ["%.3f" % f["retained"] if f["retained"] is not None else "-" for f in s["families"]]
+        new = sum(f["new_false_alarms"] for f in s["families"])
+        lines.append("| %s | %s | %d (%d) | %s | %d (false alarms clean: %d of %d) |" % (
+            name, "phrases alone" if mode == "phrases" else "phrases and reader", s["offensive_listed"],
+            s["caught_clean"], " | ".join(kept), new, s["false_alarms_clean"], s["negatives"]))
+    lines.append("")
+for mode, label in (("phrases", "phrases alone"), ("reader", "phrases and context reader")):
+    t = read("lookalikes-%s.eval" % mode)
+    if t:
+        n = find(t, r"^messages: (\d+)")
+        fp = find(t, r"^tp \d+  fp (\d+)")
+        lines.append("Look-alike suite (`keel eval%s tests/fixtures/lookalikes.jsonl`), %s: %s of %s flagged hostile (target 0)." % (
+            " --phrases-only" if mode == "phrases" else "", label, fp, n))
+if read("lookalikes-phrases.eval"):
+    lines.append("")
+
 judge = read("judge.txt")
 if judge:
     derail = find(judge, r"^derailing conversations with an action: (.*)$")
@@ -293,7 +352,8 @@ lines += [
     "",
 ]
 for name in ["support-reader.eval", "support-phrases.eval", "val-reader.eval", "val-phrases.eval", "train-reader.eval",
-             "train-phrases.eval", "judge.txt", "analyze.txt", "tracker.txt", "reader.txt", "store.txt", "live.txt",
+             "train-phrases.eval", "convabuse-reader.eval", "convabuse-phrases.eval", "toxichat-reader.eval",
+             "toxichat-phrases.eval", "lookalikes-phrases.eval", "lookalikes-reader.eval", "judge.txt", "analyze.txt", "tracker.txt", "reader.txt", "store.txt", "live.txt",
              "replay-1m.time", "replay-100k.time", "replay-5k-reader.time", "replay-5k-phrases.time"]:
     t = read(name)
     if t is not None:

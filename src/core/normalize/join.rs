@@ -45,7 +45,14 @@ pub(super) fn join_spaced(units: &mut Vec<Unit>, reader: &mut TokenReader<'_>) {
         let mixed = run_end(units, i, None);
         let (first, j) = match spelled_word(units, i, mixed, reader) {
             Some(first) => (first, mixed),
-            None => (i, run_end(units, i, Some(units[i + 1].c))),
+            None => {
+                if let Some(end) = split_into_words(units, i, mixed, reader) {
+                    any = true;
+                    i = end;
+                    continue;
+                }
+                (i, run_end(units, i, Some(units[i + 1].c)))
+            }
         };
         let items = (j - first) / 2 + 1;
         let letters = (first..=j).step_by(2).filter(|&k| is_letter(units[k].c)).count();
@@ -66,6 +73,60 @@ pub(super) fn join_spaced(units: &mut Vec<Unit>, reader: &mut TokenReader<'_>) {
     if any {
         units.retain(|u| u.flags & REMOVED == 0);
     }
+}
+
+/// Longest run of spaced-out letters split into words.
+const MAX_SPLIT_ITEMS: usize = 48;
+
+/// Longest word looked for in such a run.
+const MAX_SPLIT_WORD: usize = 16;
+
+/// Splits a long run of spaced-out letters that spell several known words
+/// with the spaces between words lost (`y o u  a r e  a n  i d i o t`:
+/// `you are an idiot`): the separators inside each word are removed, those
+/// between words become spaces. The split with the fewest words wins; a
+/// one-letter word counts only if it is one (`a`, `i`, `u`, `r`, `y`).
+/// `None` (nothing changed) when the run is short or does not split
+/// entirely into known words; otherwise where to go on.
+fn split_into_words(units: &mut [Unit], i: usize, j: usize, reader: &mut TokenReader<'_>) -> Option<usize> {
+    let n = (j - i) / 2 + 1;
+    if !(6..=MAX_SPLIT_ITEMS).contains(&n) {
+        return None;
+    }
+    let item = |k: usize| units[i + 2 * k].c;
+    // best[p]: fewest words spelling the first p items, and where the last starts.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for p in 1..=n {
+        for len in 1..=p.min(MAX_SPLIT_WORD) {
+            let from = p - len;
+            let Some((words, _)) = best[from] else { continue };
+            let known = if len == 1 { is_one_letter_word(item(from)) } else { reader.read_chars((from..p).map(item)) };
+            if known && best[p].is_none_or(|(w, _)| words + 1 < w) {
+                best[p] = Some((words + 1, from));
+            }
+        }
+    }
+    let (words, _) = best[n]?;
+    if words < 2 {
+        return None;
+    }
+    let mut starts = Vec::with_capacity(words);
+    let mut p = n;
+    while p > 0 {
+        let (_, from) = best[p]?;
+        starts.push(from);
+        p = from;
+    }
+    for k in 1..n {
+        let sep = &mut units[i + 2 * k - 1];
+        if starts.contains(&k) {
+            sep.c = ' ';
+        } else {
+            sep.flags |= REMOVED;
+        }
+    }
+    Some(j + 1)
 }
 
 /// Is `units[i]` a single-character item: a letter (or letter in disguise)

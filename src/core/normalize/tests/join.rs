@@ -42,3 +42,15 @@ const ONE_LETTER_WORDS: &[Case] = &[
 fn one_letter_words() {
     check("one-letter words", ONE_LETTER_WORDS);
 }
+
+#[rustfmt::skip]
+const SPLIT: &[Case] = &[
+    Case { name: "words run together", input: "y o u  a r e  a n  i d i o t", expected: "you are an idiot" },
+    Case { name: "dotted", input: "y.o.u.a.r.e.a.n.i.d.1.o.t", expected: "you are an idiot" },
+    Case { name: "unknown words are joined as before", input: "q w e r t y u i o p", expected: "qwertyuiop" },
+];
+
+#[test]
+fn split() {
+    check("split", SPLIT);
+}
