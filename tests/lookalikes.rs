@@ -30,10 +30,10 @@ const KINDS: [&str; 9] =
     ["place", "name", "embedded", "technical", "gaming", "exclamation", "negation", "praise", "self-deprecation"];
 
 /// With the reader, the look-alikes it still raises are at most this many.
-/// Issue 12's target is 0: what is left is mild exclamations the reader was
-/// taught are offensive (the `OffensEval` data labels them so), place names with no
-/// listed phrase, and names the phrases do not list. Lower it as they go.
-const STILL_RAISED_BY_THE_READER: usize = 30;
+/// Issue 12's target is 0: what is left is place names and surnames that no
+/// phrase matches (Shitterton, Mrs. Butts), so nothing tells the reader they
+/// are names, and a few words the reader reads alone. Lower it as they go.
+const STILL_RAISED_BY_THE_READER: usize = 14;
 
 #[derive(Debug, Deserialize)]
 struct Line {

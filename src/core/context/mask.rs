@@ -26,10 +26,44 @@ const FIRST_PERSON: &[&str] = &["i", "i'm", "im", "me", "my", "myself", "i've", 
 /// read it as an attack.
 const PRAISE_SLANG: &[&str] = &["sick", "brutal", "wicked", "savage"];
 
+/// Below this a word is not hostile even when aimed: a mild word.
+const MILD: f32 = 0.5;
+
+/// What may open a sentence before an exclamation: "oh crap", "what the hell".
+const OPENERS: &[&str] = &[
+    "",
+    "oh",
+    "well",
+    "holy",
+    "ah",
+    "aw",
+    "ugh",
+    "and",
+    "bloody",
+    "oh my",
+    "what the",
+    "what in the",
+    "why the",
+    "how the",
+    "where the",
+    "who the",
+    "oh what the",
+    "but",
+];
+
+/// A mild word used as an exclamation: first in its sentence after at most
+/// an opener ("damn, I forgot", "oh crap, wrong file", "what the hell
+/// happened"), or "a hell of a ...".
+fn exclamation(text: &str, s: &Signal) -> bool {
+    let before = text.get(..s.norm_start).unwrap_or("");
+    let sentence = before.rsplit(['.', '!', '?', '\n', ',']).next().unwrap_or("").trim();
+    OPENERS.contains(&sentence) || text.get(s.norm_end..).is_some_and(|a| a.starts_with(" of a"))
+}
+
 /// A discounted hit the reader may not lean on: negated, allowed, a name,
-/// praise slang said of no one, or not aimed at anyone in a message that
-/// thanks or apologises or where the writer speaks of themselves just
-/// before it ("I'm so stupid") or after it ("stupid me").
+/// praise slang said of no one, a mild exclamation, or not aimed at anyone
+/// in a message that thanks or apologises or where the writer speaks of
+/// themselves just before it ("I'm so stupid") or after it ("stupid me").
 fn set_aside(a: &Analysis, s: &Signal) -> bool {
     if !discounted(s) {
         return false;
@@ -39,7 +73,9 @@ fn set_aside(a: &Analysis, s: &Signal) -> bool {
         return true;
     }
     let text = a.normalized.text();
-    if PRAISE_SLANG.contains(&text.get(s.norm_start..s.norm_end).unwrap_or("")) {
+    if PRAISE_SLANG.contains(&text.get(s.norm_start..s.norm_end).unwrap_or(""))
+        || (s.base_weight < MILD && exclamation(text, s))
+    {
         return true;
     }
     let before = text.get(..s.norm_start).unwrap_or("");
