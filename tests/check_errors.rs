@@ -114,17 +114,17 @@ const CASES: &[Case] = &[
     Case {
         name: "lexicon typo: the root cause once, no cascade",
         fault: Break::Replace("phrases/lexicon.toml", "name = \"threat\"", "name = \"threat"),
-        expected: "phrases/lexicon.toml:722:15: invalid basic string: a quoted text is not closed on this line (a missing `\"`?) (18 checks of names defined across the pack skipped until this file parses)\n",
+        expected: "phrases/lexicon.toml:783:15: invalid basic string: a quoted text is not closed on this line (a missing `\"`?) (18 checks of names defined across the pack skipped until this file parses)\n",
     },
     Case {
         name: "bad regex in a [[phrase]]: its category and the text",
         fault: Break::Append("phrases/lexicon.toml", "\n[[phrase]]\ncategory = \"insult\"\npattern = \"(unclosed\"\n"),
-        expected: "phrases/lexicon.toml:1960:11: [[phrase]] in insult, pattern: regex \"(unclosed\" does not compile: unclosed group\n",
+        expected: "phrases/lexicon.toml:2033:11: [[phrase]] in insult, pattern: regex \"(unclosed\" does not compile: unclosed group\n",
     },
     Case {
         name: "bad regex in a category: its name and the text",
         fault: Break::Replace("phrases/lexicon.toml", "\npatterns = [", "\npatterns = [\"(bad\", "),
-        expected: "phrases/lexicon.toml:699:13: [[category]] identity-attack, patterns: regex \"(bad\" does not compile: unclosed group\n",
+        expected: "phrases/lexicon.toml:760:13: [[category]] identity-attack, patterns: regex \"(bad\" does not compile: unclosed group\n",
     },
     Case {
         name: "bad script step: the script's name, the step from 1 and the text",
@@ -139,12 +139,12 @@ const CASES: &[Case] = &[
     Case {
         name: "phrase weight out of range: the same range as the docs",
         fault: Break::Append("phrases/lexicon.toml", "\n[[phrase]]\ncategory = \"insult\"\ntext = \"zorglub\"\nweight = 2\n"),
-        expected: "phrases/lexicon.toml:1961:10: [[phrase]] in insult, weight: must be between 0 and 1, found 2\n",
+        expected: "phrases/lexicon.toml:2034:10: [[phrase]] in insult, weight: must be between 0 and 1, found 2\n",
     },
     Case {
         name: "negative phrase weight: what negative weights are for",
         fault: Break::Append("phrases/lexicon.toml", "\n[[phrase]]\ncategory = \"insult\"\ntext = \"zorglub\"\nweight = -0.5\n"),
-        expected: "phrases/lexicon.toml:1961:10: [[phrase]] in insult, weight: must be between 0 and 1, found -0.5: only `cue` categories take negative weights (signs of civility); a `deescalating` category lowers the score with a positive weight\n",
+        expected: "phrases/lexicon.toml:2034:10: [[phrase]] in insult, weight: must be between 0 and 1, found -0.5: only `cue` categories take negative weights (signs of civility); a `deescalating` category lowers the score with a positive weight\n",
     },
     Case {
         name: "missing phrases directory: at `phrases =`, where it looked",

@@ -109,21 +109,12 @@ fn you_are_not_stupid_is_negated_by_the_phrases() {
     assert!(weight < 0.5, "negation lowers the insult's weight: {v}");
 }
 
+/// README: the reader reads a message without the words the phrases negated.
 #[test]
-#[ignore = "issue 12: the context reader reads \"you're not stupid\" as offensive (0.87) and the blend makes it hostile"]
 fn you_are_not_stupid_stays_not_hostile_with_the_reader() {
     if reader_present("readme::you_are_not_stupid_stays_not_hostile_with_the_reader") {
         let v = judge(Judge::WithReader, "you're not stupid");
         assert!(!hostile(&v), "{v}");
-    }
-}
-
-/// README says what the reader does with "you're not stupid" today.
-#[test]
-fn you_are_not_stupid_is_hostile_with_the_reader_today_as_readme_says() {
-    if reader_present("readme::you_are_not_stupid_is_hostile_with_the_reader_today_as_readme_says") {
-        let v = judge(Judge::WithReader, "you're not stupid");
-        assert!(hostile(&v), "{v}");
     }
 }
 

@@ -221,13 +221,20 @@ fn why_line(scope: NudgeScope, level: Level, trend: f32, reasons: &[String]) -> 
     line
 }
 
-/// The phrases that counted toward hostility, as `category: "phrase"`.
+/// The phrases that counted toward hostility, as `category: "phrase"`, and
+/// the context reader's reading when it raised the score.
 pub fn reasons(pack: &Pack, analysis: &Analysis, original: &str) -> Vec<String> {
     analysis
         .signals
         .iter()
         .filter(|s| s.weight > 0.0 && s.kind == CategoryKind::Hostile)
         .map(|s| format!("{}: \"{}\"", pack.categories()[s.category].name, original.get(s.start..s.end).unwrap_or("")))
+        .chain(
+            analysis
+                .reading
+                .filter(|_| analysis.score > analysis.phrase_score)
+                .map(|p| format!("the context reader reads this as hostile: {p:.2}")),
+        )
         .collect()
 }
 

@@ -43,6 +43,8 @@ pub struct Signal {
     pub negated: bool,
     /// The allow-list entry that cancelled it, if any.
     pub allowed_by: Option<usize>,
+    /// Written as part of a proper name ("Dick Van Dyke", "Mr. Butts"): it does not count.
+    pub name: bool,
 }
 
 /// Everything keel read from one message on its own.
@@ -202,6 +204,13 @@ impl Analyzer {
                     weight *= settings.negation_factor;
                 }
             }
+            let (start, end) = a.normalized.original_span(h.start, h.end);
+            let name = cat.kind == CategoryKind::Hostile
+                && weight != 0.0
+                && names::reads_as_name(text, start, end, &scratch.hits, &a.normalized);
+            if name {
+                weight = 0.0;
+            }
             if weight != 0.0 {
                 categories |= 1u64 << e.category.min(63);
                 match cat.kind {
@@ -222,7 +231,6 @@ impl Analyzer {
                     CategoryKind::Cue => cue += weight,
                 }
             }
-            let (start, end) = a.normalized.original_span(h.start, h.end);
             a.signals.push(Signal {
                 entry,
                 category: e.category,
@@ -236,6 +244,7 @@ impl Analyzer {
                 aim,
                 negated,
                 allowed_by: h.allowed_by,
+                name,
             });
         }
         let base = 1.0 - keep_hostile;
@@ -276,6 +285,7 @@ pub struct Scratch {
     topic_votes: Vec<(usize, u32)>,
 }
 
+mod names;
 mod vocabulary;
 
 #[cfg(test)]

@@ -30,13 +30,18 @@
 //! nothing else of the crate.
 
 mod blend;
+mod mask;
 mod reading;
 
 pub use blend::Blend;
+pub use mask::reader_text;
 pub use reading::{NotRead, Reader, Reading};
 
 use crate::core::score::Analysis;
 use crate::core::Role;
+
+/// Why a message is not read once the discounted words are left out.
+const NOTHING_LEFT: &str = "nothing left to read (the phrases set every word aside)";
 
 /// Why staff and moderators' messages are not read.
 const TEAM_NEVER_READ: &str = "staff and moderators are never read";

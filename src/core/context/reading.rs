@@ -43,7 +43,8 @@ pub enum NotRead {
 /// [`Engine::process_into`]: crate::core::engine::Engine::process_into
 /// [`Engine::process_read_into`]: crate::core::engine::Engine::process_read_into
 pub trait Reader: Send + Sync + std::fmt::Debug {
-    /// The probability that `normalized` (keel's normalized text) is
+    /// The probability that `normalized` (keel's normalized text, without
+    /// the hits the phrases discounted: see [`super::reader_text`]) is
     /// offensive, or what went wrong, in words.
     fn probability(&self, normalized: &str) -> Result<f32, String>;
 
@@ -51,12 +52,17 @@ pub trait Reader: Send + Sync + std::fmt::Debug {
     fn blend(&self) -> &Blend;
 
     /// Reads an analysed message from someone in `role`, unless the reader
-    /// stands down (see [`stands_down`]).
+    /// stands down (see [`stands_down`]), without the words the phrases
+    /// discounted (see [`super::reader_text`]).
     fn reading(&self, role: Role, analysis: &Analysis) -> Reading {
         if let Some(why) = stands_down(role, analysis) {
             return Reading::NotRead(NotRead::StandsDown(why));
         }
-        match self.probability(analysis.normalized.text()) {
+        let text = super::mask::reader_text(analysis);
+        if !text.chars().any(char::is_alphanumeric) {
+            return Reading::NotRead(NotRead::StandsDown(super::NOTHING_LEFT));
+        }
+        match self.probability(&text) {
             Ok(p) => Reading::Read(p),
             Err(e) => Reading::NotRead(NotRead::Failed(e)),
         }

@@ -43,16 +43,14 @@ pub(super) fn join_spaced(units: &mut Vec<Unit>, reader: &mut TokenReader<'_>) {
             continue;
         }
         let mixed = run_end(units, i, None);
-        let (first, j) = match spelled_word(units, i, mixed, reader) {
-            Some(first) => (first, mixed),
-            None => {
-                if let Some(end) = split_into_words(units, i, mixed, reader) {
-                    any = true;
-                    i = end;
-                    continue;
-                }
-                (i, run_end(units, i, Some(units[i + 1].c)))
-            }
+        let (first, j) = if let Some(first) = spelled_word(units, i, mixed, reader) {
+            (first, mixed)
+        } else if let Some(end) = split_into_words(units, i, mixed, reader) {
+            any = true;
+            i = end;
+            continue;
+        } else {
+            (i, run_end(units, i, Some(units[i + 1].c)))
         };
         let items = (j - first) / 2 + 1;
         let letters = (first..=j).step_by(2).filter(|&k| is_letter(units[k].c)).count();

@@ -4,6 +4,7 @@ use super::*;
 use crate::core::escalation::{ActionMemo, ConversationState};
 use crate::core::score::Analysis;
 use crate::pack::tests::pack_with;
+use crate::testing::{check, Case};
 
 const CHOICES: &str = r#"
 [[choices]]
@@ -124,4 +125,22 @@ fn choices_come_back_once_the_customer_is_civil_again() {
     assert!(memo.last_attack);
     assert!(offers(&analysis(false, false, false), &outcome(Level::Heated, 0), &mut memo));
     assert!(!memo.last_attack);
+}
+
+#[test]
+fn the_reasons_say_when_the_context_reader_raised_the_score() {
+    let pack = pack_with(CHOICES);
+    let cases = [
+        Case {
+            name: "raised by the reader",
+            input: (0.1, Some(0.74), 0.62),
+            expected: vec!["the context reader reads this as hostile: 0.74".to_string()],
+        },
+        Case { name: "read but not raised", input: (0.1, Some(0.3), 0.1), expected: vec![] },
+        Case { name: "not read", input: (0.1, None, 0.1), expected: vec![] },
+    ];
+    check("reasons", &cases, |&(phrase_score, reading, score)| {
+        let a = Analysis { score, phrase_score, reading, ..Analysis::default() };
+        reasons(&pack, &a, "you're a glorified FAQ reader")
+    });
 }

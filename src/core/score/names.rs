@@ -1,0 +1,170 @@
+//! Proper names that spell a hostile word: "Dick Van Dyke", "Mr. Butts",
+//! "Matt Hancock", "Jenny Cummings".
+//!
+//! The normalized text is lower case, so the rule reads the original's case
+//! through a hit's original span: a hit written Title-case (a capital, then
+//! lower case) is a name when a title comes just before it (Mr, Ms, Dr, ...)
+//! or when it stands next to another Title-case word that is neither the
+//! first word of a sentence nor a hostile hit itself ("Dick Smith", "Philip
+//! K. Dick"). A message written mostly in Title Case ("You Stupid Idiot")
+//! carries no such information, and its hits always count.
+
+use crate::core::matcher::{Hit, HitOf};
+use crate::core::normalize::Normalized;
+
+/// Words that introduce a person's name ("Mr. Butts", "Coach Dick Vermeil").
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "coach",
+    "captain",
+    "capt",
+    "rev",
+    "judge",
+    "officer",
+    "senator",
+    "president",
+];
+
+/// Words that start sentences without naming anyone.
+const FUNCTION_WORDS: &[&str] = &[
+    "you", "your", "youre", "ur", "u", "ya", "yall", "he", "she", "they", "we", "it", "its", "this", "that", "these",
+    "those", "the", "a", "an", "what", "such", "so", "oh", "hey", "go", "get", "dear", "and", "but", "just", "total",
+    "absolute", "complete", "big", "little", "fucking", "stupid", "dumb", "another", "typical", "ugh", "lol", "omg",
+];
+
+/// One whitespace-separated word of the original text.
+#[derive(Debug, Clone, Copy)]
+struct Token<'a> {
+    start: usize,
+    end: usize,
+    raw: &'a str,
+}
+
+impl Token<'_> {
+    /// The word without the punctuation around it.
+    fn letters(&self) -> &str {
+        self.raw.trim_matches(|c: char| !c.is_alphanumeric())
+    }
+
+    /// A capital followed by lower case: "Dick", "O'Brien", not "CTO" or "I".
+    fn title_case(&self) -> bool {
+        let w = self.letters();
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
+    }
+
+    /// An initial: "K.".
+    fn initial(&self) -> bool {
+        let mut chars = self.raw.chars();
+        matches!((chars.next(), chars.next(), chars.next()), (Some(c), Some('.'), None) if c.is_uppercase())
+    }
+
+    /// A title before a name: "Mr.", "Dr", "Coach".
+    fn title(&self) -> bool {
+        let w = self.letters();
+        w.chars().next().is_some_and(char::is_uppercase) && TITLES.iter().any(|t| t.eq_ignore_ascii_case(w))
+    }
+
+    /// Ends a sentence (the full stop of an initial, a title or "Jr." does not).
+    fn ends_sentence(&self) -> bool {
+        let suffix = ["jr", "sr", "st"].iter().any(|s| s.eq_ignore_ascii_case(self.letters()));
+        self.raw.ends_with(['.', '!', '?']) && !self.initial() && !self.title() && !suffix
+    }
+
+    /// Ends a phrase: a sentence's end or a comma, colon, semicolon or dash.
+    fn breaks(&self) -> bool {
+        self.ends_sentence() || self.raw.ends_with([',', ';', ':', ')'])
+    }
+
+    /// A mention or a handle, after which a sentence starts afresh.
+    fn handle(&self) -> bool {
+        self.raw.starts_with(['@', '<', '#'])
+    }
+}
+
+fn tokens(text: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                out.push(Token { start: s, end: i, raw: &text[s..i] });
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the hit at `start..end` of the original `text` reads as part of a
+/// proper name. `hits` are the message's hits (spans into `normalized`):
+/// a neighbour that is itself a hit is no evidence ("a Stupid Idiot").
+pub(super) fn reads_as_name(text: &str, start: usize, end: usize, hits: &[Hit], normalized: &Normalized) -> bool {
+    // Cheap test first: almost every hit is written in lower case.
+    if !text.get(start..end).is_some_and(|s| s.starts_with(char::is_uppercase)) {
+        return false;
+    }
+    let toks = tokens(text);
+    let Some(first) = toks.iter().position(|t| t.end > start) else { return false };
+    let last = toks.iter().rposition(|t| t.start < end).unwrap_or(first);
+    if !toks[first..=last].iter().all(Token::title_case) || mostly_title_case(&toks) {
+        return false;
+    }
+    let in_hit = |t: &Token<'_>| {
+        hits.iter().any(|h| {
+            matches!(h.of, HitOf::Entry(_)) && {
+                let (s, e) = normalized.original_span(h.start, h.end);
+                s < t.end && t.start < e
+            }
+        })
+    };
+    let starts_sentence = |i: usize| i == 0 || toks[i - 1].ends_sentence() || toks[i - 1].handle();
+    // A sentence's first word is capitalised anyway; it is evidence only
+    // when it is no pronoun, article or interjection ("Dominic Cummings",
+    // not "You Idiot").
+    let evidence = |i: usize| {
+        (toks[i].title_case() || toks[i].initial())
+            && !in_hit(&toks[i])
+            && (!starts_sentence(i) || !FUNCTION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(toks[i].letters())))
+    };
+    let before = first.checked_sub(1).filter(|&i| !toks[i].breaks());
+    if before.is_some_and(|i| toks[i].title()) {
+        return true;
+    }
+    let next = |i: usize| Some(i + 1).filter(|&n| n < toks.len() && !toks[i].breaks());
+    let after = next(last).filter(|&i| evidence(i));
+    if starts_sentence(first) {
+        // A sentence's first word is capitalised anyway: it takes a name of
+        // two more Title-case words ("Dick Van Dyke narrates"), not one
+        // ("Fuck Trump").
+        return after.and_then(next).is_some_and(|i| !starts_sentence(i) && toks[i].title_case());
+    }
+    before.is_some_and(evidence) || after.is_some()
+}
+
+/// More than two thirds of the message's words that do not start a sentence
+/// are Title-case: case says nothing.
+fn mostly_title_case(toks: &[Token<'_>]) -> bool {
+    let inner = toks
+        .iter()
+        .enumerate()
+        .filter(|&(i, t)| i > 0 && !toks[i - 1].ends_sentence() && t.letters().chars().any(char::is_alphabetic));
+    let (words, titled) = inner.fold((0, 0), |(w, n), (_, t)| (w + 1, n + usize::from(t.title_case())));
+    titled * 3 > words * 2
+}
+
+#[cfg(test)]
+mod tests;
