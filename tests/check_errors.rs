@@ -114,17 +114,17 @@ const CASES: &[Case] = &[
     Case {
         name: "lexicon typo: the root cause once, no cascade",
         fault: Break::Replace("phrases/lexicon.toml", "name = \"threat\"", "name = \"threat"),
-        expected: "phrases/lexicon.toml:783:15: invalid basic string: a quoted text is not closed on this line (a missing `\"`?) (18 checks of names defined across the pack skipped until this file parses)\n",
+        expected: "phrases/lexicon.toml:{line of phrases/lexicon.toml: name = \"threat\"}:15: invalid basic string: a quoted text is not closed on this line (a missing `\"`?) (18 checks of names defined across the pack skipped until this file parses)\n",
     },
     Case {
         name: "bad regex in a [[phrase]]: its category and the text",
         fault: Break::Append("phrases/lexicon.toml", "\n[[phrase]]\ncategory = \"insult\"\npattern = \"(unclosed\"\n"),
-        expected: "phrases/lexicon.toml:2033:11: [[phrase]] in insult, pattern: regex \"(unclosed\" does not compile: unclosed group\n",
+        expected: "phrases/lexicon.toml:{lines of phrases/lexicon.toml + 4}:11: [[phrase]] in insult, pattern: regex \"(unclosed\" does not compile: unclosed group\n",
     },
     Case {
         name: "bad regex in a category: its name and the text",
         fault: Break::Replace("phrases/lexicon.toml", "\npatterns = [", "\npatterns = [\"(bad\", "),
-        expected: "phrases/lexicon.toml:760:13: [[category]] identity-attack, patterns: regex \"(bad\" does not compile: unclosed group\n",
+        expected: "phrases/lexicon.toml:{line of phrases/lexicon.toml: patterns = [}:13: [[category]] identity-attack, patterns: regex \"(bad\" does not compile: unclosed group\n",
     },
     Case {
         name: "bad script step: the script's name, the step from 1 and the text",
@@ -134,17 +134,17 @@ const CASES: &[Case] = &[
     Case {
         name: "category weight out of range",
         fault: Break::Replace("phrases/lexicon.toml", "\nweight = 0.6 ", "\nweight = 7 "),
-        expected: "phrases/lexicon.toml:96:10: [[category]] insult, weight: must be between 0 and 1, found 7\n",
+        expected: "phrases/lexicon.toml:{line of phrases/lexicon.toml: weight = 0.6 }:10: [[category]] insult, weight: must be between 0 and 1, found 7\n",
     },
     Case {
         name: "phrase weight out of range: the same range as the docs",
         fault: Break::Append("phrases/lexicon.toml", "\n[[phrase]]\ncategory = \"insult\"\ntext = \"zorglub\"\nweight = 2\n"),
-        expected: "phrases/lexicon.toml:2034:10: [[phrase]] in insult, weight: must be between 0 and 1, found 2\n",
+        expected: "phrases/lexicon.toml:{lines of phrases/lexicon.toml + 5}:10: [[phrase]] in insult, weight: must be between 0 and 1, found 2\n",
     },
     Case {
         name: "negative phrase weight: what negative weights are for",
         fault: Break::Append("phrases/lexicon.toml", "\n[[phrase]]\ncategory = \"insult\"\ntext = \"zorglub\"\nweight = -0.5\n"),
-        expected: "phrases/lexicon.toml:2034:10: [[phrase]] in insult, weight: must be between 0 and 1, found -0.5: only `cue` categories take negative weights (signs of civility); a `deescalating` category lowers the score with a positive weight\n",
+        expected: "phrases/lexicon.toml:{lines of phrases/lexicon.toml + 5}:10: [[phrase]] in insult, weight: must be between 0 and 1, found -0.5: only `cue` categories take negative weights (signs of civility); a `deescalating` category lowers the score with a positive weight\n",
     },
     Case {
         name: "missing phrases directory: at `phrases =`, where it looked",
@@ -166,12 +166,40 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// `expected` with its line placeholders filled in from the bundled files,
+/// so that editing the lexicon does not move the expectations:
+/// `{line of FILE: NEEDLE}` is the line where NEEDLE first starts a line of
+/// FILE, `{lines of FILE + N}` the file's line count plus N (a line appended).
+fn with_lines(expected: &str) -> String {
+    let mut out = String::new();
+    let mut rest = expected;
+    while let Some(open) = rest.find("{line") {
+        out.push_str(&rest[..open]);
+        let close = open + rest[open..].find('}').expect("a closed placeholder");
+        let spec = &rest[open + 1..close];
+        let line = if let Some(spec) = spec.strip_prefix("line of ") {
+            let (file, needle) = spec.split_once(": ").expect("FILE: NEEDLE");
+            let text = std::fs::read_to_string(file).expect("bundled file");
+            1 + text.lines().position(|l| l.starts_with(needle)).unwrap_or_else(|| panic!("{needle:?} not in {file}"))
+        } else {
+            let spec = spec.strip_prefix("lines of ").expect("line of / lines of");
+            let (file, n) = spec.split_once(" + ").expect("FILE + N");
+            let text = std::fs::read_to_string(file).expect("bundled file");
+            text.lines().count() + n.parse::<usize>().expect("a number")
+        };
+        out.push_str(&line.to_string());
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[test]
 fn broken_configurations_are_reported_exactly() {
     let mut failures = Vec::new();
     for case in CASES {
         let (err, out, ok) = run(&case.fault);
-        let expected = format!("{}1 problem(s) found\n", case.expected);
+        let expected = format!("{}1 problem(s) found\n", with_lines(case.expected));
         if err != expected || ok || !out.is_empty() {
             failures.push(format!("{}: printed\n{err}{out}(success: {ok})\nexpected\n{expected}", case.name));
         }
