@@ -30,10 +30,11 @@ const KINDS: [&str; 9] =
     ["place", "name", "embedded", "technical", "gaming", "exclamation", "negation", "praise", "self-deprecation"];
 
 /// With the reader, the look-alikes it still raises are at most this many.
-/// Issue 12's target is 0: what is left is place names and surnames that no
-/// phrase matches (Shitterton, Mrs. Butts), so nothing tells the reader they
-/// are names, and a few words the reader reads alone. Lower it as they go.
-const STILL_RAISED_BY_THE_READER: usize = 14;
+/// Issue 12's target is 0: what is left is praise the pack has no phrase for
+/// ("the boss fight is brutal but fair", "your delivery times are insane")
+/// and contempt the writer turns on themselves ("I'm useless with
+/// computers"), which the phrases count. Lower it as they go.
+const STILL_RAISED_BY_THE_READER: usize = 3;
 
 #[derive(Debug, Deserialize)]
 struct Line {

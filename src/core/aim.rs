@@ -394,7 +394,7 @@ impl<'a> Sentence<'a> {
     }
 
     /// Step 3: a person word among the `window` words before the hit, or
-    /// right after it.
+    /// right after it with no comma between.
     fn window(&mut self, first: usize, last: usize, window: usize) -> Aim {
         let mut aim = Aim::Nobody;
         for (k, i) in (0..first).rev().take(window).enumerate() {
@@ -418,7 +418,9 @@ impl<'a> Sentence<'a> {
                 aim = Aim::ThirdPerson;
             }
         }
-        if aim == Aim::Nobody && last < self.words.len() && last > 0 && !self.words[last - 1].clause_end {
+        // Right after it, in the same part of the sentence ("idiot you",
+        // never "damn, you guys are good").
+        if aim == Aim::Nobody && last < self.words.len() && last > 0 && !self.words[last - 1].ends_part() {
             let c = self.class(last);
             if c & SECOND_PERSON != 0 {
                 return Aim::SecondPerson;

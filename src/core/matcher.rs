@@ -105,8 +105,28 @@ pub struct Matcher {
 pub struct FindScratch {
     /// Allow-list matches: (start, end, allow index).
     allows: Vec<(usize, usize, usize)>,
+    /// The allow-list matches' byte ranges, for [`FindScratch::allowed`].
+    allowed: Vec<(usize, usize)>,
     /// Per hit, whether it survives [`Matcher::drop_shadowed`].
     keep: Vec<bool>,
+    /// Words with a hostile phrase inside them that is no word of its own
+    /// (`shitterton`, `assange`): normalized byte ranges of the words.
+    embedded: Vec<(usize, usize)>,
+}
+
+impl FindScratch {
+    /// The allow-list matches of the last message searched, as normalized
+    /// byte ranges, whether or not a hostile phrase lay inside them.
+    pub fn allowed(&self) -> &[(usize, usize)] {
+        &self.allowed
+    }
+
+    /// The words of the last message searched that hold a hostile phrase
+    /// inside them without being one (`Scunthorpe`, `Assange`), as
+    /// normalized byte ranges, each word once.
+    pub fn embedded(&self) -> &[(usize, usize)] {
+        &self.embedded
+    }
 }
 
 /// Longest run of doubled letters expanded into single-letter variants.
@@ -325,14 +345,21 @@ impl Matcher {
         let bytes = text.as_bytes();
         let allows = &mut scratch.allows;
         allows.clear();
+        let embedded = &mut scratch.embedded;
+        embedded.clear();
         for m in self.automaton.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
             let (a, b) = self.spans[m.pattern().as_usize()];
             for r in &self.readings[a as usize..b as usize] {
-                if !r.any_start && !word_start_ok(bytes, start) {
-                    continue;
-                }
-                if !r.any_end && !word_end_ok(bytes, start, end) {
+                if (!r.any_start && !word_start_ok(bytes, start)) || (!r.any_end && !word_end_ok(bytes, start, end)) {
+                    if let Target::Entry(e) = r.target {
+                        if self.entry_meta[e as usize].1 == CategoryKind::Hostile {
+                            let word = (word_start(bytes, start), word_end(bytes, end));
+                            if !embedded.contains(&word) {
+                                embedded.push(word);
+                            }
+                        }
+                    }
                     continue;
                 }
                 if r.stretched != 0 && !stretched_ok(norm, start, r.stretched) {
@@ -376,6 +403,8 @@ impl Matcher {
             self.resolve_hidden_letters(pack, bytes, out);
         }
         debug_assert!(allows.iter().all(|a| a.2 < self.allow_count));
+        scratch.allowed.clear();
+        scratch.allowed.extend(allows.iter().map(|&(s, e, _)| (s, e)));
         if !allows.is_empty() {
             for h in out.iter_mut() {
                 if let HitOf::Entry(_) = h.of {

@@ -83,6 +83,12 @@ pub struct Analysis {
     pub topic: Option<usize>,
     /// Shouting and punctuation bursts.
     pub surface: Surface,
+    /// What the context reader does not read, as normalized byte ranges:
+    /// the allow-list's look-alikes ("kill the process", "butt joint") and
+    /// words written as names (Title-case) that hold a hostile phrase inside
+    /// them without being one (Shitterton, Cockermouth, Assange). The
+    /// phrases never count them; the reader may not either.
+    pub unread: Vec<(usize, usize)>,
 }
 
 /// Largest number of hits scored in one message; the rest add nothing new.
@@ -139,6 +145,14 @@ impl Analyzer {
         a.surface = surface(text);
         self.matcher.find_with(&self.pack, &a.normalized, &mut scratch.hits, &mut scratch.find);
         scratch.hits.truncate(MAX_HITS);
+        a.unread.clear();
+        a.unread.extend_from_slice(scratch.find.allowed());
+        for &(s, e) in scratch.find.embedded() {
+            let (os, oe) = a.normalized.original_span(s, e);
+            if names::title_case(text.get(os..oe).unwrap_or("")) {
+                a.unread.push((s, e));
+            }
+        }
         let norm = a.normalized.text();
         // Words are only needed for the context of an entry hit.
         if scratch.hits.iter().any(|h| matches!(h.of, HitOf::Entry(_))) {

@@ -105,6 +105,7 @@ fn the_writer_things_and_quotes_are_not_aimed() {
         Case { name: "a noun after", input: "sorry, stupid question: where is it?", phrase: "stupid", aimed: false },
         Case { name: "a sentence apart", input: "I told you. Stupid printer", phrase: "stupid", aimed: false },
         Case { name: "that thing", input: "you made that stupid form", phrase: "stupid", aimed: false },
+        Case { name: "an exclamation, then a comma", input: "damn, you guys are good", phrase: "damn", aimed: false },
         Case { name: "that, at the end", input: "this form is that stupid", phrase: "stupid", aimed: false },
     ]);
 }

@@ -7,7 +7,11 @@
 //! proper name ("Mr. Butts") — the reader, which sees the same surface
 //! word, would otherwise raise the message on its strength. It reads the
 //! rest of the message instead, so context around the word still counts
-//! ("you're not stupid, you're a glorified FAQ reader").
+//! ("you're not stupid, you're a glorified FAQ reader"). The same goes for
+//! self-deprecation the phrases counted at their weight ("I'm useless with
+//! computers") and for names and places that hold a hostile word inside
+//! them ("Shitterton", "Dr. Assange"), and the allow-list's look-alikes
+//! ("the OOM killer": [`Analysis::unread`]).
 
 use crate::core::pack::CategoryKind;
 use crate::core::score::{Analysis, Signal};
@@ -65,6 +69,9 @@ fn exclamation(text: &str, s: &Signal) -> bool {
 /// in a message that thanks or apologises or where the writer speaks of
 /// themselves just before it ("I'm so stupid") or after it ("stupid me").
 fn set_aside(a: &Analysis, s: &Signal) -> bool {
+    if s.kind == CategoryKind::Hostile && !s.aim.at_person() && about_the_writer(a, s) {
+        return true;
+    }
     if !discounted(s) {
         return false;
     }
@@ -78,6 +85,13 @@ fn set_aside(a: &Analysis, s: &Signal) -> bool {
     {
         return true;
     }
+    about_the_writer(a, s)
+}
+
+/// The writer speaks of themselves just before the hit ("I'm so stupid") or
+/// after it ("stupid me").
+fn about_the_writer(a: &Analysis, s: &Signal) -> bool {
+    let text = a.normalized.text();
     let before = text.get(..s.norm_start).unwrap_or("");
     let after = text.get(s.norm_end..).unwrap_or("");
     let word = |w: &str| FIRST_PERSON.contains(&w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''));
@@ -94,7 +108,9 @@ pub fn reader_text(a: &Analysis) -> Cow<'_, str> {
         .signals
         .iter()
         .filter(|s| set_aside(a, s) && !a.signals.iter().any(|c| counted(c) && overlaps(c, s)))
-        .map(|s| (s.norm_start.min(text.len()), s.norm_end.min(text.len())))
+        .map(|s| (s.norm_start, s.norm_end))
+        .chain(a.unread.iter().copied())
+        .map(|(s, e)| (s.min(text.len()), e.min(text.len())))
         .collect();
     if cut.is_empty() {
         return Cow::Borrowed(text);

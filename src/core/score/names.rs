@@ -59,9 +59,7 @@ impl Token<'_> {
 
     /// A capital followed by lower case: "Dick", "O'Brien", not "CTO" or "I".
     fn title_case(&self) -> bool {
-        let w = self.letters();
-        let mut chars = w.chars();
-        chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
+        title_case(self.letters())
     }
 
     /// An initial: "K.".
@@ -91,6 +89,14 @@ impl Token<'_> {
     fn handle(&self) -> bool {
         self.raw.starts_with(['@', '<', '#'])
     }
+}
+
+/// A word written with a capital followed by lower case: "Dick",
+/// "O'Brien", "Shitterton", not "CTO" or "I".
+pub(super) fn title_case(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let mut chars = w.chars();
+    chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
 }
 
 fn tokens(text: &str) -> Vec<Token<'_>> {
