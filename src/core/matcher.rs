@@ -122,8 +122,8 @@ impl FindScratch {
     }
 
     /// The words of the last message searched that hold a hostile phrase
-    /// inside them without being one (`Scunthorpe`, `Assange`), as
-    /// normalized byte ranges, each word once.
+    /// inside them without being one or a form of one (`Scunthorpe`,
+    /// `Assange`, never `suckers`), as normalized byte ranges, each word once.
     pub fn embedded(&self) -> &[(usize, usize)] {
         &self.embedded
     }
@@ -353,7 +353,9 @@ impl Matcher {
             for r in &self.readings[a as usize..b as usize] {
                 if (!r.any_start && !word_start_ok(bytes, start)) || (!r.any_end && !word_end_ok(bytes, start, end)) {
                     if let Target::Entry(e) = r.target {
-                        if self.entry_meta[e as usize].1 == CategoryKind::Hostile {
+                        let derived =
+                            word_start_ok(bytes, start) && is_derived_ending(&bytes[end..word_end(bytes, end)]);
+                        if self.entry_meta[e as usize].1 == CategoryKind::Hostile && !derived {
                             let word = (word_start(bytes, start), word_end(bytes, end));
                             if !embedded.contains(&word) {
                                 embedded.push(word);
@@ -539,6 +541,17 @@ impl Matcher {
         let mut k = keep.iter();
         out.retain(|_| *k.next().unwrap_or(&true));
     }
+}
+
+/// Endings that make a word a form of the phrase before them (`suck` in
+/// `suckers`, `bitch` in `bitchy`), not a name that happens to hold it
+/// (`Cockermouth`, `Shitterton`).
+fn is_derived_ending(rest: &[u8]) -> bool {
+    const ENDINGS: &[&[u8]] = &[
+        b"er", b"ers", b"ed", b"ing", b"ings", b"y", b"ie", b"ies", b"ier", b"iest", b"ish", b"ness", b"ful", b"less",
+        b"ly", b"ery", b"head", b"heads", b"face", b"faces",
+    ];
+    ENDINGS.contains(&rest)
 }
 
 /// Can the typed byte `w` stand for the phrase's letter `p` (`5` for `s`)?

@@ -148,8 +148,10 @@ impl Analyzer {
         a.unread.clear();
         a.unread.extend_from_slice(scratch.find.allowed());
         for &(s, e) in scratch.find.embedded() {
+            // A word that is itself a phrase ("Liberals") is read as one.
+            let matched = scratch.hits.iter().any(|h| matches!(h.of, HitOf::Entry(_)) && h.start < e && s < h.end);
             let (os, oe) = a.normalized.original_span(s, e);
-            if names::title_case(text.get(os..oe).unwrap_or("")) {
+            if !matched && names::embedded_name(text, os, oe, &scratch.hits, &a.normalized) {
                 a.unread.push((s, e));
             }
         }

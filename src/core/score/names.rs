@@ -161,6 +161,22 @@ pub(super) fn reads_as_name(text: &str, start: usize, end: usize, hits: &[Hit], 
     before.is_some_and(evidence) || after.is_some()
 }
 
+/// Words before a place's name ("I live in Shitterton", "work in Cockermouth").
+const PLACE_WORDS: &[&str] = &["in", "at", "from", "near", "off", "to", "via", "around", "outside", "into", "of"];
+
+/// Whether the word at `start..end` of the original `text`, which holds a
+/// hostile phrase inside it without being one, is a name: written
+/// Title-case and read as a name by [`reads_as_name`] (a title before it,
+/// a Title-case neighbour), or right after a word that introduces a place
+/// ("in Shitterton"). "the Shitstream media" is no name.
+pub(super) fn embedded_name(text: &str, start: usize, end: usize, hits: &[Hit], normalized: &Normalized) -> bool {
+    if !title_case(text.get(start..end).unwrap_or("")) {
+        return false;
+    }
+    let before = text.get(..start).unwrap_or("").split_whitespace().next_back().unwrap_or("");
+    PLACE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(before)) || reads_as_name(text, start, end, hits, normalized)
+}
+
 /// More than two thirds of the message's words that do not start a sentence
 /// are Title-case: case says nothing.
 fn mostly_title_case(toks: &[Token<'_>]) -> bool {
