@@ -32,11 +32,10 @@ const KINDS: [&str; 9] =
 /// With the reader, the look-alikes it still raises are at most this many.
 /// Issue 12's target is 0: what is left is a place name opening a sentence
 /// ("Shitterton is a real village": no title, neighbour or "in" marks it
-/// as a name), praise the pack has no phrase for
-/// ("the boss fight is brutal but fair", "your delivery times are insane")
-/// and contempt the writer turns on themselves ("I'm useless with
-/// computers"), which the phrases count. Lower it as they go.
-const STILL_RAISED_BY_THE_READER: usize = 4;
+/// as a name), and praise the pack has no phrase for
+/// ("the boss fight is brutal but fair", "your delivery times are insane").
+/// Lower it as they go.
+const STILL_RAISED_BY_THE_READER: usize = 3;
 
 #[derive(Debug, Deserialize)]
 struct Line {

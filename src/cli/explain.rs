@@ -10,6 +10,7 @@ use std::io::Write;
 fn aim_text(aim: Aim) -> &'static str {
     match aim {
         Aim::Nobody => "nobody",
+        Aim::Writer => "the writer",
         Aim::SecondPerson => "the reader or a mentioned member",
         Aim::ThirdPerson => "someone else",
     }
@@ -91,6 +92,11 @@ pub fn explain(
         }
         if s.aim.at_person() && cat.kind == CategoryKind::Hostile {
             notes.push(format!("aimed at {}", aim_text(s.aim)));
+        } else if s.aim == Aim::Writer && s.allowed_by.is_none() && s.weight < s.base_weight {
+            notes.push(format!(
+                "said of the writer: keeps {:.0}% of its weight, see untargeted_factor",
+                pack.settings().untargeted_factor * 100.0
+            ));
         } else if e.targeted && s.allowed_by.is_none() {
             notes.push(format!(
                 "not aimed at a person: keeps {:.0}% of its weight, see untargeted_factor",

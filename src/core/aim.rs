@@ -36,8 +36,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aim {
-    /// Not at anyone in particular (a thing, or the writer).
+    /// Not at anyone in particular (a thing, a quote).
     Nobody,
+    /// At the writer themself ("I'm useless with computers", "I am such an idiot").
+    Writer,
     /// At the reader ("you ...") or a mentioned member.
     SecondPerson,
     /// At someone else ("he ...", "they ...").
@@ -47,7 +49,7 @@ pub enum Aim {
 impl Aim {
     /// True when the hit is aimed at a person other than the writer.
     pub fn at_person(self) -> bool {
-        !matches!(self, Aim::Nobody)
+        !matches!(self, Aim::Nobody | Aim::Writer)
     }
 }
 
@@ -344,7 +346,7 @@ impl<'a> Sentence<'a> {
         } else if c & COPULA != 0 {
             self.subject_of(w)
         } else if c & FIRST_PERSON != 0 {
-            Some(Aim::Nobody)
+            Some(Aim::Writer)
         } else if c & THIRD_PERSON != 0 {
             Some(Aim::ThirdPerson)
         } else if c & DETERMINER != 0 && c & FILLER == 0 {
@@ -369,7 +371,7 @@ impl<'a> Sentence<'a> {
                 return Some(Aim::SecondPerson);
             }
             if c & FIRST_PERSON != 0 {
-                return Some(Aim::Nobody);
+                return Some(Aim::Writer);
             }
             if c & GROUP != 0 {
                 group = true;

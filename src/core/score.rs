@@ -213,7 +213,10 @@ impl Analyzer {
                 if let Some(u) = unaimed {
                     weight = weight.min(u);
                 }
-                if e.targeted && !aim.at_person() {
+                // Said of the writer, a word that describes someone counts as if
+                // aimed at nobody ("I'm useless with computers").
+                let of_writer = aim == Aim::Writer && cat.describes;
+                if (e.targeted && !aim.at_person()) || of_writer {
                     weight *= settings.untargeted_factor;
                 }
                 if negated && cat.negatable {

@@ -92,6 +92,8 @@ pub struct RawCategory {
     pub severe: bool,
     #[serde(default)]
     pub vocative: bool,
+    #[serde(default)]
+    pub describes: bool,
     pub unaimed_weight: Option<Spanned<Number>>,
     pub jump_to_tier: Option<Spanned<i64>>,
     pub negatable: Option<bool>,

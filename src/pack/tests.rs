@@ -106,7 +106,7 @@ fn each_mistake_is_named_with_file_line_and_key() {
         Case {
             name: "unknown key",
             input: "[[category]]\nname = \"rude\"\nweight = 0.2\nwieght = 0.3\n",
-            expected: &["b.toml:4: [[category]] rude, wieght: unknown key: did you mean `weight`? (known here: name, kind, weight, targeted, severe, vocative, unaimed_weight, jump_to_tier, negatable, description, phrases, patterns)"],
+            expected: &["b.toml:4: [[category]] rude, wieght: unknown key: did you mean `weight`? (known here: name, kind, weight, targeted, severe, vocative, describes, unaimed_weight, jump_to_tier, negatable, description, phrases, patterns)"],
         },
         Case {
             name: "unknown kind",

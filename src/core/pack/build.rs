@@ -125,6 +125,7 @@ mod tests {
             targeted: false,
             severe: false,
             vocative: false,
+            describes: false,
             unaimed_weight: None,
             jump_to_tier: None,
             negatable: true,

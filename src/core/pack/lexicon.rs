@@ -49,6 +49,10 @@ pub struct Category {
     /// Its untargeted phrases standing alone as the address of a sentence
     /// ("Answer me, moron.") are aimed at the reader.
     pub vocative: bool,
+    /// Its phrases describe a person (insults, scorn): said by the writer of
+    /// themselves ("I'm useless with computers") they count as if aimed at
+    /// nobody.
+    pub describes: bool,
     /// For a severe category: the weight of a one-word phrase aimed at
     /// nobody (a slur that targets no one, "Dyke" in a name), which is then
     /// hostile but neither severe nor a strike. `None`: always severe.

@@ -158,3 +158,36 @@ phrases = ["slurword", "go back home"]
         assert_eq!(r.jump_to_tier, if c.severe { 2 } else { 0 }, "{}", c.input);
     }
 }
+
+#[test]
+fn what_the_writer_says_of_themselves_is_not_hostile() {
+    let a = Analyzer::new(pack_with(
+        r#"
+[[category]]
+name = "contempt"
+weight = 0.45
+describes = true
+phrases = ["useless"]
+
+[[category]]
+name = "swearing"
+weight = 0.6
+negatable = false
+phrases = ["fucking"]
+"#,
+    ))
+    .expect("compiles");
+    for (input, hostile) in [
+        ("I'm useless with computers", false),
+        ("I am useless at this", false),
+        ("you are useless", false),
+        ("I'm so fucking tired of this", true),
+        ("my fucking phone", true),
+    ] {
+        let r = a.analyze(input, 0.0);
+        assert_eq!(r.hostile, hostile, "{input}: {}", r.score);
+    }
+    let r = a.analyze("I'm useless with computers", 0.0);
+    assert_eq!(r.signals[0].aim, Aim::Writer);
+    assert!(r.signals[0].weight < r.signals[0].base_weight, "said of the writer, it counts less");
+}

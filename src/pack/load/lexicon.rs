@@ -124,6 +124,7 @@ impl Builder {
             targeted: r.targeted,
             severe: r.severe,
             vocative: r.vocative,
+            describes: r.describes,
             unaimed_weight,
             jump_to_tier,
             negatable: r.negatable.unwrap_or(true),
