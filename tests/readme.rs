@@ -160,7 +160,7 @@ fn the_reader_misses_the_wall_and_the_sarcasm_today_as_readme_says() {
 }
 
 #[test]
-#[ignore = "issue 12: the reader reads bot.toml's example at 0.19 and README's sarcasm at 0.09, not confident enough"]
+#[ignore = "issue 13 (the two-stage reader): the reader reads bot.toml's example at 0.19 and README's sarcasm at 0.09, not confident enough"]
 fn the_reader_catches_the_wall_and_the_sarcasm() {
     if reader_present("readme::the_reader_catches_the_wall_and_the_sarcasm") {
         for text in [
