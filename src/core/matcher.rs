@@ -21,7 +21,7 @@
 //! The matcher is built once (see [`Matcher::new`]) and is immutable,
 //! `Send + Sync`, and shared by reference; a reload builds a new one.
 
-use crate::core::normalize::{stands_for, typed_as, Normalized};
+use crate::core::normalize::{stands_for, takes_es, typed_as, Normalized, MIN_STEM};
 use crate::core::pack::{CategoryKind, EntryPattern, Pack, Phrase};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexSet};
@@ -208,9 +208,6 @@ fn word_start_ok(text: &[u8], start: usize) -> bool {
     start == 0 || !is_word_byte(text[start - 1])
 }
 
-/// Shortest phrase that may take a plural ending: "hi" must not match "his".
-const MIN_PLURAL_STEM: usize = 3;
-
 /// A phrase matches whole words; after a phrase of three or more bytes, a
 /// plural `s` may follow, and `es` after a hissing ending (`bitches`, never
 /// `rat` in `rates`).
@@ -220,17 +217,13 @@ fn word_end_ok(text: &[u8], start: usize, end: usize) -> bool {
     if ends_at(end) {
         return true;
     }
-    end - start >= MIN_PLURAL_STEM
+    // Shortest phrase that may take a plural ending: "hi" must not match "his".
+    end - start >= MIN_STEM
         && ((text.get(end) == Some(&b's') && ends_at(end + 1))
             || (text.get(end) == Some(&b'e')
                 && text.get(end + 1) == Some(&b's')
                 && ends_at(end + 2)
                 && takes_es(&text[start..end])))
-}
-
-/// Does a word ending so take `es` for its plural (`ass`, `box`, `bitch`)?
-fn takes_es(stem: &[u8]) -> bool {
-    matches!(stem.last(), Some(b's' | b'x' | b'z')) || stem.ends_with(b"ch") || stem.ends_with(b"sh")
 }
 
 impl Matcher {
@@ -353,9 +346,10 @@ impl Matcher {
             for r in &self.readings[a as usize..b as usize] {
                 if (!r.any_start && !word_start_ok(bytes, start)) || (!r.any_end && !word_end_ok(bytes, start, end)) {
                     if let Target::Entry(e) = r.target {
-                        let derived =
-                            word_start_ok(bytes, start) && is_derived_ending(&bytes[end..word_end(bytes, end)]);
-                        if self.entry_meta[e as usize].1 == CategoryKind::Hostile && !derived {
+                        let hostile = self.entry_meta[e as usize].1 == CategoryKind::Hostile;
+                        if hostile
+                            && !(word_start_ok(bytes, start) && is_derived_ending(&bytes[end..word_end(bytes, end)]))
+                        {
                             let word = (word_start(bytes, start), word_end(bytes, end));
                             if !embedded.contains(&word) {
                                 embedded.push(word);

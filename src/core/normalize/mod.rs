@@ -103,6 +103,7 @@ mod vocabulary;
 mod words;
 
 pub use vocabulary::{stands_for, typed_as, Vocabulary};
+pub(crate) use vocabulary::{takes_es, MIN_STEM};
 pub use words::{words, Words};
 
 use unit::Unit;

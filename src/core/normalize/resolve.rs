@@ -151,9 +151,7 @@ impl<'v> TokenReader<'v> {
 
     /// Does `token` read as a known word? Its spelling is then in `self.reading`.
     pub(super) fn read(&mut self, token: &[Unit]) -> bool {
-        self.chars.clear();
-        self.chars.extend(token.iter().map(|u| u.c));
-        self.vocabulary.find_reading(&self.chars, &mut self.reading)
+        self.read_chars(token.iter().map(|u| u.c))
     }
 
     /// Does `chars` read as a known word?

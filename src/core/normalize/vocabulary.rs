@@ -18,8 +18,8 @@
 use std::collections::{HashMap, HashSet};
 
 /// Shortest stem that may take an ending (`s`, `es`, or any ending of a
-/// prefix phrase such as `fuck*`); the matcher uses the same length.
-const MIN_STEM: usize = 3;
+/// prefix phrase such as `fuck*`), here and in the matcher.
+pub(crate) const MIN_STEM: usize = 3;
 
 /// Ambiguous characters (two possible letters) tried both ways in one token;
 /// further ones take their first letter. Bounds the search at 16 spellings.
@@ -177,8 +177,8 @@ impl Vocabulary {
 }
 
 /// Does a word ending so take `es` for its plural (`ass`, `box`, `bitch`)?
-/// The matcher's rule, which phrases' plurals follow.
-fn takes_es(stem: &[u8]) -> bool {
+/// One rule for the vocabulary and the matcher's plurals.
+pub(crate) fn takes_es(stem: &[u8]) -> bool {
     matches!(stem.last(), Some(b's' | b'x' | b'z')) || stem.ends_with(b"ch") || stem.ends_with(b"sh")
 }
 
