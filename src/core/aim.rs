@@ -114,8 +114,14 @@ const FILLER: u16 = 128;
 const GROUP: u16 = 256;
 /// The word `but`, which turns "nothing" into "only" ("nothing but clowns").
 const BUT: u16 = 512;
+/// A word says a thing belongs to the reader (`your`): "your delivery times
+/// are insane" describes the times.
+const POSSESSIVE: u16 = 1024;
 /// A word's classes are not looked up yet.
 const UNKNOWN: u16 = 0x8000;
+
+/// Most plain words a thing's noun phrase may hold ("your delivery times").
+const THING_WORDS: usize = 3;
 
 /// Any class that says whom a noun phrase is about: the walk back stops there.
 const DECISIVE: u16 = SECOND_PERSON | THIRD_PERSON | FIRST_PERSON | COPULA | NEGATION;
@@ -144,6 +150,7 @@ impl Grammar {
             (&settings.copulas[..], COPULA),
             (&settings.fillers[..], FILLER),
             (&settings.groups[..], GROUP),
+            (&settings.possessives[..], POSSESSIVE),
             (&but[..], BUT),
         ] {
             for w in list {
@@ -238,6 +245,11 @@ pub(crate) struct HitSpan {
     pub end: usize,
     /// The phrase may be read as an address ("Answer me, moron.").
     pub vocative: bool,
+    /// The phrase describes things as readily as people (praise slang): a
+    /// subject that belongs to the reader is then a thing ("your delivery
+    /// times are insane"), where an insult stays aimed at the reader ("your
+    /// accent is disgusting").
+    pub of_things: bool,
 }
 
 impl<'a> Sentence<'a> {
@@ -274,7 +286,7 @@ impl<'a> Sentence<'a> {
         let (first, last) = self.word_range(hit.start, hit.end);
         let aim = self
             .inside(first, last)
-            .or_else(|| self.noun_phrase(first, last))
+            .or_else(|| self.noun_phrase(first, last, hit.of_things))
             .or_else(|| self.address(first, last, hit.vocative))
             .unwrap_or_else(|| self.window(first, last, window));
         (aim, self.negated(first, window))
@@ -334,7 +346,7 @@ impl<'a> Sentence<'a> {
 
     /// Step 1: the word the noun phrase hangs on, when it says whom the
     /// phrase describes.
-    fn noun_phrase(&mut self, first: usize, last: usize) -> Option<Aim> {
+    fn noun_phrase(&mut self, first: usize, last: usize, of_things: bool) -> Option<Aim> {
         let Stop::Word(mut w) = self.walk_back(first, FILLER) else { return None };
         while self.degree_word(w, last) {
             let Stop::Word(v) = self.walk_back(w, FILLER) else { return None };
@@ -344,7 +356,7 @@ impl<'a> Sentence<'a> {
         if c & SECOND_PERSON != 0 {
             Some(Aim::SecondPerson)
         } else if c & COPULA != 0 {
-            self.subject_of(w)
+            self.subject_of(w, of_things)
         } else if c & FIRST_PERSON != 0 {
             Some(Aim::Writer)
         } else if c & THIRD_PERSON != 0 {
@@ -358,7 +370,7 @@ impl<'a> Sentence<'a> {
 
     /// Whom a linking verb at `copula` describes: its subject, read back
     /// over groups and fillers ("your whole team is", "all of you are").
-    fn subject_of(&mut self, copula: usize) -> Option<Aim> {
+    fn subject_of(&mut self, copula: usize, of_things: bool) -> Option<Aim> {
         let mut group = false;
         let mut i = copula;
         while i > 0 {
@@ -378,12 +390,38 @@ impl<'a> Sentence<'a> {
             } else if c & THIRD_PERSON != 0 {
                 return Some(Aim::ThirdPerson);
             } else if c & FILLER == 0 {
+                if of_things && !group && self.thing_subject(p) {
+                    return Some(Aim::Nobody);
+                }
                 break;
             }
             i = p;
         }
         // "the devs are ...", "these guys are ...": a group of people.
         group.then_some(Aim::ThirdPerson)
+    }
+
+    /// Is the word at `noun` the head of a thing's noun phrase that opens its
+    /// part of the sentence: up to [`THING_WORDS`] plain words (no grammar
+    /// class, no hostile phrase) after a possessive or a determiner, as in
+    /// "*your delivery times* are insane" or "*the new ui* is sick"? A
+    /// person word or a hostile one ("you clowns are") is no thing.
+    fn thing_subject(&mut self, noun: usize) -> bool {
+        let mut i = noun + 1;
+        for _ in 0..THING_WORDS {
+            let p = i - 1;
+            if self.class(p) != 0 || self.in_hit[p] {
+                return false;
+            }
+            if p == 0 || self.words[p - 1].ends_part() {
+                return false;
+            }
+            if self.class(p - 1) & (POSSESSIVE | DETERMINER) != 0 {
+                return true;
+            }
+            i = p;
+        }
+        false
     }
 
     /// Step 2: a vocative phrase standing alone between commas or sentence edges.

@@ -98,6 +98,9 @@ pub struct Matcher {
     /// Per entry: (category, kind) for overlap resolution.
     entry_meta: Vec<(usize, CategoryKind, f32)>,
     allow_count: usize,
+    /// `[settings] derived_endings`: what may follow a hostile phrase inside
+    /// a word and keep the word a form of it (`suckers`, `bitchy`).
+    derived_endings: Vec<Box<[u8]>>,
 }
 
 /// Reusable buffers for [`Matcher::find_with`].
@@ -304,6 +307,7 @@ impl Matcher {
             censorable,
             entry_meta,
             allow_count: pack.allow().len(),
+            derived_endings: pack.settings().derived_endings.iter().map(|e| e.as_bytes().into()).collect(),
         })
     }
 
@@ -348,7 +352,8 @@ impl Matcher {
                     if let Target::Entry(e) = r.target {
                         let hostile = self.entry_meta[e as usize].1 == CategoryKind::Hostile;
                         if hostile
-                            && !(word_start_ok(bytes, start) && is_derived_ending(&bytes[end..word_end(bytes, end)]))
+                            && !(word_start_ok(bytes, start)
+                                && self.is_derived_ending(&bytes[end..word_end(bytes, end)]))
                         {
                             let word = (word_start(bytes, start), word_end(bytes, end));
                             if !embedded.contains(&word) {
@@ -537,15 +542,13 @@ impl Matcher {
     }
 }
 
-/// Endings that make a word a form of the phrase before them (`suck` in
-/// `suckers`, `bitch` in `bitchy`), not a name that happens to hold it
-/// (`Cockermouth`, `Shitterton`).
-fn is_derived_ending(rest: &[u8]) -> bool {
-    const ENDINGS: &[&[u8]] = &[
-        b"er", b"ers", b"ed", b"ing", b"ings", b"y", b"ie", b"ies", b"ier", b"iest", b"ish", b"ness", b"ful", b"less",
-        b"ly", b"ery", b"head", b"heads", b"face", b"faces",
-    ];
-    ENDINGS.contains(&rest)
+impl Matcher {
+    /// Does `rest`, what follows a phrase inside a word, make the word a form
+    /// of the phrase (`suck` in `suckers`, `bitch` in `bitchy`) rather than
+    /// a name that happens to hold it (`Cockermouth`, `Shitterton`)?
+    fn is_derived_ending(&self, rest: &[u8]) -> bool {
+        self.derived_endings.iter().any(|e| **e == *rest)
+    }
 }
 
 /// Can the typed byte `w` stand for the phrase's letter `p` (`5` for `s`)?

@@ -13,6 +13,7 @@ use crate::core::matcher::{FindScratch, Hit, HitOf, Matcher};
 use crate::core::normalize::{normalize_into, Normalized, Vocabulary};
 use crate::core::pack::{CategoryKind, EntryPattern, Pack};
 use crate::core::surface::{surface, Surface};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 pub use crate::core::aim::Aim;
 
@@ -84,10 +85,13 @@ pub struct Analysis {
     /// Shouting and punctuation bursts.
     pub surface: Surface,
     /// What the context reader does not read, as normalized byte ranges:
-    /// the allow-list's look-alikes ("kill the process", "butt joint") and
+    /// the allow-list's look-alikes ("kill the process", "butt joint"),
     /// words written as names (Title-case) that hold a hostile phrase inside
-    /// them without being one (Shitterton, Cockermouth, Assange). The
-    /// phrases never count them; the reader may not either.
+    /// them without being one (Shitterton, Cockermouth, Assange), hostile
+    /// words the phrases discounted (negated, not aimed, a name, a mild
+    /// exclamation, said of the writer) and praise slang said of a thing
+    /// ("the boss fight is brutal"). The phrases do not count them as
+    /// hostile; the reader may not either (see `unread`).
     pub unread: Vec<(usize, usize)>,
 }
 
@@ -105,13 +109,28 @@ pub struct Analyzer {
     matcher: Matcher,
     grammar: Grammar,
     vocabulary: Vocabulary,
+    /// `[settings] praise_slang`, for the words the reader may not read
+    /// when said of a thing (see [`unread`]); `None` when the list is empty.
+    praise: Option<AhoCorasick>,
 }
 
 impl Analyzer {
     /// Compiles `pack` into an analyzer.
     pub fn new(pack: Pack) -> Result<Analyzer, crate::core::matcher::BuildError> {
         let matcher = Matcher::new(&pack)?;
-        Ok(Analyzer { grammar: Grammar::new(pack.settings()), vocabulary: vocabulary::of_pack(&pack), matcher, pack })
+        let praise_slang = &pack.settings().praise_slang;
+        let praise = if praise_slang.iter().all(String::is_empty) {
+            None
+        } else {
+            Some(AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(praise_slang)?)
+        };
+        Ok(Analyzer {
+            grammar: Grammar::new(pack.settings()),
+            vocabulary: vocabulary::of_pack(&pack),
+            matcher,
+            praise,
+            pack,
+        })
     }
 
     /// The pack in force.
@@ -151,13 +170,30 @@ impl Analyzer {
             // A word that is itself a phrase ("Liberals") is read as one.
             let matched = scratch.hits.iter().any(|h| matches!(h.of, HitOf::Entry(_)) && h.start < e && s < h.end);
             let (os, oe) = a.normalized.original_span(s, e);
-            if !matched && names::embedded_name(text, os, oe, &scratch.hits, &a.normalized) {
+            if !matched
+                && names::embedded_name(
+                    &names::Message { text, hits: &scratch.hits, normalized: &a.normalized, settings },
+                    os,
+                    oe,
+                )
+            {
                 a.unread.push((s, e));
             }
         }
         let norm = a.normalized.text();
-        // Words are only needed for the context of an entry hit.
-        if scratch.hits.iter().any(|h| matches!(h.of, HitOf::Entry(_))) {
+        scratch.praise.clear();
+        if let Some(praise) = &self.praise {
+            let word_byte = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+            let bytes = norm.as_bytes();
+            for m in praise.find_iter(norm) {
+                let (s, e) = (m.start(), m.end());
+                if s < e && (s == 0 || !word_byte(bytes[s - 1])) && (e == bytes.len() || !word_byte(bytes[e])) {
+                    scratch.praise.push((s, e, Aim::Nobody));
+                }
+            }
+        }
+        // Words are only needed for the context of an entry hit or praise slang.
+        if !scratch.praise.is_empty() || scratch.hits.iter().any(|h| matches!(h.of, HitOf::Entry(_))) {
             split_words(norm, &mut scratch.words);
             unknown_classes(&mut scratch.classes, scratch.words.len());
             scratch.in_hit.clear();
@@ -198,8 +234,8 @@ impl Analyzer {
             let e = &self.pack.entries()[entry];
             let cat = &self.pack.categories()[e.category];
             let vocative = cat.vocative && !e.targeted;
-            let (aim, negated) =
-                sentence.read(HitSpan { start: h.start, end: h.end, vocative }, settings.target_window);
+            let (aim, negated) = sentence
+                .read(HitSpan { start: h.start, end: h.end, vocative, of_things: false }, settings.target_window);
             let mut weight = e.weight;
             // A one-word severe phrase aimed at nobody (a slur targeting no one)
             // is hostile, with the category's lower weight, but not severe.
@@ -226,7 +262,11 @@ impl Analyzer {
             let (start, end) = a.normalized.original_span(h.start, h.end);
             let name = cat.kind == CategoryKind::Hostile
                 && weight != 0.0
-                && names::reads_as_name(text, start, end, &scratch.hits, &a.normalized);
+                && names::reads_as_name(
+                    &names::Message { text, hits: &scratch.hits, normalized: &a.normalized, settings },
+                    start,
+                    end,
+                );
             if name {
                 weight = 0.0;
             }
@@ -266,6 +306,11 @@ impl Analyzer {
                 name,
             });
         }
+        for p in &mut scratch.praise {
+            p.2 = sentence
+                .read(HitSpan { start: p.0, end: p.1, vocative: false, of_things: true }, settings.target_window)
+                .0;
+        }
         let base = 1.0 - keep_hostile;
         let burst = ((rate_per_minute / settings.rate_per_minute - 0.5) * 2.0).clamp(0.0, 1.0);
         let amplifier = 1.0
@@ -287,6 +332,7 @@ impl Analyzer {
         a.cue = cue.clamp(-MAX_CUE, MAX_CUE);
         a.categories = categories;
         a.topic = topic_votes.iter().max_by_key(|v| (v.1, std::cmp::Reverse(v.0))).map(|v| v.0);
+        unread::mark(a, settings, &scratch.praise);
     }
 }
 
@@ -302,9 +348,12 @@ pub struct Scratch {
     find: FindScratch,
     /// (topic, hits) for the topics seen in the message.
     topic_votes: Vec<(usize, u32)>,
+    /// Praise slang in the message: normalized span and whom it describes.
+    praise: Vec<(usize, usize, Aim)>,
 }
 
 mod names;
+mod unread;
 mod vocabulary;
 
 #[cfg(test)]

@@ -75,6 +75,13 @@ pub struct RawSettings {
     pub copulas: Option<Vec<Spanned<String>>>,
     pub fillers: Option<Vec<Spanned<String>>>,
     pub groups: Option<Vec<Spanned<String>>>,
+    pub possessives: Option<Vec<Spanned<String>>>,
+    pub titles: Option<Vec<Spanned<String>>>,
+    pub non_names: Option<Vec<Spanned<String>>>,
+    pub place_words: Option<Vec<Spanned<String>>>,
+    pub praise_slang: Option<Vec<Spanned<String>>>,
+    pub exclamation_openers: Option<Vec<Spanned<String>>>,
+    pub derived_endings: Option<Vec<Spanned<String>>>,
     pub target_window: Option<Spanned<i64>>,
 }
 

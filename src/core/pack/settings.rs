@@ -45,6 +45,27 @@ pub struct Settings {
     /// Words for a group of people ("people", "team"): "you people are ..."
     /// and "your whole team is ..." are aimed at the reader.
     pub groups: Vec<String>,
+    /// Words that say a thing belongs to the reader ("your"): praise slang
+    /// after "your <thing> is" describes the thing ("your delivery times are
+    /// insane"); an insult there stays aimed at the reader.
+    pub possessives: Vec<String>,
+    /// Words that introduce a person's name ("Mr. Butts", "Coach Dick Vermeil").
+    pub titles: Vec<String>,
+    /// Words that open sentences without naming anyone ("You Idiot", "Total
+    /// Dick"): a capital on them says nothing about a name after them.
+    pub non_names: Vec<String>,
+    /// Words before a place's name ("I live in Shitterton").
+    pub place_words: Vec<String>,
+    /// Slang that praises the thing it describes ("this update is sick", "the
+    /// boss is brutal"): said of no one, the context reader does not read it.
+    pub praise_slang: Vec<String>,
+    /// What may open a sentence before a mild exclamation ("oh crap", "what
+    /// the hell"); the empty string stands for nothing at all ("damn, I forgot").
+    pub exclamation_openers: Vec<String>,
+    /// Endings that make a word a form of the phrase inside it (`suck` in
+    /// `suckers`, `bitch` in `bitchy`) rather than a name that happens to
+    /// hold it (`Cockermouth`).
+    pub derived_endings: Vec<String>,
     /// Words before a phrase searched for a target or negation.
     pub target_window: usize,
 }
@@ -77,6 +98,24 @@ impl Default for Settings {
                 "people guys folks lot all team teams staff crew agents reps devs developers mods moderators admins \
                  employees workers company whole entire every each one of both",
             ),
+            possessives: words("your ur yer yur thy"),
+            titles: words(
+                "mr mrs ms mx miss dr prof professor sir dame lord lady coach captain capt rev judge officer senator \
+                 president",
+            ),
+            non_names: words(
+                "you your youre ur u ya yall he she they we it its this that these those the a an what such so oh hey go \
+                 get dear and but just total absolute complete big little fucking stupid dumb another typical ugh lol omg",
+            ),
+            place_words: words("in at from near off to via around outside into of"),
+            praise_slang: words("sick brutal wicked savage insane"),
+            exclamation_openers: [
+                "", "oh", "well", "holy", "ah", "aw", "ugh", "and", "bloody", "oh my", "what the", "what in the",
+                "why the", "how the", "where the", "who the", "oh what the", "but",
+            ]
+            .map(str::to_string)
+            .to_vec(),
+            derived_endings: words("er ers ed ing ings y ie ies ier iest ish ness ful less ly ery head heads face faces"),
             target_window: 4,
         }
     }

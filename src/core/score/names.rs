@@ -11,37 +11,7 @@
 
 use crate::core::matcher::{Hit, HitOf};
 use crate::core::normalize::Normalized;
-
-/// Words that introduce a person's name ("Mr. Butts", "Coach Dick Vermeil").
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "mx",
-    "miss",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "coach",
-    "captain",
-    "capt",
-    "rev",
-    "judge",
-    "officer",
-    "senator",
-    "president",
-];
-
-/// Words that start sentences without naming anyone.
-const FUNCTION_WORDS: &[&str] = &[
-    "you", "your", "youre", "ur", "u", "ya", "yall", "he", "she", "they", "we", "it", "its", "this", "that", "these",
-    "those", "the", "a", "an", "what", "such", "so", "oh", "hey", "go", "get", "dear", "and", "but", "just", "total",
-    "absolute", "complete", "big", "little", "fucking", "stupid", "dumb", "another", "typical", "ugh", "lol", "omg",
-];
+use crate::core::pack::Settings;
 
 /// One whitespace-separated word of the original text.
 #[derive(Debug, Clone, Copy)]
@@ -69,20 +39,20 @@ impl Token<'_> {
     }
 
     /// A title before a name: "Mr.", "Dr", "Coach".
-    fn title(&self) -> bool {
+    fn title(&self, s: &Settings) -> bool {
         let w = self.letters();
-        w.chars().next().is_some_and(char::is_uppercase) && TITLES.iter().any(|t| t.eq_ignore_ascii_case(w))
+        w.chars().next().is_some_and(char::is_uppercase) && s.titles.iter().any(|t| t.eq_ignore_ascii_case(w))
     }
 
     /// Ends a sentence (the full stop of an initial, a title or "Jr." does not).
-    fn ends_sentence(&self) -> bool {
+    fn ends_sentence(&self, s: &Settings) -> bool {
         let suffix = ["jr", "sr", "st"].iter().any(|s| s.eq_ignore_ascii_case(self.letters()));
-        self.raw.ends_with(['.', '!', '?']) && !self.initial() && !self.title() && !suffix
+        self.raw.ends_with(['.', '!', '?']) && !self.initial() && !self.title(s) && !suffix
     }
 
     /// Ends a phrase: a sentence's end or a comma, colon, semicolon or dash.
-    fn breaks(&self) -> bool {
-        self.ends_sentence() || self.raw.ends_with([',', ';', ':', ')'])
+    fn breaks(&self, s: &Settings) -> bool {
+        self.ends_sentence(s) || self.raw.ends_with([',', ';', ':', ')'])
     }
 
     /// A mention or a handle, after which a sentence starts afresh.
@@ -115,10 +85,23 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// Whether the hit at `start..end` of the original `text` reads as part of a
-/// proper name. `hits` are the message's hits (spans into `normalized`):
-/// a neighbour that is itself a hit is no evidence ("a Stupid Idiot").
-pub(super) fn reads_as_name(text: &str, start: usize, end: usize, hits: &[Hit], normalized: &Normalized) -> bool {
+/// The message a name is looked for in.
+pub(super) struct Message<'a> {
+    /// The original text.
+    pub text: &'a str,
+    /// The message's hits (spans into `normalized`): a neighbour that is
+    /// itself a hit is no evidence of a name ("a Stupid Idiot").
+    pub hits: &'a [Hit],
+    /// The normalized text.
+    pub normalized: &'a Normalized,
+    /// The pack's `[settings]` (titles, non-names, place words).
+    pub settings: &'a Settings,
+}
+
+/// Whether the hit at `start..end` of the original text reads as part of a
+/// proper name.
+pub(super) fn reads_as_name(m: &Message<'_>, start: usize, end: usize) -> bool {
+    let Message { text, hits, normalized, settings } = *m;
     // Cheap test first: almost every hit is written in lower case.
     if !text.get(start..end).is_some_and(|s| s.starts_with(char::is_uppercase)) {
         return false;
@@ -126,7 +109,7 @@ pub(super) fn reads_as_name(text: &str, start: usize, end: usize, hits: &[Hit], 
     let toks = tokens(text);
     let Some(first) = toks.iter().position(|t| t.end > start) else { return false };
     let last = toks.iter().rposition(|t| t.start < end).unwrap_or(first);
-    if !toks[first..=last].iter().all(Token::title_case) || mostly_title_case(&toks) {
+    if !toks[first..=last].iter().all(Token::title_case) || mostly_title_case(&toks, settings) {
         return false;
     }
     let in_hit = |t: &Token<'_>| {
@@ -137,20 +120,20 @@ pub(super) fn reads_as_name(text: &str, start: usize, end: usize, hits: &[Hit], 
             }
         })
     };
-    let starts_sentence = |i: usize| i == 0 || toks[i - 1].ends_sentence() || toks[i - 1].handle();
+    let starts_sentence = |i: usize| i == 0 || toks[i - 1].ends_sentence(settings) || toks[i - 1].handle();
     // A sentence's first word is capitalised anyway; it is evidence only
     // when it is no pronoun, article or interjection ("Dominic Cummings",
     // not "You Idiot").
     let evidence = |i: usize| {
         (toks[i].title_case() || toks[i].initial())
             && !in_hit(&toks[i])
-            && (!starts_sentence(i) || !FUNCTION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(toks[i].letters())))
+            && (!starts_sentence(i) || !settings.non_names.iter().any(|w| w.eq_ignore_ascii_case(toks[i].letters())))
     };
-    let before = first.checked_sub(1).filter(|&i| !toks[i].breaks());
-    if before.is_some_and(|i| toks[i].title()) {
+    let before = first.checked_sub(1).filter(|&i| !toks[i].breaks(settings));
+    if before.is_some_and(|i| toks[i].title(settings)) {
         return true;
     }
-    let next = |i: usize| Some(i + 1).filter(|&n| n < toks.len() && !toks[i].breaks());
+    let next = |i: usize| Some(i + 1).filter(|&n| n < toks.len() && !toks[i].breaks(settings));
     let after = next(last).filter(|&i| evidence(i));
     if starts_sentence(first) {
         // A sentence's first word is capitalised anyway: it takes a name of
@@ -161,29 +144,26 @@ pub(super) fn reads_as_name(text: &str, start: usize, end: usize, hits: &[Hit], 
     before.is_some_and(evidence) || after.is_some()
 }
 
-/// Words before a place's name ("I live in Shitterton", "work in Cockermouth").
-const PLACE_WORDS: &[&str] = &["in", "at", "from", "near", "off", "to", "via", "around", "outside", "into", "of"];
-
-/// Whether the word at `start..end` of the original `text`, which holds a
+/// Whether the word at `start..end` of the original text, which holds a
 /// hostile phrase inside it without being one, is a name: written
 /// Title-case and read as a name by [`reads_as_name`] (a title before it,
 /// a Title-case neighbour), or right after a word that introduces a place
 /// ("in Shitterton"). "the Shitstream media" is no name.
-pub(super) fn embedded_name(text: &str, start: usize, end: usize, hits: &[Hit], normalized: &Normalized) -> bool {
+pub(super) fn embedded_name(m: &Message<'_>, start: usize, end: usize) -> bool {
+    let (text, settings) = (m.text, m.settings);
     if !title_case(text.get(start..end).unwrap_or("")) {
         return false;
     }
     let before = text.get(..start).unwrap_or("").split_whitespace().next_back().unwrap_or("");
-    PLACE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(before)) || reads_as_name(text, start, end, hits, normalized)
+    settings.place_words.iter().any(|w| w.eq_ignore_ascii_case(before)) || reads_as_name(m, start, end)
 }
 
 /// More than two thirds of the message's words that do not start a sentence
 /// are Title-case: case says nothing.
-fn mostly_title_case(toks: &[Token<'_>]) -> bool {
-    let inner = toks
-        .iter()
-        .enumerate()
-        .filter(|&(i, t)| i > 0 && !toks[i - 1].ends_sentence() && t.letters().chars().any(char::is_alphabetic));
+fn mostly_title_case(toks: &[Token<'_>], settings: &Settings) -> bool {
+    let inner = toks.iter().enumerate().filter(|&(i, t)| {
+        i > 0 && !toks[i - 1].ends_sentence(settings) && t.letters().chars().any(char::is_alphabetic)
+    });
     let (words, titled) = inner.fold((0, 0), |(w, n), (_, t)| (w + 1, n + usize::from(t.title_case())));
     titled * 3 > words * 2
 }

@@ -73,6 +73,13 @@ fn settings(src: &SourceFile<'_>, raw: &RawSettings, out: &mut Vec<Problem>) -> 
         copulas: words(raw.copulas.as_ref(), &d.copulas),
         fillers: words(raw.fillers.as_ref(), &d.fillers),
         groups: words(raw.groups.as_ref(), &d.groups),
+        possessives: words(raw.possessives.as_ref(), &d.possessives),
+        titles: words(raw.titles.as_ref(), &d.titles),
+        non_names: words(raw.non_names.as_ref(), &d.non_names),
+        place_words: words(raw.place_words.as_ref(), &d.place_words),
+        praise_slang: words(raw.praise_slang.as_ref(), &d.praise_slang),
+        exclamation_openers: words(raw.exclamation_openers.as_ref(), &d.exclamation_openers),
+        derived_endings: words(raw.derived_endings.as_ref(), &d.derived_endings),
         target_window,
     }
 }

@@ -1,13 +1,19 @@
 //! Which Title-case hits read as proper names.
 
-use super::reads_as_name;
+use super::{reads_as_name, Message};
 use crate::core::normalize::normalize;
+use crate::core::pack::Settings;
 use crate::testing::{check, Case};
+
+/// Whether `start..end` of `text` reads as a name, with no other hits.
+fn name_with(text: &str, start: usize, end: usize, settings: &Settings) -> bool {
+    reads_as_name(&Message { text, hits: &[], normalized: &normalize(text), settings }, start, end)
+}
 
 /// Whether `word` (its first occurrence) in `text` reads as a name, with no other hits.
 fn name_at(text: &str, word: &str) -> bool {
     let start = text.find(word).expect("the word is in the text");
-    reads_as_name(text, start, start + word.len(), &[], &normalize(text))
+    name_with(text, start, start + word.len(), &Settings::default())
 }
 
 #[test]
@@ -49,4 +55,18 @@ fn insults_written_with_capitals_still_count() {
         Case { name: "after a mention", input: ("@user Fuck Trump and his friends", "Fuck"), expected: false },
     ];
     check("not names", &cases, |&(text, word)| name_at(text, word));
+}
+
+/// The titles are the pack's (`[settings] titles`): a pack in another
+/// language names its own.
+#[test]
+fn titles_are_the_packs() {
+    let german = Settings { titles: vec!["herr".into()], ..Settings::default() };
+    let text = "Bitte an Herr Dick weiterleiten";
+    let start = text.find("Dick").expect("in the text");
+    let with = |s: &Settings| name_with(text, start, start + 4, s);
+    assert!(with(&german), "a listed title introduces a name");
+    let text_en = "Ask Mr. Dick about it";
+    let start_en = text_en.find("Dick").expect("in the text");
+    assert!(!name_with(text_en, start_en, start_en + 4, &german), "a title the pack does not list is no title");
 }
