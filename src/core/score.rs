@@ -166,17 +166,12 @@ impl Analyzer {
         scratch.hits.truncate(MAX_HITS);
         a.unread.clear();
         a.unread.extend_from_slice(scratch.find.allowed());
+        let message = names::Message::new(text, &scratch.hits, &a.normalized, settings);
         for &(s, e) in scratch.find.embedded() {
             // A word that is itself a phrase ("Liberals") is read as one.
             let matched = scratch.hits.iter().any(|h| matches!(h.of, HitOf::Entry(_)) && h.start < e && s < h.end);
             let (os, oe) = a.normalized.original_span(s, e);
-            if !matched
-                && names::embedded_name(
-                    &names::Message { text, hits: &scratch.hits, normalized: &a.normalized, settings },
-                    os,
-                    oe,
-                )
-            {
+            if !matched && names::embedded_name(&message, os, oe) {
                 a.unread.push((s, e));
             }
         }
@@ -260,13 +255,7 @@ impl Analyzer {
                 }
             }
             let (start, end) = a.normalized.original_span(h.start, h.end);
-            let name = cat.kind == CategoryKind::Hostile
-                && weight != 0.0
-                && names::reads_as_name(
-                    &names::Message { text, hits: &scratch.hits, normalized: &a.normalized, settings },
-                    start,
-                    end,
-                );
+            let name = cat.kind == CategoryKind::Hostile && weight != 0.0 && names::reads_as_name(&message, start, end);
             if name {
                 weight = 0.0;
             }

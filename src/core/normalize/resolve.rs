@@ -181,8 +181,42 @@ fn email_end(units: &[Unit], s: usize, e: usize) -> Option<usize> {
     Some(f)
 }
 
+/// Nothing in `units` can change: every word is plain lower-case ASCII
+/// letters, and no `$ € @ | + * #` or digit is there, nor a `!` run before
+/// a letter or digit (`b!tch`). Most messages are like this.
+pub(super) fn nothing_to_resolve(units: &[Unit]) -> bool {
+    let mut bang_run = false;
+    for u in units {
+        if u.flags & VERBATIM != 0 {
+            bang_run = false;
+            continue;
+        }
+        let c = u.c;
+        if c == '!' {
+            bang_run = true;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if bang_run || !c.is_ascii_lowercase() {
+                return false;
+            }
+        } else if matches!(c, '$' | '€' | '@' | '|' | '+' | '*' | '#') {
+            return false;
+        }
+        bang_run = false;
+    }
+    true
+}
+
 /// Resolves every token of `units` in place (see the module docs).
 pub(super) fn resolve(units: &mut [Unit], reader: &mut TokenReader<'_>) {
+    if !nothing_to_resolve(units) {
+        resolve_tokens(units, reader);
+    }
+}
+
+/// [`resolve`] without its shortcut.
+pub(super) fn resolve_tokens(units: &mut [Unit], reader: &mut TokenReader<'_>) {
     let n = units.len();
     let mut md_open = 0;
     let mut i = 0;

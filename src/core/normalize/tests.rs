@@ -291,6 +291,39 @@ fn plain_path_matches_the_passes() {
     assert!(taken > rounds / 20 && taken < rounds / 2, "plain path taken {taken} times of {rounds}");
 }
 
+/// Where resolve's shortcut is taken, resolving token by token changes nothing.
+#[test]
+fn resolve_shortcut_changes_nothing_the_passes_would() {
+    let mut rng = Rng(0x6c07_8965_d3b1_a2f9);
+    let v = vocabulary();
+    let (mut units, mut taken) = (Vec::new(), 0);
+    let rounds = 100_000;
+    for round in 0..rounds {
+        let input = if round % 2 == 0 {
+            let mut s = String::new();
+            for _ in 0..rng.below(16) {
+                s.push_str(PLAIN_PIECES[rng.below(PLAIN_PIECES.len())]);
+            }
+            s
+        } else {
+            random_string(&mut rng)
+        };
+        units.clear();
+        super::scan::scan(&input, &mut units);
+        let mut reader = super::resolve::TokenReader::new(&v, Vec::new(), String::new());
+        super::join::join_spaced(&mut units, &mut reader);
+        if !super::resolve::nothing_to_resolve(&units) {
+            continue;
+        }
+        taken += 1;
+        let before: Vec<(char, u8)> = units.iter().map(|u| (u.c, u.flags)).collect();
+        super::resolve::resolve_tokens(&mut units, &mut reader);
+        let after: Vec<(char, u8)> = units.iter().map(|u| (u.c, u.flags)).collect();
+        assert_eq!(before, after, "round {round}: {input:?}");
+    }
+    assert!(taken > rounds / 20 && taken < rounds * 9 / 10, "shortcut taken {taken} times of {rounds}");
+}
+
 /// `cargo test --release --lib core::normalize::tests::throughput -- --ignored --nocapture`
 #[test]
 #[ignore = "timing; run in release"]

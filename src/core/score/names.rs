@@ -12,6 +12,7 @@
 use crate::core::matcher::{Hit, HitOf};
 use crate::core::normalize::Normalized;
 use crate::core::pack::Settings;
+use std::cell::OnceCell;
 
 /// One whitespace-separated word of the original text.
 #[derive(Debug, Clone, Copy)]
@@ -19,12 +20,14 @@ struct Token<'a> {
     start: usize,
     end: usize,
     raw: &'a str,
+    /// The word without the punctuation around it.
+    letters: &'a str,
 }
 
 impl Token<'_> {
     /// The word without the punctuation around it.
     fn letters(&self) -> &str {
-        self.raw.trim_matches(|c: char| !c.is_alphanumeric())
+        self.letters
     }
 
     /// A capital followed by lower case: "Dick", "O'Brien", not "CTO" or "I".
@@ -46,8 +49,10 @@ impl Token<'_> {
 
     /// Ends a sentence (the full stop of an initial, a title or "Jr." does not).
     fn ends_sentence(&self, s: &Settings) -> bool {
-        let suffix = ["jr", "sr", "st"].iter().any(|s| s.eq_ignore_ascii_case(self.letters()));
-        self.raw.ends_with(['.', '!', '?']) && !self.initial() && !self.title(s) && !suffix
+        self.raw.ends_with(['.', '!', '?'])
+            && !self.initial()
+            && !self.title(s)
+            && !["jr", "sr", "st"].iter().any(|s| s.eq_ignore_ascii_case(self.letters()))
     }
 
     /// Ends a phrase: a sentence's end or a comma, colon, semicolon or dash.
@@ -69,13 +74,42 @@ pub(super) fn title_case(word: &str) -> bool {
     chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
 }
 
+/// Does the word before or after the words holding `start..end` of `text`
+/// start with a capital (after any punctuation: `#QAnon`)?
+fn capital_beside(text: &str, start: usize, end: usize) -> bool {
+    let word_start = text.get(..start).and_then(|b| b.rfind(char::is_whitespace)).unwrap_or(0);
+    let before = text.get(..word_start).and_then(|b| b.split_whitespace().next_back());
+    let word_end = text.get(end..).map_or(text.len(), |a| a.find(char::is_whitespace).map_or(text.len(), |i| end + i));
+    let after = text.get(word_end..).and_then(|a| a.split_whitespace().next());
+    let capital = |w: Option<&str>| {
+        w.is_some_and(|w| w.trim_start_matches(|c: char| !c.is_alphanumeric()).starts_with(char::is_uppercase))
+    };
+    capital(before) || capital(after)
+}
+
+/// The whitespace-separated words of `text`; ASCII text (nearly every
+/// message) is split byte by byte.
 fn tokens(text: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+    fn token(start: usize, raw: &str) -> Token<'_> {
+        let letters = if raw.is_ascii() {
+            raw.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        } else {
+            raw.trim_matches(|c: char| !c.is_alphanumeric())
+        };
+        Token { start, end: start + raw.len(), raw, letters }
+    }
+    let mut out = Vec::with_capacity(text.len() / 6 + 1);
+    if text.is_ascii() {
+        for raw in text.split_ascii_whitespace() {
+            out.push(token(raw.as_ptr() as usize - text.as_ptr() as usize, raw));
+        }
+        return out;
+    }
     let mut start = None;
     for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
         match (c.is_whitespace(), start) {
             (true, Some(s)) => {
-                out.push(Token { start: s, end: i, raw: &text[s..i] });
+                out.push(token(s, &text[s..i]));
                 start = None;
             }
             (false, None) => start = Some(i),
@@ -85,31 +119,49 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// The message a name is looked for in.
+/// The message a name is looked for in, with its words split once (on
+/// the first question that needs them) for all its hits.
 pub(super) struct Message<'a> {
-    /// The original text.
-    pub text: &'a str,
-    /// The message's hits (spans into `normalized`): a neighbour that is
-    /// itself a hit is no evidence of a name ("a Stupid Idiot").
-    pub hits: &'a [Hit],
-    /// The normalized text.
-    pub normalized: &'a Normalized,
-    /// The pack's `[settings]` (titles, non-names, place words).
-    pub settings: &'a Settings,
+    text: &'a str,
+    hits: &'a [Hit],
+    normalized: &'a Normalized,
+    settings: &'a Settings,
+    tokens: OnceCell<Vec<Token<'a>>>,
+    mostly_title_case: OnceCell<bool>,
+}
+
+impl<'a> Message<'a> {
+    /// The message: its original `text`, its `hits` (spans into
+    /// `normalized`: a neighbour that is itself a hit is no evidence of a
+    /// name, "a Stupid Idiot") and the pack's `[settings]` (titles,
+    /// non-names, place words).
+    pub(super) fn new(text: &'a str, hits: &'a [Hit], normalized: &'a Normalized, settings: &'a Settings) -> Self {
+        Message { text, hits, normalized, settings, tokens: OnceCell::new(), mostly_title_case: OnceCell::new() }
+    }
+
+    fn tokens(&self) -> &[Token<'a>] {
+        self.tokens.get_or_init(|| tokens(self.text))
+    }
+
+    fn mostly_title_case(&self) -> bool {
+        *self.mostly_title_case.get_or_init(|| mostly_title_case(self.tokens(), self.settings))
+    }
 }
 
 /// Whether the hit at `start..end` of the original text reads as part of a
 /// proper name.
 pub(super) fn reads_as_name(m: &Message<'_>, start: usize, end: usize) -> bool {
-    let Message { text, hits, normalized, settings } = *m;
-    // Cheap test first: almost every hit is written in lower case.
-    if !text.get(start..end).is_some_and(|s| s.starts_with(char::is_uppercase)) {
+    let (text, hits, normalized, settings) = (m.text, m.hits, m.normalized, m.settings);
+    // Cheap tests first: almost every hit is written in lower case, and a
+    // name needs a neighbour with a capital (a title, an initial, another
+    // Title-case word).
+    if !text.get(start..end).is_some_and(|s| s.starts_with(char::is_uppercase)) || !capital_beside(text, start, end) {
         return false;
     }
-    let toks = tokens(text);
+    let toks = m.tokens();
     let Some(first) = toks.iter().position(|t| t.end > start) else { return false };
     let last = toks.iter().rposition(|t| t.start < end).unwrap_or(first);
-    if !toks[first..=last].iter().all(Token::title_case) || mostly_title_case(&toks, settings) {
+    if !toks[first..=last].iter().all(Token::title_case) || m.mostly_title_case() {
         return false;
     }
     let in_hit = |t: &Token<'_>| {

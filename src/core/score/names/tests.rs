@@ -7,7 +7,7 @@ use crate::testing::{check, Case};
 
 /// Whether `start..end` of `text` reads as a name, with no other hits.
 fn name_with(text: &str, start: usize, end: usize, settings: &Settings) -> bool {
-    reads_as_name(&Message { text, hits: &[], normalized: &normalize(text), settings }, start, end)
+    reads_as_name(&Message::new(text, &[], &normalize(text), settings), start, end)
 }
 
 /// Whether `word` (its first occurrence) in `text` reads as a name, with no other hits.
