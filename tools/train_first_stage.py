@@ -166,20 +166,21 @@ def gather():
 
 
 def digest(paths, extra):
+    """SHA-256 of `extra` and of every file under `paths` (names and bytes, in order)."""
     h = hashlib.sha256(extra)
     for p in paths:
-        if os.path.isdir(p):
-            for q in sorted(os.listdir(p)):
-                h.update(q.encode()); h.update(open(os.path.join(p, q), "rb").read())
-        else:
-            h.update(open(p, "rb").read())
+        files = [p] if os.path.isfile(p) else sorted(os.path.join(d, f) for d, _, fs in os.walk(p) for f in fs)
+        for q in files:
+            h.update(os.path.relpath(q, ROOT).encode()); h.update(open(q, "rb").read())
     return h.hexdigest()[:16]
 
 
 def readings(rows, cache_dir, normalizer):
     """normalize_jsonl --reading over every row, cached by the inputs' hash."""
     payload = "".join(json.dumps({"text": r["text"]}, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
-    key = digest([os.path.join(ROOT, p) for p in ("phrases", "models/keel-reader.safetensors", "bot.toml")], payload)
+    inputs = ("phrases", "models/keel-reader.safetensors", "bot.toml", "src/core", "src/reader/model.rs",
+              "src/reader/adapter.rs", "examples/normalize_jsonl.rs")
+    key = digest([os.path.join(ROOT, p) for p in inputs], payload)
     os.makedirs(cache_dir, exist_ok=True)
     cached = os.path.join(cache_dir, f"readings-{key}.jsonl")
     if not os.path.exists(cached):
