@@ -1,21 +1,81 @@
-//! Prints keel's normalized view of each message: JSON Lines with `text`
-//! in, the same lines with `text` normalized out (other fields kept).
+//! Prints the text keel's context reader reads for each message: JSON Lines
+//! with `text` in, the same lines with `text` replaced by the reader's text
+//! out (other fields kept).
 //!
-//! `tools/train_reader.py` trains the context reader on exactly what the
-//! reader sees at run time, so evasion spellings (`1d10t`, `f*ck`) reach
-//! the model already folded.
+//! The reader's text is what the engine hands the reader at run time: the
+//! message analysed by the default phrase pack (loaded from `bot.toml` /
+//! `phrases/` as `keel eval` loads it), normalized, without the hits the
+//! phrases discounted ([`keel::core::context::reader_text`]). Training
+//! scripts (`tools/train_reader.py`, `tools/train_first_stage.py`) fit on
+//! exactly that, so evasion spellings (`1d10t`, `f*ck`) reach the models
+//! already folded.
+//!
+//! With `--reading`, each line also gets:
+//! - `reading`: the context reader's probability for that text (`null` when
+//!   the text has nothing alphanumeric to read),
+//! - `phrases`: whether the phrases alone find the message hostile,
+//! - `hostile`: whether keel finds it hostile with the reader's blend, as
+//!   `keel eval` judges it.
 //!
 //! ```text
-//! cargo run --release --example normalize_jsonl < in.jsonl > out.jsonl
+//! cargo run --release --example normalize_jsonl [-- --reading] < in.jsonl > out.jsonl
 //! ```
 
-use keel::core::normalize::normalize;
+use anyhow::{bail, Context};
+use keel::config::{load_all, ReaderState};
+use keel::core::context::{reader_text, Blend, Reader};
+use keel::core::score::{Analysis, Scratch};
+use keel::reader::ContextReader;
 use std::io::{BufRead, Write};
+use std::sync::{Arc, Mutex};
 
-fn main() -> std::io::Result<()> {
+/// The context reader, remembering the last probability it was asked for,
+/// so that judging a message with the blend and taking its reading cost one
+/// read.
+#[derive(Debug)]
+struct Remembering {
+    reader: Arc<ContextReader>,
+    last: Mutex<Option<(String, f32)>>,
+}
+
+impl Reader for Remembering {
+    fn probability(&self, normalized: &str) -> Result<f32, String> {
+        let mut last = self.last.lock().map_err(|e| e.to_string())?;
+        if let Some((t, p)) = last.as_ref() {
+            if t == normalized {
+                return Ok(*p);
+            }
+        }
+        let p = self.reader.probability(normalized)?;
+        *last = Some((normalized.to_owned(), p));
+        Ok(p)
+    }
+
+    fn blend(&self) -> &Blend {
+        self.reader.blend()
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let with_reading = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--reading") => true,
+        Some(other) => bail!("unknown argument {other:?} (expected --reading)"),
+    };
+    let loaded = load_all(None).context("cannot load bot.toml and the phrase pack")?;
+    let reader = if with_reading {
+        match loaded.config.context.load()? {
+            ReaderState::On(r) => Some(Remembering { reader: r, last: Mutex::new(None) }),
+            other => bail!("--reading needs the context reader, which is not on: {other:?}"),
+        }
+    } else {
+        None
+    };
+    let threshold = loaded.analyzer.pack().settings().hostile_threshold;
+    let mut analysis = Analysis::default();
+    let mut scratch = Scratch::default();
     let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (i, line) in stdin.lock().lines().enumerate() {
         let line = line?;
         let mut value: serde_json::Value = match serde_json::from_str(&line) {
@@ -26,10 +86,23 @@ fn main() -> std::io::Result<()> {
             }
         };
         if let Some(text) = value.get("text").and_then(|t| t.as_str()) {
-            let normalized = normalize(text).text().to_owned();
-            value["text"] = serde_json::Value::String(normalized);
+            loaded.analyzer.analyze_into(text, 0.0, &mut analysis, &mut scratch);
+            let read = reader_text(&analysis).into_owned();
+            if let Some(r) = &reader {
+                value["phrases"] = analysis.hostile.into();
+                let reading = if read.chars().any(char::is_alphanumeric) {
+                    Some(r.probability(&read).map_err(anyhow::Error::msg).with_context(|| format!("line {}", i + 1))?)
+                } else {
+                    None
+                };
+                r.blend_reading(&mut analysis, threshold);
+                value["hostile"] = analysis.hostile.into();
+                value["reading"] = reading.into();
+            }
+            value["text"] = read.into();
         }
         writeln!(out, "{value}")?;
     }
+    out.flush()?;
     Ok(())
 }

@@ -7,7 +7,8 @@
 //! core never names it: [`ContextReader`] implements the core's
 //! [`Reader`] trait, and what the core receives is a [`Reading`] as plain
 //! data. `tiny` makes a small random model with the same file layout for
-//! tests.
+//! tests. [`first_stage`] is the fast hashed n-gram reader of issue 13,
+//! pure Rust, meant to read every message before the transformer does.
 //!
 //! May import: `crate::core` (the analysis, the blend, the reader trait),
 //! the standard library's files, candle and tokenizers (its tests also load
@@ -17,6 +18,7 @@
 //! [`Reading`]: crate::core::context::Reading
 
 mod adapter;
+pub mod first_stage;
 mod model;
 
 pub use model::{ContextReader, ReaderFiles};
