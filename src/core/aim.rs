@@ -29,8 +29,8 @@
 //! nothing but clowns" are not negated).
 
 use crate::core::pack::Settings;
+use crate::core::word_hash::WordHasher;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Who a hit is aimed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -50,46 +50,6 @@ impl Aim {
     /// True when the hit is aimed at a person other than the writer.
     pub fn at_person(self) -> bool {
         !matches!(self, Aim::Nobody | Aim::Writer)
-    }
-}
-
-/// `FxHash` (rustc's hasher): a multiply and a rotate per 8 bytes. The word
-/// lists are the pack's own and the words looked up are short, so `SipHash`'s
-/// protection against chosen collisions buys nothing here and costs most of
-/// the grammar lookups' time.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
@@ -130,7 +90,7 @@ const DECISIVE: u16 = SECOND_PERSON | THIRD_PERSON | FIRST_PERSON | COPULA | NEG
 /// is hashed once for all the lists.
 #[derive(Debug, Default)]
 pub(crate) struct Grammar {
-    classes: HashMap<Box<str>, u16, BuildHasherDefault<FxHasher>>,
+    classes: HashMap<Box<str>, u16, WordHasher>,
     /// Longest listed word: longer words are answered without hashing.
     max_len: usize,
 }

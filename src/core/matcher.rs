@@ -1,11 +1,13 @@
 //! The phrase engine: every phrase of a pack compiled once into one searcher.
 //!
 //! Literal phrases, allow-list entries and topic phrases all go into a single
-//! Aho-Corasick automaton, so the cost of scanning a message does not grow
-//! with the number of phrases; regular expressions go into one `RegexSet`
-//! that tells which patterns match before any of them is run for spans (on
-//! non-ASCII text, a set of the patterns with ASCII word boundaries, an exact
-//! superset: see `matcher/prefilter.rs`).
+//! Aho-Corasick automaton (a DFA, one table lookup per byte), so the cost of
+//! scanning a message does not grow with the number of phrases. A regular
+//! expression that needs one of a few words to match has those words in the
+//! automaton too and is searched only where one occurred (`matcher/gate.rs`);
+//! the others go into one `RegexSet` that tells which match before any of
+//! them is run for spans (on non-ASCII text, a set of the patterns with ASCII
+//! word boundaries, an exact superset: see `matcher/prefilter.rs`).
 //!
 //! Three disguises are resolved here rather than in the normalizer because
 //! they depend on the phrases: a letter repeated three or more times is
@@ -65,6 +67,8 @@ enum Target {
     Entry(u32),
     Allow(u32),
     Topic(u32),
+    /// A gate literal of pattern i (index into `Matcher::regexes`): see `gate`.
+    Gate(u32),
 }
 
 /// One way a pattern string of the automaton can count.
@@ -84,14 +88,21 @@ pub struct Matcher {
     /// For automaton pattern i, its readings are `readings[spans[i].0..spans[i].1]`.
     spans: Vec<(u32, u32)>,
     readings: Vec<Reading>,
-    regex_set: RegexSet,
+    /// Every pattern of the pack, with its entry.
     regexes: Vec<(Regex, usize)>,
-    /// The patterns with their `\b` made ASCII where that provably loses no
-    /// match (`prefilter`), for choosing which patterns to search on
+    /// Per pattern: true if it has a literal gate in the automaton (`gate`),
+    /// so it is searched only where one of its literals occurs.
+    gated: Vec<bool>,
+    /// The patterns without a gate (`ungated[k]` is the pattern index of
+    /// member k), which tells which of them match before any is run.
+    regex_set: RegexSet,
+    ungated: Vec<usize>,
+    /// The ungated patterns with their `\b` made ASCII where that provably
+    /// loses no match (`prefilter`), for choosing which of them to search on
     /// non-ASCII text.
     ascii_set: RegexSet,
-    /// Per pattern: its index in `ascii_set`, or `None` if it must always be
-    /// searched on non-ASCII text.
+    /// Per member of `regex_set`: its index in `ascii_set`, or `None` if it
+    /// must always be searched on non-ASCII text.
     ascii_index: Vec<Option<usize>>,
     /// One-word hostile phrases by first byte, for resolving `f*ck`.
     censorable: HashMap<u8, Vec<usize>>,
@@ -115,6 +126,10 @@ pub struct FindScratch {
     /// Words with a hostile phrase inside them that is no word of its own
     /// (`shitterton`, `assange`): normalized byte ranges of the words.
     embedded: Vec<(usize, usize)>,
+    /// Per pattern: whether one of its gate literals occurred.
+    gate_open: Vec<bool>,
+    /// Per pattern: whether the set says an ungated pattern may match.
+    set_says: Vec<bool>,
 }
 
 impl FindScratch {
@@ -229,6 +244,23 @@ fn word_end_ok(text: &[u8], start: usize, end: usize) -> bool {
                 && takes_es(&text[start..end])))
 }
 
+/// Largest automaton built as a DFA (one table lookup per byte). Past this,
+/// its tables stop fitting in the CPU's caches and a contiguous NFA scans a
+/// message faster (measured with `cargo bench --bench analyze`: with 10,000
+/// extra phrases the DFA takes 42 MiB and the scan slows by a fifth).
+const MAX_DFA_BYTES: usize = 8 << 20;
+
+/// The phrase automaton over `strings`: a DFA if it is small enough, else
+/// the crate's own choice.
+fn build_automaton(strings: &[String]) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    let builder = |kind| AhoCorasick::builder().match_kind(MatchKind::Standard).kind(kind).build(strings);
+    let dfa = builder(Some(aho_corasick::AhoCorasickKind::DFA))?;
+    if dfa.memory_usage() <= MAX_DFA_BYTES {
+        return Ok(dfa);
+    }
+    builder(None)
+}
+
 impl Matcher {
     /// Compiles every phrase, allow-list entry, topic phrase and pattern of `pack`.
     pub fn new(pack: &Pack) -> Result<Matcher, BuildError> {
@@ -277,7 +309,28 @@ impl Matcher {
                 add(p, Target::Topic(t as u32), false);
             }
         }
-        let automaton = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&strings)?;
+        let mut gated = vec![false; regexes.len()];
+        for g in 0..regexes.len() {
+            let Some(literals) = gate::gate_literals(&regex_sources[g]) else { continue };
+            let Ok(literals) = literals.into_iter().map(String::from_utf8).collect::<Result<Vec<_>, _>>() else {
+                continue;
+            };
+            gated[g] = true;
+            for s in literals {
+                let id = *index.entry(s.clone()).or_insert_with(|| {
+                    strings.push(s);
+                    by_pattern.push(Vec::new());
+                    strings.len() - 1
+                });
+                by_pattern[id].push(Reading {
+                    target: Target::Gate(g as u32),
+                    any_start: true,
+                    any_end: true,
+                    stretched: 0,
+                });
+            }
+        }
+        let automaton = build_automaton(&strings)?;
         let mut spans = Vec::with_capacity(by_pattern.len());
         let mut readings = Vec::new();
         for r in by_pattern {
@@ -285,8 +338,10 @@ impl Matcher {
             readings.extend(r);
             spans.push((start, readings.len() as u32));
         }
+        let ungated: Vec<usize> = (0..regexes.len()).filter(|&g| !gated[g]).collect();
+        let set_sources: Vec<&String> = ungated.iter().map(|&g| &regex_sources[g]).collect();
         let mut ascii_sources = Vec::new();
-        let ascii_index = regex_sources
+        let ascii_index = set_sources
             .iter()
             .map(|r| {
                 let rewritten = prefilter::ascii_boundaries(r)?;
@@ -300,8 +355,10 @@ impl Matcher {
             automaton,
             spans,
             readings,
-            regex_set: RegexSet::new(&regex_sources)?,
+            regex_set: RegexSet::new(&set_sources)?,
+            ungated,
             regexes,
+            gated,
             ascii_set: RegexSet::new(&ascii_sources)?,
             ascii_index,
             censorable,
@@ -344,10 +401,17 @@ impl Matcher {
         allows.clear();
         let embedded = &mut scratch.embedded;
         embedded.clear();
+        let gate_open = &mut scratch.gate_open;
+        gate_open.clear();
+        gate_open.resize(self.regexes.len(), false);
         for m in self.automaton.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
             let (a, b) = self.spans[m.pattern().as_usize()];
             for r in &self.readings[a as usize..b as usize] {
+                if let Target::Gate(g) = r.target {
+                    gate_open[g as usize] = true;
+                    continue;
+                }
                 if (!r.any_start && !word_start_ok(bytes, start)) || (!r.any_end && !word_end_ok(bytes, start, end)) {
                     if let Target::Entry(e) = r.target {
                         let hostile = self.entry_meta[e as usize].1 == CategoryKind::Hostile;
@@ -377,26 +441,41 @@ impl Matcher {
                     Target::Entry(e) => out.push(Hit { of: HitOf::Entry(e as usize), start, end, allowed_by: None }),
                     Target::Topic(t) => out.push(Hit { of: HitOf::Topic(t as usize), start, end, allowed_by: None }),
                     Target::Allow(i) => allows.push((start, end, i as usize)),
+                    Target::Gate(_) => {}
                 }
             }
         }
         if !self.regexes.is_empty() {
-            // The set's lazy DFA cannot evaluate a Unicode `\b` next to a
-            // non-ASCII byte and falls back to the PikeVM, about 250 times
-            // slower than each pattern searched on its own (which can use a
-            // literal prefilter and the backtracker). On non-ASCII text the
-            // set of ASCII-boundary rewrites, a superset, picks the patterns
-            // to search (see `prefilter`). Same hits, in the same order.
-            if text.is_ascii() {
-                for i in &self.regex_set.matches(text) {
-                    self.regex_hits(i, text, out);
-                }
-            } else {
-                let candidates = self.ascii_set.matches(text);
-                for (i, ascii) in self.ascii_index.iter().enumerate() {
-                    if ascii.is_none_or(|j| candidates.matched(j)) {
-                        self.regex_hits(i, text, out);
+            // Patterns with a gate are searched where it opened (`gate`).
+            // For the others, the set tells which match. Its lazy DFA cannot
+            // evaluate a Unicode `\b` next to a non-ASCII byte and falls back
+            // to the PikeVM, about 250 times slower than each pattern
+            // searched on its own (which can use a literal prefilter and the
+            // backtracker); on non-ASCII text the set of ASCII-boundary
+            // rewrites, a superset, picks the patterns to search (see
+            // `prefilter`). Same hits, in the same order, as searching every
+            // pattern.
+            let set_says = &mut scratch.set_says;
+            set_says.clear();
+            set_says.resize(self.regexes.len(), false);
+            if !self.ungated.is_empty() {
+                if text.is_ascii() {
+                    for k in &self.regex_set.matches(text) {
+                        set_says[self.ungated[k]] = true;
                     }
+                } else {
+                    let candidates = self.ascii_set.matches(text);
+                    for (k, ascii) in self.ascii_index.iter().enumerate() {
+                        if ascii.is_none_or(|j| candidates.matched(j)) {
+                            set_says[self.ungated[k]] = true;
+                        }
+                    }
+                }
+            }
+            let candidates = self.gated.iter().zip(scratch.gate_open.iter().zip(set_says.iter()));
+            for (i, (&gated, (&open, &says))) in candidates.enumerate() {
+                if if gated { open } else { says } {
+                    self.regex_hits(i, text, out);
                 }
             }
         }
@@ -578,6 +657,7 @@ fn stretched_ok(norm: &Normalized, start: usize, mask: u32) -> bool {
     (0..32).filter(|b| mask & (1 << b) != 0).all(|b| norm.is_stretched(start + b))
 }
 
+mod gate;
 mod prefilter;
 
 #[cfg(test)]

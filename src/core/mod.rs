@@ -26,6 +26,7 @@ pub mod policy;
 pub mod score;
 pub mod surface;
 pub mod template;
+mod word_hash;
 
 use serde::{Deserialize, Serialize};
 

@@ -15,6 +15,7 @@
 //! with digits says. An empty vocabulary (the default) reads nothing: digits
 //! always stay digits.
 
+use crate::core::word_hash::WordHasher;
 use std::collections::{HashMap, HashSet};
 
 /// Shortest stem that may take an ending (`s`, `es`, or any ending of a
@@ -45,11 +46,11 @@ enum Known {
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     /// Whole words (`idiot`); `s` and `es` may follow.
-    words: HashMap<Box<str>, Known>,
+    words: HashMap<Box<str>, Known, WordHasher>,
     /// Stems that take any ending (`fuck` from `fuck*`).
-    prefixes: HashSet<Box<str>>,
+    prefixes: HashSet<Box<str>, WordHasher>,
     /// Stems that take any beginning (`hole` from `*hole`).
-    suffixes: HashSet<Box<str>>,
+    suffixes: HashSet<Box<str>, WordHasher>,
 }
 
 impl Vocabulary {
