@@ -10,6 +10,8 @@
 //!    (loading the pack and the reader included), one message per channel
 //!    so the reader reads every customer message the phrases leave to it.
 //! 3. keel with the phrases alone (`[context] enabled = false`).
+//! 4. keel with the first-stage reader alone (`[context] reader =
+//!    "first-stage"`: no transformer loaded).
 //!
 //! The messages are the texts of `../shared/data/tweeteval-offensive-train.jsonl`
 //! (training data: speed only, nothing is judged) cycled to 25,000, or the
@@ -88,20 +90,35 @@ fn main() {
         format!("phrases = {:?}\n[context]\nenabled = false\n", phrases.display().to_string()),
     )
     .expect("config");
-    // rustrict and the phrases alone three times each, interleaved, and the
-    // better run counts (the machine is shared); keel as shipped once (with
-    // the reader it runs for minutes).
-    let mut best = [(0.0f64, 0usize); 3];
+    let first_only = dir.path().join("first-stage.toml");
+    std::fs::write(
+        &first_only,
+        format!(
+            "phrases = {:?}\n[context]\nreader = \"first-stage\"\nrequired = true\nfirst_stage = {:?}\n",
+            phrases.display().to_string(),
+            root.join("models/keel-first-stage.bin").display().to_string()
+        ),
+    )
+    .expect("config");
+    // rustrict, the phrases alone and the first stage alone three times
+    // each, interleaved, and the best run counts (the machine is shared);
+    // keel as shipped once (with the transformer it runs for minutes).
+    let mut best = [(0.0f64, 0usize); 4];
     for round in 0..3 {
         let shipped = (round == 1).then(|| keel(&transcript, &root.join("bot.toml")));
-        let runs = [Some(rustrict(&texts)), shipped, Some(keel(&transcript, &phrases_only))];
+        let runs = [
+            Some(rustrict(&texts)),
+            shipped,
+            Some(keel(&transcript, &phrases_only)),
+            Some(keel(&transcript, &first_only)),
+        ];
         for (b, r) in best.iter_mut().zip(runs) {
             if let Some(r) = r.filter(|r| r.0 > b.0) {
                 *b = r;
             }
         }
     }
-    let [(peer, peer_flagged), (shipped, shipped_hostile), (alone, alone_hostile)] = best;
+    let [(peer, peer_flagged), (shipped, shipped_hostile), (alone, alone_hostile), (first, first_hostile)] = best;
     println!("== keel vs rustrict, {MESSAGES} tweet-length messages, one run (best of 3; keel as shipped once) ==");
     println!("  rustrict (Censor::analyze):      {peer:>9.0} messages/s  ({peer_flagged} flagged)");
     println!(
@@ -111,5 +128,9 @@ fn main() {
     println!(
         "  keel replay, phrases alone:      {alone:>9.0} messages/s  ({alone_hostile} hostile)  {:.2}x rustrict",
         alone / peer
+    );
+    println!(
+        "  keel replay, first stage alone:  {first:>9.0} messages/s  ({first_hostile} hostile)  {:.2}x rustrict",
+        first / peer
     );
 }

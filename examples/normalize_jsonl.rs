@@ -11,21 +11,31 @@
 //! already folded.
 //!
 //! With `--reading`, each line also gets:
-//! - `reading`: the context reader's probability for that text (`null` when
-//!   the text has nothing alphanumeric to read),
+//! - `reading`: the transformer's probability for that text (`null` when
+//!   the text has nothing alphanumeric to read), whatever `[context] reader`
+//!   says: the trainers fit against the transformer alone,
 //! - `phrases`: whether the phrases alone find the message hostile,
-//! - `hostile`: whether keel finds it hostile with the reader's blend, as
-//!   `keel eval` judges it.
+//! - `hostile`: whether keel finds it hostile with the transformer's blend,
+//!   as `keel eval` judges it with `reader = "transformer"`.
+//!
+//! With `--stages` as well (for `tools/fit_stages.py`), each line also gets
+//! what fitting the first stage's blend needs:
+//! - `first`: the first stage's probability (`null` as for `reading`),
+//! - `reads`: whether the engine would ask a reader at all (a customer's
+//!   message the phrases did not find hostile, with something to read),
+//! - `phrase_score`, `cooling_factor` (what [`Blend::apply`] multiplies the
+//!   blend by), `blend` (the transformer's three weights) and `threshold`.
 //!
 //! ```text
-//! cargo run --release --example normalize_jsonl [-- --reading] < in.jsonl > out.jsonl
+//! cargo run --release --example normalize_jsonl [-- --reading [--stages]] < in.jsonl > out.jsonl
 //! ```
 
 use anyhow::{bail, Context};
-use keel::config::{load_all, ReaderState};
-use keel::core::context::{reader_text, Blend, Reader};
-use keel::core::score::{Analysis, Scratch};
-use keel::reader::ContextReader;
+use keel::config::{load_all, ReaderKind, ReaderState};
+use keel::core::context::{reader_text, stands_down, Blend, Reader};
+use keel::core::score::{Analysis, Scratch, MAX_COOLING_EFFECT};
+use keel::core::Role;
+use keel::reader::first_stage::FirstStage;
 use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex};
 
@@ -34,7 +44,7 @@ use std::sync::{Arc, Mutex};
 /// read.
 #[derive(Debug)]
 struct Remembering {
-    reader: Arc<ContextReader>,
+    reader: Arc<dyn Reader>,
     last: Mutex<Option<(String, f32)>>,
 }
 
@@ -57,12 +67,20 @@ impl Reader for Remembering {
 }
 
 fn main() -> anyhow::Result<()> {
-    let with_reading = match std::env::args().nth(1).as_deref() {
-        None => false,
-        Some("--reading") => true,
-        Some(other) => bail!("unknown argument {other:?} (expected --reading)"),
-    };
-    let loaded = load_all(None).context("cannot load bot.toml and the phrase pack")?;
+    let (mut with_reading, mut with_stages) = (false, false);
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--reading" => with_reading = true,
+            "--stages" => with_stages = true,
+            other => bail!("unknown argument {other:?} (expected --reading, --stages)"),
+        }
+    }
+    if with_stages && !with_reading {
+        bail!("--stages needs --reading");
+    }
+    let mut loaded = load_all(None).context("cannot load bot.toml and the phrase pack")?;
+    loaded.config.context.reader = ReaderKind::Transformer;
+    let first = if with_stages { Some(FirstStage::load(&loaded.config.context.first_stage)?) } else { None };
     let reader = if with_reading {
         match loaded.config.context.load()? {
             ReaderState::On(r) => Some(Remembering { reader: r, last: Mutex::new(None) }),
@@ -90,7 +108,17 @@ fn main() -> anyhow::Result<()> {
             let read = reader_text(&analysis).into_owned();
             if let Some(r) = &reader {
                 value["phrases"] = analysis.hostile.into();
-                let reading = if read.chars().any(char::is_alphanumeric) {
+                let has_text = read.chars().any(char::is_alphanumeric);
+                if let Some(first) = &first {
+                    value["first"] = has_text.then(|| first.probability(&read)).into();
+                    value["reads"] = (has_text && stands_down(Role::Customer, &analysis).is_none()).into();
+                    value["phrase_score"] = analysis.phrase_score.into();
+                    value["cooling_factor"] = (1.0 - MAX_COOLING_EFFECT * analysis.cooling.clamp(0.0, 1.0)).into();
+                    let b = r.blend();
+                    value["blend"] = vec![b.model, b.lexicon, b.bias].into();
+                    value["threshold"] = threshold.into();
+                }
+                let reading = if has_text {
                     Some(r.probability(&read).map_err(anyhow::Error::msg).with_context(|| format!("line {}", i + 1))?)
                 } else {
                     None

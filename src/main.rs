@@ -6,7 +6,6 @@ use keel::cli::replay::{replay_as, Format};
 use keel::config::{load_all, Config, ReaderState};
 use keel::core::context::Reader;
 use keel::core::engine::Engine;
-use keel::reader::ContextReader;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -212,7 +211,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Replay { config, format, verbose, file } => {
             let loaded = load_all(config.as_deref())?;
             let mut engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
-            engine.set_reader(reader(&loaded.config)?.map(|r| r as Arc<dyn Reader>));
+            engine.set_reader(reader(&loaded.config)?);
             let input = open_input(file.as_deref())?;
             let text = match format {
                 ReplayFormat::Auto => std::io::stdout().is_terminal(),
@@ -293,7 +292,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The context reader bot.toml asks for: `None` when it is turned off, or
 /// (with a note on stderr) when its files are missing and it is not required.
-fn reader(config: &keel::config::Config) -> anyhow::Result<Option<Arc<ContextReader>>> {
+fn reader(config: &keel::config::Config) -> anyhow::Result<Option<Arc<dyn Reader>>> {
     match config.context.load()? {
         ReaderState::On(r) => Ok(Some(r)),
         ReaderState::Disabled => Ok(None),

@@ -109,7 +109,7 @@ const CASES: &[Case] = &[
     Case {
         name: "unknown key: the nearest known one",
         fault: Break::Replace("bot.toml", "retention_days = 90", "retention = 90"),
-        expected: "bot.toml:158:1: [storage] retention: unknown key: did you mean `retention_days`? (known here: path, retention_days, store_excerpts, excerpt_chars)\n",
+        expected: "bot.toml:167:1: [storage] retention: unknown key: did you mean `retention_days`? (known here: path, retention_days, store_excerpts, excerpt_chars)\n",
     },
     Case {
         name: "lexicon typo: the root cause once, no cascade",
@@ -162,7 +162,7 @@ const CASES: &[Case] = &[
             ("bot.toml", "required = false", "required = true"),
             ("bot.toml", "model_dir = \"models/all-MiniLM-L6-v2\"", "model_dir = \"nowhere\""),
         ]),
-        expected: "bot.toml:147:12: [context] required: true, but the context reader cannot be loaded: nowhere/config.json: not found (run tools/fetch-model.sh to fetch the base model)\n",
+        expected: "bot.toml:156:12: [context] required: true, but the context reader cannot be loaded: nowhere/config.json: not found (run tools/fetch-model.sh to fetch the base model)\n",
     },
 ];
 

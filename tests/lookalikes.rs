@@ -19,7 +19,6 @@ use keel::core::ids::{ChannelId, MemberId};
 use keel::core::policy::Action;
 use keel::core::score::Analyzer;
 use keel::core::{Level, Role};
-use keel::reader::ContextReader;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -53,7 +52,7 @@ fn loaded() -> keel::config::Loaded {
     load_all(Some(&root().join("bot.toml"))).expect("the bundled configuration loads")
 }
 
-fn reader(config: &keel::config::Config) -> Arc<ContextReader> {
+fn reader(config: &keel::config::Config) -> Arc<dyn Reader> {
     match config.context.load() {
         Ok(ReaderState::On(r)) => r,
         other => panic!("the bundled reader loads: {other:?}"),
@@ -61,7 +60,7 @@ fn reader(config: &keel::config::Config) -> Arc<ContextReader> {
 }
 
 /// The look-alikes that `analyzer` (and `reader`, if given) find hostile, with their scores.
-fn flagged(analyzer: &Analyzer, reader: Option<&ContextReader>) -> Vec<String> {
+fn flagged(analyzer: &Analyzer, reader: Option<&dyn Reader>) -> Vec<String> {
     let threshold = analyzer.pack().settings().hostile_threshold;
     lines()
         .iter()
@@ -114,7 +113,7 @@ fn the_reader_raises_no_more_look_alikes_than_it_used_to() {
     }
     let loaded = loaded();
     let reader = reader(&loaded.config);
-    let wrong = flagged(&loaded.analyzer, Some(&reader));
+    let wrong = flagged(&loaded.analyzer, Some(reader.as_ref()));
     eprintln!("{} look-alikes raised by the reader:\n{}", wrong.len(), wrong.join("\n"));
     assert!(
         wrong.len() <= STILL_RAISED_BY_THE_READER,
@@ -147,9 +146,9 @@ fn shared() -> Shared {
 }
 
 /// Replays `text` alone as a customer's message; what is wrong with the outcome, if anything.
-fn replay_alone(loaded: &Shared, reader: Option<Arc<ContextReader>>, text: &str) -> Option<String> {
+fn replay_alone(loaded: &Shared, reader: Option<Arc<dyn Reader>>, text: &str) -> Option<String> {
     let mut engine = Engine::new(Arc::clone(&loaded.1), &loaded.0.engine);
-    engine.set_reader(reader.map(|r| r as Arc<dyn Reader>));
+    engine.set_reader(reader);
     let msg = Message {
         ts_ms: 1_000_000,
         channel: ChannelId(7),

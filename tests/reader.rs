@@ -105,10 +105,12 @@ async fn the_live_bot_reads_customers_messages() {
     }
     let model_dir = root().join("models/all-MiniLM-L6-v2");
     let adapter = root().join("models/keel-reader.safetensors");
+    let first_stage = root().join("models/keel-first-stage.bin");
     let extra = format!(
-        "[context]\nmodel_dir = {:?}\nadapter = {:?}\nrequired = true\n",
+        "[context]\nmodel_dir = {:?}\nadapter = {:?}\nfirst_stage = {:?}\nrequired = true\n",
         model_dir.display().to_string(),
-        adapter.display().to_string()
+        adapter.display().to_string(),
+        first_stage.display().to_string()
     );
     let mut h = Harness::start_with(World::support_server(), &extra).await;
     let (support, alice, sam) = (h.channel("support"), h.user("alice"), h.user("sam"));

@@ -145,22 +145,9 @@ fn the_reader_catches_a_glorified_faq_reader() {
     }
 }
 
-/// README says the reader does not yet read these confidently.
+/// README: the two-stage reader reads bot.toml's example and README's
+/// sarcasm as hostile.
 #[test]
-fn the_reader_misses_the_wall_and_the_sarcasm_today_as_readme_says() {
-    if reader_present("readme::the_reader_misses_the_wall_and_the_sarcasm_today_as_readme_says") {
-        for text in [
-            "talking to a wall would be more productive than talking to you",
-            "wow, great job breaking it again, do you even test anything?",
-        ] {
-            let v = judge(Judge::WithReader, text);
-            assert!(!hostile(&v), "{text}: {v}");
-        }
-    }
-}
-
-#[test]
-#[ignore = "issue 13 (the two-stage reader): the reader reads bot.toml's example at 0.19 and README's sarcasm at 0.09, not confident enough"]
 fn the_reader_catches_the_wall_and_the_sarcasm() {
     if reader_present("readme::the_reader_catches_the_wall_and_the_sarcasm") {
         for text in [
@@ -170,85 +157,5 @@ fn the_reader_catches_the_wall_and_the_sarcasm() {
             let v = judge(Judge::WithReader, text);
             assert!(hostile(&v), "{text}: {v}");
         }
-    }
-}
-
-/// The `actions` of a replayed line as `kind` plus its script, set, tier or seconds.
-fn actions(v: &Value) -> Vec<String> {
-    v["actions"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .map(|a| {
-            let detail = ["script", "set", "tier", "seconds"].iter().find_map(|k| a.get(*k)).map(ToString::to_string);
-            format!("{} {}", a["kind"].as_str().unwrap_or(""), detail.unwrap_or_default().trim_matches('"'))
-                .trim()
-                .to_owned()
-        })
-        .collect()
-}
-
-fn example(judge: Judge, file: &str) -> Vec<Value> {
-    replay_lines(judge, &std::fs::read_to_string(root().join(file)).expect("example"))
-}
-
-fn line<'a>(lines: &'a [Value], id: &str) -> &'a Value {
-    lines.iter().find(|l| l["id"] == id).unwrap_or_else(|| panic!("no {id}"))
-}
-
-/// README, "Try it": the trimmed lines of `keel replay examples/escalating.jsonl`
-/// on a fresh machine (phrases alone).
-#[test]
-fn try_it_escalating_plays_out_as_readme_shows() {
-    let lines = example(Judge::PhrasesAlone, "examples/escalating.jsonl");
-    let rows: [(&str, f64, &str, &str, &[&str]); 5] = [
-        ("e3", 0.252, "calm", "calm", &[]),
-        (
-            "e4",
-            0.313,
-            "tense",
-            "tense",
-            &["nudge_moderators acknowledge-and-offer", "offer_choices replacement-or-refund"],
-        ),
-        ("e6", 0.582, "heated", "heated", &["nudge_moderators set-boundary"]),
-        ("e7", 0.85, "abusive", "abusive", &["nudge_moderators set-boundary", "boundary 1"]),
-        ("e9", 0.964, "abusive", "abusive", &["boundary 2", "timeout 600"]),
-    ];
-    for (id, s, level, channel, acts) in rows {
-        let l = line(&lines, id);
-        assert_eq!(
-            (score(l), l["level"].as_str(), l["channel_level"].as_str()),
-            (s, Some(level), Some(channel)),
-            "{l}"
-        );
-        assert_eq!(actions(l), acts, "{l}");
-    }
-    let e5 = line(&lines, "e5");
-    assert_eq!((e5["channel_level"].as_str(), actions(e5).len()), (Some("tense"), 0), "{e5}");
-}
-
-/// README, "Try it": with the reader, e4 already reads as hostile (0.696),
-/// the conversation is heated one message earlier, the nudge suggests
-/// `set-expectations`, and the boundary and timeout come at e7 and e9.
-#[test]
-fn try_it_escalating_with_the_reader_as_readme_shows() {
-    if !reader_present("readme::try_it_escalating_with_the_reader_as_readme_shows") {
-        return;
-    }
-    let lines = example(Judge::WithReader, "examples/escalating.jsonl");
-    let e4 = line(&lines, "e4");
-    assert_eq!((score(e4), hostile(e4), e4["level"].as_str()), (0.696, true, Some("heated")), "{e4}");
-    assert!(actions(e4).contains(&"nudge_moderators set-expectations".to_owned()), "{e4}");
-    let first = |kind: &str| lines.iter().find(|l| actions(l).iter().any(|a| a.starts_with(kind))).map(|l| &l["id"]);
-    assert_eq!(first("boundary"), Some(&json!("e7")));
-    assert_eq!(first("timeout"), Some(&json!("e9")));
-}
-
-/// README, "Try it": on `examples/calm.jsonl` keel takes no action at all
-/// (with the reader: tests/reader.rs).
-#[test]
-fn try_it_calm_takes_no_action() {
-    for l in example(Judge::PhrasesAlone, "examples/calm.jsonl") {
-        assert!(actions(&l).is_empty() && l["level"] == "calm", "{l}");
     }
 }

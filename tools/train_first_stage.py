@@ -175,18 +175,18 @@ def digest(paths, extra):
     return h.hexdigest()[:16]
 
 
-def readings(rows, cache_dir, normalizer):
-    """normalize_jsonl --reading over every row, cached by the inputs' hash."""
+def run_normalizer(rows, cache_dir, normalizer, flags, inputs, prefix, extra=b""):
+    """normalize_jsonl with `flags` over every row's text, cached by the hash of the
+    messages, `extra` and the files under `inputs`: one parsed JSON object per row."""
     payload = "".join(json.dumps({"text": r["text"]}, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
-    inputs = ("phrases", "models/keel-reader.safetensors", "bot.toml", "src/core", "src/reader/model.rs",
-              "src/reader/adapter.rs", "examples/normalize_jsonl.rs")
-    key = digest([os.path.join(ROOT, p) for p in inputs], payload)
+    key = digest([os.path.join(ROOT, p) for p in inputs], payload + extra)
     os.makedirs(cache_dir, exist_ok=True)
-    cached = os.path.join(cache_dir, f"readings-{key}.jsonl")
+    cached = os.path.join(cache_dir, f"{prefix}-{key}.jsonl")
     if not os.path.exists(cached):
-        cmd = [normalizer, "--reading"] if normalizer else \
-            ["cargo", "run", "--quiet", "--release", "--example", "normalize_jsonl", "--", "--reading"]
-        print(f"reading {len(rows)} messages with the transformer ({' '.join(cmd)}) ...", file=sys.stderr)
+        cmd = [normalizer] if normalizer else \
+            ["cargo", "run", "--quiet", "--release", "--example", "normalize_jsonl", "--"]
+        cmd += flags
+        print(f"reading {len(rows)} messages ({' '.join(cmd)}) ...", file=sys.stderr)
         out = subprocess.run(cmd, input=payload, capture_output=True, check=True, cwd=ROOT).stdout
         with open(cached + ".tmp", "wb") as f:
             f.write(out)
@@ -194,6 +194,14 @@ def readings(rows, cache_dir, normalizer):
     with open(cached, encoding="utf-8") as f:
         got = [json.loads(l) for l in f]
     assert len(got) == len(rows), "normalize_jsonl skipped a line"
+    return got
+
+
+def readings(rows, cache_dir, normalizer):
+    """normalize_jsonl --reading over every row, cached by the inputs' hash."""
+    inputs = ("phrases", "models/keel-reader.safetensors", "bot.toml", "src/core", "src/reader/model.rs",
+              "src/reader/adapter.rs", "examples/normalize_jsonl.rs")
+    got = run_normalizer(rows, cache_dir, normalizer, ["--reading"], inputs, "readings")
     for r, g in zip(rows, got):
         r["read"] = g["text"]
         r["reading"] = g["reading"]

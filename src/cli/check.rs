@@ -50,14 +50,8 @@ pub fn check(config: Option<&Path>, mut out: impl Write, mut err: impl Write) ->
                 pack.choice_sets().len(),
                 pack.settings().hostile_threshold
             )?;
-            let files = &loaded.config.context.files;
             match reader {
-                ReaderState::On(_) => writeln!(
-                    out,
-                    "    context reader on: {} with {}",
-                    files.model_dir.display(),
-                    files.adapter.display()
-                )?,
+                ReaderState::On(_) => writeln!(out, "    context reader on: {}", loaded.config.context.describe())?,
                 ReaderState::Disabled => writeln!(out, "    context reader off ([context] enabled = false)")?,
                 ReaderState::Unavailable(e) => {
                     writeln!(out, "    context reader off, judging by phrases alone: {e}")?;

@@ -4,7 +4,6 @@ use crate::cli::round3;
 use crate::core::context::{NotRead, Reader, Reading};
 use crate::core::pack::CategoryKind;
 use crate::core::score::{Aim, Analyzer};
-use crate::reader::ContextReader;
 use std::io::Write;
 
 fn aim_text(aim: Aim) -> &'static str {
@@ -20,7 +19,7 @@ fn aim_text(aim: Aim) -> &'static str {
 /// With a context reader, also how it read the message and what that did.
 pub fn explain(
     analyzer: &Analyzer,
-    reader: Option<&ContextReader>,
+    reader: Option<&dyn Reader>,
     text: &str,
     mut out: impl Write,
 ) -> std::io::Result<()> {

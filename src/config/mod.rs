@@ -24,7 +24,7 @@ use toml::Spanned;
 mod context;
 mod overrides;
 mod storage;
-pub use context::{ContextConfig, RawContext, ReaderState};
+pub use context::{ContextConfig, RawContext, ReaderKind, ReaderState};
 pub use overrides::{guild_problems, ActionSettings, GuildSettings, GuildSetup, Mentions, Source, ACTION_NAMES};
 pub use storage::{RawStorage, StorageConfig, MAX_EXCERPT_CHARS};
 

@@ -100,7 +100,7 @@ const MAX_HITS: usize = 256;
 /// Largest cue a single message can carry, either way.
 const MAX_CUE: f32 = 0.3;
 /// Share of the score that de-escalating markers can take away.
-pub(crate) const MAX_COOLING_EFFECT: f32 = 0.25;
+pub const MAX_COOLING_EFFECT: f32 = 0.25;
 
 /// Scores messages against one pack. Immutable and shareable across threads.
 #[derive(Debug)]

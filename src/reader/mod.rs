@@ -8,7 +8,8 @@
 //! [`Reader`] trait, and what the core receives is a [`Reading`] as plain
 //! data. `tiny` makes a small random model with the same file layout for
 //! tests. [`first_stage`] is the fast hashed n-gram reader of issue 13,
-//! pure Rust, meant to read every message before the transformer does.
+//! pure Rust; [`StagedReader`] puts it in front of the transformer (which
+//! then reads only the messages it is unsure of), or reads with it alone.
 //!
 //! May import: `crate::core` (the analysis, the blend, the reader trait),
 //! the standard library's files, candle and tokenizers (its tests also load
@@ -20,8 +21,10 @@
 mod adapter;
 pub mod first_stage;
 mod model;
+mod staged;
 
 pub use model::{ContextReader, ReaderFiles};
+pub use staged::{StagedError, StagedReader};
 
 use crate::core::context::{Blend, Reader};
 use std::path::PathBuf;
@@ -68,6 +71,12 @@ pub enum ContextError {
     /// The model failed while reading a message.
     #[error("context reader: {0}")]
     Inference(String),
+    /// The first stage's file is there but broken.
+    #[error(transparent)]
+    FirstStage(#[from] first_stage::FirstStageError),
+    /// The two stages do not fit together.
+    #[error(transparent)]
+    Staged(#[from] StagedError),
 }
 
 #[cfg(test)]

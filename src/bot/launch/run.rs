@@ -190,7 +190,7 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
     let mut engine = Engine::new(Arc::new(loaded.analyzer), &loaded.config.engine);
     match loaded.config.context.load()? {
         ReaderState::On(reader) => {
-            tracing::info!(adapter = %loaded.config.context.files.adapter.display(), "context reader on");
+            tracing::info!(reader = %loaded.config.context.describe(), "context reader on");
             engine.set_reader(Some(reader));
         }
         ReaderState::Disabled => tracing::info!("context reader off ([context] enabled = false)"),

@@ -14,7 +14,6 @@ pub mod words;
 
 use crate::core::context::{NotRead, Reader, Reading};
 use crate::core::score::{Analysis, Analyzer, Scratch};
-use crate::reader::ContextReader;
 use serde::Deserialize;
 use split::Split;
 use std::io::{BufRead, Write};
@@ -71,14 +70,14 @@ pub fn rows(input: impl BufRead, split: Split) -> impl Iterator<Item = Result<(u
 /// customer's message.
 pub struct Judge<'a> {
     analyzer: &'a Analyzer,
-    reader: Option<&'a ContextReader>,
+    reader: Option<&'a dyn Reader>,
     analysis: Analysis,
     scratch: Scratch,
 }
 
 impl<'a> Judge<'a> {
     /// A judge with the phrase pack and, if given, the context reader.
-    pub fn new(analyzer: &'a Analyzer, reader: Option<&'a ContextReader>) -> Self {
+    pub fn new(analyzer: &'a Analyzer, reader: Option<&'a dyn Reader>) -> Self {
         Judge { analyzer, reader, analysis: Analysis::default(), scratch: Scratch::default() }
     }
 
@@ -154,7 +153,7 @@ impl Confusion {
 /// a customer's.
 pub fn eval(
     analyzer: &Analyzer,
-    reader: Option<&ContextReader>,
+    reader: Option<&dyn Reader>,
     input: impl BufRead,
     split: Split,
     mut out: impl Write,

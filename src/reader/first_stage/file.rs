@@ -1,17 +1,21 @@
 //! The first stage's weight file, `models/keel-first-stage.bin`, as
 //! `tools/train_first_stage.py` writes it (layout in `docs/first-stage.md`,
 //! "File layout"): a 32-byte little-endian header, then one signed byte
-//! per bucket.
+//! per bucket. Version 2 (`tools/fit_stages.py` rewrites a version 1 file so)
+//! adds 20 bytes to the header: the blend with the phrase score and the band
+//! where the transformer reads instead.
 
 use super::features::Hashing;
 use std::path::{Path, PathBuf};
 
 /// The file's first eight bytes.
 pub const MAGIC: &[u8; 8] = b"KEELFST\0";
-/// The layout version this keel reads.
-pub const VERSION: u32 = 1;
-/// Bytes before the weights.
+/// The newest layout version this keel reads (it reads 1 and 2).
+pub const VERSION: u32 = 2;
+/// Bytes before the weights in a version 1 file.
 pub const HEADER_LEN: usize = 32;
+/// Bytes the version 2 header adds: five f32.
+const STAGES_LEN: usize = 20;
 /// The largest bucket count a file may declare (2^24, 16 MB of weights).
 const MAX_BITS: u32 = 24;
 /// The longest character n-gram a file may ask for.
@@ -35,7 +39,7 @@ pub enum FirstStageError {
         path: PathBuf,
     },
     /// The file is of a layout version this keel does not read.
-    #[error("{path}: layout version {found}, but this keel reads version {VERSION}")]
+    #[error("{path}: layout version {found}, but this keel reads versions 1 and {VERSION}")]
     Version {
         /// The file.
         path: PathBuf,
@@ -73,6 +77,25 @@ pub(super) struct Parsed {
     pub scale: f32,
     /// One quantized weight per bucket.
     pub weights: Box<[i8]>,
+    /// Version 2: the blend and the band.
+    pub stages: Option<Stages>,
+}
+
+/// What version 2 adds: how a first-stage reading blends with the phrase
+/// score (`core::context::Blend`'s three weights) and the band of its
+/// probabilities where the transformer reads instead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stages {
+    /// Weight of the first stage's log-odds.
+    pub model: f32,
+    /// Weight of the phrase score (the transformer's own).
+    pub lexicon: f32,
+    /// Constant term.
+    pub bias: f32,
+    /// Lowest first-stage probability the transformer reads.
+    pub band_lo: f32,
+    /// Highest first-stage probability the transformer reads.
+    pub band_hi: f32,
 }
 
 /// Little-endian readers over the header (its length is checked first).
@@ -95,8 +118,12 @@ pub(super) fn parse(bytes: &[u8], path: &Path) -> Result<Parsed, FirstStageError
         return Err(FirstStageError::Truncated { path: path_buf(), len: bytes.len(), expected: HEADER_LEN });
     }
     let version = u32_at(bytes, 8);
-    if version != VERSION {
+    if !(1..=VERSION).contains(&version) {
         return Err(FirstStageError::Version { path: path_buf(), found: version });
+    }
+    let header = if version == 2 { HEADER_LEN + STAGES_LEN } else { HEADER_LEN };
+    if bytes.len() < header {
+        return Err(FirstStageError::Truncated { path: path_buf(), len: bytes.len(), expected: header });
     }
     let seed = u32_at(bytes, 12);
     let (bits, char_min, char_max, word_n) = (u32::from(bytes[16]), bytes[17] as usize, bytes[18] as usize, bytes[19]);
@@ -118,13 +145,28 @@ pub(super) fn parse(bytes: &[u8], path: &Path) -> Result<Parsed, FirstStageError
     if count != 1 << bits {
         return Err(invalid(format!("{count} weights for {bits} bucket bits (expected {})", 1u32 << bits)));
     }
-    let expected = HEADER_LEN + count;
+    let stages = (version == 2).then(|| Stages {
+        model: f32_at(bytes, HEADER_LEN),
+        lexicon: f32_at(bytes, HEADER_LEN + 4),
+        bias: f32_at(bytes, HEADER_LEN + 8),
+        band_lo: f32_at(bytes, HEADER_LEN + 12),
+        band_hi: f32_at(bytes, HEADER_LEN + 16),
+    });
+    if let Some(st) = stages {
+        if ![st.model, st.lexicon, st.bias, st.band_lo, st.band_hi].iter().all(|x| x.is_finite()) {
+            return Err(invalid(format!("blend and band {st:?} must be finite")));
+        }
+        if !(0.0..=1.0).contains(&st.band_lo) || !(st.band_lo..=1.0).contains(&st.band_hi) {
+            return Err(invalid(format!("band [{}, {}]: need 0 <= lo <= hi <= 1", st.band_lo, st.band_hi)));
+        }
+    }
+    let expected = header + count;
     if bytes.len() < expected {
         return Err(FirstStageError::Truncated { path: path_buf(), len: bytes.len(), expected });
     }
     if bytes.len() > expected {
         return Err(invalid(format!("{} bytes after the weights", bytes.len() - expected)));
     }
-    let weights = bytes[HEADER_LEN..].iter().map(|&b| b as i8).collect();
-    Ok(Parsed { hashing: Hashing { seed, bits, char_min, char_max, word_n }, bias, scale, weights })
+    let weights = bytes[header..].iter().map(|&b| b as i8).collect();
+    Ok(Parsed { hashing: Hashing { seed, bits, char_min, char_max, word_n }, bias, scale, weights, stages })
 }

@@ -12,13 +12,13 @@
 //! features and the file, and says how to retrain.
 //!
 //! It reads what the transformer reads: the reader's text
-//! ([`crate::core::context::reader_text`]). It is not wired into the engine
-//! here.
+//! ([`crate::core::context::reader_text`]). `super::staged` puts it in front
+//! of the transformer, or reads with it alone.
 
 mod features;
 mod file;
 
-pub use file::{FirstStageError, HEADER_LEN, MAGIC, VERSION};
+pub use file::{FirstStageError, Stages, HEADER_LEN, MAGIC, VERSION};
 
 use features::Hashing;
 use std::path::Path;
@@ -32,6 +32,7 @@ pub struct FirstStage {
     bias: f32,
     scale: f32,
     weights: Box<[i8]>,
+    stages: Option<Stages>,
 }
 
 impl std::fmt::Debug for FirstStage {
@@ -41,6 +42,7 @@ impl std::fmt::Debug for FirstStage {
             .field("bias", &self.bias)
             .field("scale", &self.scale)
             .field("buckets", &self.weights.len())
+            .field("stages", &self.stages)
             .finish()
     }
 }
@@ -56,7 +58,13 @@ impl FirstStage {
     /// Reads weights from the bytes of a file (`path` only names it in errors).
     pub fn from_bytes(bytes: &[u8], path: impl AsRef<Path>) -> Result<FirstStage, FirstStageError> {
         let p = file::parse(bytes, path.as_ref())?;
-        Ok(FirstStage { hashing: p.hashing, bias: p.bias, scale: p.scale, weights: p.weights })
+        Ok(FirstStage { hashing: p.hashing, bias: p.bias, scale: p.scale, weights: p.weights, stages: p.stages })
+    }
+
+    /// The blend and band of a version 2 file (`None` for version 1: the
+    /// weights alone, before `tools/fit_stages.py` has run).
+    pub fn stages(&self) -> Option<Stages> {
+        self.stages
     }
 
     /// The number of hash buckets (weights).
@@ -96,3 +104,23 @@ fn sigmoid(z: f64) -> f64 {
 
 #[cfg(test)]
 mod tests;
+
+/// Small first stages for other modules' tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::{FirstStage, HEADER_LEN, MAGIC};
+
+    /// A version 1 model of 16 buckets with made-up weights.
+    pub(crate) fn tiny() -> FirstStage {
+        let mut bytes = Vec::with_capacity(HEADER_LEN + 16);
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&[4, 2, 3, 2]);
+        bytes.extend_from_slice(&(-0.5f32).to_le_bytes());
+        bytes.extend_from_slice(&0.05f32.to_le_bytes());
+        bytes.extend_from_slice(&16u32.to_le_bytes());
+        bytes.extend((0..16).map(|i: i8| (i * 7 - 50) as u8));
+        FirstStage::from_bytes(&bytes, "tiny.bin").expect("a valid tiny model")
+    }
+}

@@ -60,7 +60,42 @@ fn probabilities_stay_in_range_on_extreme_inputs() {
 fn the_shipped_model_is_small() {
     let model = shipped();
     assert!(shipped_bytes().len() <= 2 << 20, "at most 2 MB");
-    assert_eq!(model.buckets(), shipped_bytes().len() - HEADER_LEN);
+    let header = if model.stages().is_some() { HEADER_LEN + 20 } else { HEADER_LEN };
+    assert_eq!(model.buckets(), shipped_bytes().len() - header);
+}
+
+/// The shipped weights as a version 1 file (no blend, no band).
+fn v1_bytes() -> Vec<u8> {
+    let good = shipped_bytes();
+    if good[8..12] == 1u32.to_le_bytes() {
+        return good;
+    }
+    let mut v1 = good[..HEADER_LEN].to_vec();
+    v1[8..12].copy_from_slice(&1u32.to_le_bytes());
+    v1.extend_from_slice(&good[HEADER_LEN + 20..]);
+    v1
+}
+
+/// The shipped weights as a version 2 file with this blend and band.
+fn v2_bytes(tail: [f32; 5]) -> Vec<u8> {
+    let v1 = v1_bytes();
+    let mut v2 = v1[..HEADER_LEN].to_vec();
+    v2[8..12].copy_from_slice(&2u32.to_le_bytes());
+    v2.extend(tail.iter().flat_map(|x| x.to_le_bytes()));
+    v2.extend_from_slice(&v1[HEADER_LEN..]);
+    v2
+}
+
+#[test]
+fn version_1_and_2_read_the_same_weights() {
+    let v1 = FirstStage::from_bytes(&v1_bytes(), "v1.bin").expect("version 1");
+    let v2 = FirstStage::from_bytes(&v2_bytes([1.5, 2.0, -3.0, 0.4, 0.6]), "v2.bin").expect("version 2");
+    assert_eq!(v1.stages(), None);
+    let st = v2.stages().expect("version 2 has stages");
+    assert_eq!((st.model, st.lexicon, st.bias, st.band_lo, st.band_hi), (1.5, 2.0, -3.0, 0.4, 0.6));
+    for text in ["you are an idiot", "thanks for the help", ""] {
+        assert_eq!(v1.probability(text), v2.probability(text), "{text:?}");
+    }
 }
 
 /// A broken file and the start of what its error must say.
@@ -77,13 +112,24 @@ fn with(mut bytes: Vec<u8>, at: usize, value: &[u8]) -> Vec<u8> {
 
 #[test]
 fn broken_files_are_refused_with_the_file_and_the_fault_named() {
-    let good = shipped_bytes();
+    let good = v1_bytes();
     let cases = [
         Case { name: "empty", bytes: Vec::new(), expected: "not a first-stage model (bad magic" },
         Case { name: "bad magic", bytes: with(good.clone(), 0, b"KEELFSX"), expected: "not a first-stage model" },
         Case { name: "header cut", bytes: good[..20].to_vec(), expected: "truncated: 20 bytes, but 32 are needed" },
         Case { name: "weights cut", bytes: good[..good.len() - 1].to_vec(), expected: "truncated:" },
-        Case { name: "version 2", bytes: with(good.clone(), 8, &2u32.to_le_bytes()), expected: "layout version 2" },
+        Case { name: "version 3", bytes: with(good.clone(), 8, &3u32.to_le_bytes()), expected: "layout version 3" },
+        Case {
+            name: "version 2 header cut",
+            bytes: with(good[..40].to_vec(), 8, &2u32.to_le_bytes()),
+            expected: "truncated: 40 bytes, but 52 are needed",
+        },
+        Case {
+            name: "band upside down",
+            bytes: v2_bytes([1.0, 2.0, -1.0, 0.7, 0.3]),
+            expected: "band [0.7, 0.3]: need 0 <= lo <= hi <= 1",
+        },
+        Case { name: "nan blend", bytes: v2_bytes([f32::NAN, 2.0, -1.0, 0.3, 0.7]), expected: "must be finite" },
         Case { name: "bits 0", bytes: with(good.clone(), 16, &[0]), expected: "bucket bits 0 out of range" },
         Case { name: "char grams 3..2", bytes: with(good.clone(), 17, &[3, 2]), expected: "character n-grams 3 to 2" },
         Case { name: "trigrams of words", bytes: with(good.clone(), 19, &[3]), expected: "word n-grams up to 3" },
