@@ -7,6 +7,12 @@
 //! trigger an action: the boundary reply that references the message), and
 //! the process's peak memory (fake and bot together). Not a timed test:
 //! figures go to README.md / docs/performance.md.
+//!
+//! A second run (issue 13) has the context reader on, as bot.toml ships it
+//! (two-stage), when the base model is fetched: 1,000 events over 10
+//! watched channels, with the time from the bot's receipt to the boundary
+//! reply and each channel's last reply, so a channel starved behind the
+//! others' readings would show.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -14,7 +20,7 @@ mod support;
 use keel::bot::launch::launch;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use support::fake_discord::{FakeDiscord, FakeMember, World};
+use support::fake_discord::{ChannelKind, FakeChannel, FakeDiscord, FakeMember, World};
 
 const EVENTS: u64 = 10_000;
 const CUSTOMERS: u64 = 500;
@@ -46,8 +52,23 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-async fn run() {
+/// One burst: `events` messages spread over `channels` watched channels,
+/// with the context reader on if `reader`.
+async fn run(events: u64, channels: u64, reader: bool) {
     let mut world = World::support_server();
+    let support_id = world.channel("support").id;
+    let mut watched = vec![support_id];
+    for k in 1..channels {
+        let id = support_id + 50_000 + k;
+        world.channels.push(FakeChannel {
+            id,
+            name: format!("support-{k}"),
+            kind: ChannelKind::Text,
+            parent_id: None,
+            overwrites: Vec::new(),
+        });
+        watched.push(id);
+    }
     let first = world.guild_id + 10_000;
     for i in 0..CUSTOMERS {
         world.members.push(FakeMember {
@@ -67,16 +88,28 @@ async fn run() {
         std::fs::copy(e.path(), phrases.join(e.file_name())).expect("copy");
     }
     let config = dir.path().join("bot.toml");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let context = if reader {
+        format!(
+            "[context]\nrequired = true\nmodel_dir = {:?}\nadapter = {:?}\nfirst_stage = {:?}\n\n",
+            root.join("models/all-MiniLM-L6-v2").display().to_string(),
+            root.join("models/keel-reader.safetensors").display().to_string(),
+            root.join("models/keel-first-stage.bin").display().to_string()
+        )
+    } else {
+        "[context]\nenabled = false\n\n".to_string()
+    };
+    let watch: Vec<String> = watched.iter().map(u64::to_string).collect();
     std::fs::write(
         &config,
         format!(
-            "[discord]\napi_base = \"{}\"\n\n[[guild]]\nid = {}\nmoderator_channel = {}\nmoderator_roles = [{}]\nstaff_roles = [{}]\nwatch_channels = [{}]\n",
+            "{context}[discord]\napi_base = \"{}\"\n\n[[guild]]\nid = {}\nmoderator_channel = {}\nmoderator_roles = [{}]\nstaff_roles = [{}]\nwatch_channels = [{}]\n",
             fake.api_base(),
             w.guild_id,
             w.channel("mod-log").id,
             w.role("Moderators").id,
             w.role("Staff").id,
-            w.channel("support").id
+            watch.join(", ")
         ),
     )
     .expect("bot.toml");
@@ -87,22 +120,26 @@ async fn run() {
     }
 
     bot.shared.probes.note_receipts();
-    let support = w.channel("support").id;
     let mut sent_at: HashMap<u64, Instant> = HashMap::new();
+    let mut channel_of: HashMap<u64, u64> = HashMap::new();
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let start = Instant::now();
-    for _ in 0..EVENTS {
+    for _ in 0..events {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         let author = first + state % CUSTOMERS;
         let text = if state % 10 == 0 { ABUSIVE[(state >> 8) as usize % 3] } else { CALM[(state >> 8) as usize % 4] };
-        let id = fake.message_create(support, author, text).await;
+        // Each customer keeps to one channel, picked by a hash of the id (the
+        // abusive draws all have ids ending alike, so `author % channels` would not spread them).
+        let channel = watched[((author.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % channels) as usize];
+        let id = fake.message_create(channel, author, text).await;
         sent_at.insert(id, Instant::now());
+        channel_of.insert(id, channel);
     }
     let dispatched = start.elapsed();
     let deadline = Instant::now() + Duration::from_secs(120);
-    while bot.shared.handled_count() < EVENTS && Instant::now() < deadline {
+    while bot.shared.handled_count() < events && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let handled = start.elapsed();
@@ -125,8 +162,24 @@ async fn run() {
         })
         .collect();
     from_receipt.sort();
+    // Per channel: when its last boundary reply came, after the burst began.
+    let mut last_reply: HashMap<u64, Duration> = HashMap::new();
+    for r in &fake.writes() {
+        let Some(id) = r.body["message_reference"]["message_id"].as_str().and_then(|m| m.parse::<u64>().ok()) else {
+            continue;
+        };
+        if let Some(&c) = channel_of.get(&id) {
+            let at = r.at.saturating_duration_since(start);
+            let e = last_reply.entry(c).or_default();
+            *e = (*e).max(at);
+        }
+    }
     let n = bot.shared.handled_count();
-    println!("== live: {n} of {EVENTS} MESSAGE_CREATE events handled ({CUSTOMERS} customers, 1 in 10 abusive)");
+    let reader_on = if reader { "context reader on (two-stage)" } else { "context reader off" };
+    println!(
+        "== live: {n} of {events} MESSAGE_CREATE events handled ({CUSTOMERS} customers, 1 in 10 abusive, \
+         {channels} channel(s), {reader_on})"
+    );
     println!("  dispatched in {:.2} s; all handled after {:.2} s", dispatched.as_secs_f64(), handled.as_secs_f64());
     println!("  throughput: {:.0} events/s", n as f64 / handled.as_secs_f64());
     println!(
@@ -142,6 +195,16 @@ async fn run() {
         percentile(&from_receipt, 0.99).as_secs_f64() * 1e3,
         from_receipt.last().copied().unwrap_or_default().as_secs_f64() * 1e3
     );
+    if channels > 1 {
+        let mut last: Vec<f64> = last_reply.values().map(Duration::as_secs_f64).collect();
+        last.sort_by(f64::total_cmp);
+        println!(
+            "  channels with a boundary reply: {} of {channels}; last reply per channel from {:.2} s to {:.2} s",
+            last.len(),
+            last.first().copied().unwrap_or(0.0),
+            last.last().copied().unwrap_or(0.0)
+        );
+    }
     println!("  REST writes: {}", fake.writes().len());
     println!("  peak RSS (fake Discord and bot in one process): {:.1} MB", peak_rss_kib() as f64 / 1024.0);
     bot.stop().await;
@@ -155,5 +218,11 @@ fn main() {
         return;
     }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    rt.block_on(run());
+    rt.block_on(run(EVENTS, 1, false));
+    if std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2/model.safetensors")).exists()
+    {
+        rt.block_on(run(1_000, 10, true));
+    } else {
+        println!("live bench with the reader: skipped (run tools/fetch-model.sh)");
+    }
 }
