@@ -73,7 +73,7 @@ def verdicts(rows, p, model, lexicon, bias):
     return (phrases | (reads & (blended >= thr) & (blended > s))).astype(int)
 
 
-def scores(rows, y, pred, groups):
+def scores(y, pred, groups):
     return tfs.macro_f1(y, pred), tfs.mean_f1(groups, y, pred)
 
 
@@ -145,7 +145,7 @@ def main():
         tr = np.array([r["hostile"] for r in rs]).astype(int)
         fs = verdicts(rs, p1, m1, lex, b1)
         st, inside = staged(rs, p1, p2, lo, hi)
-        cell = lambda pred: "%.3f / %.3f" % scores(rs, y, pred, g) if len(g) > 1 else "%.3f" % tfs.macro_f1(y, pred)
+        cell = lambda pred: "%.3f / %.3f" % scores(y, pred, g) if len(g) > 1 else "%.3f" % tfs.macro_f1(y, pred)
         lines.append(f"| {label} ({len(rs)}) | {cell(phr)} | {cell(tr)} | {cell(fs)} | {cell(st)} | "
                      f"{inside.sum() / len(rs):.1%} |")
     text = "\n".join(lines)

@@ -261,26 +261,38 @@ fn build_automaton(strings: &[String]) -> Result<AhoCorasick, aho_corasick::Buil
     builder(None)
 }
 
+/// The automaton's strings as they are gathered: each distinct string once,
+/// with every reading that counts it.
+#[derive(Default)]
+struct StringTable {
+    strings: Vec<String>,
+    index: HashMap<String, usize>,
+    by_pattern: Vec<Vec<Reading>>,
+}
+
+impl StringTable {
+    /// Adds `reading` to string `s`, adding the string if it is new.
+    fn add(&mut self, s: String, reading: Reading) {
+        let id = if let Some(&id) = self.index.get(&s) {
+            id
+        } else {
+            self.index.insert(s.clone(), self.strings.len());
+            self.strings.push(s);
+            self.by_pattern.push(Vec::new());
+            self.strings.len() - 1
+        };
+        self.by_pattern[id].push(reading);
+    }
+}
+
 impl Matcher {
     /// Compiles every phrase, allow-list entry, topic phrase and pattern of `pack`.
     pub fn new(pack: &Pack) -> Result<Matcher, BuildError> {
-        let mut strings: Vec<String> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut by_pattern: Vec<Vec<Reading>> = Vec::new();
+        let mut table = StringTable::default();
         let mut add = |phrase: &Phrase, target: Target, typed: bool| {
             let spellings = if typed { typed_variants(&phrase.text) } else { variants(&phrase.text) };
             for (s, stretched) in spellings {
-                let id = *index.entry(s.clone()).or_insert_with(|| {
-                    strings.push(s);
-                    by_pattern.push(Vec::new());
-                    strings.len() - 1
-                });
-                by_pattern[id].push(Reading {
-                    target,
-                    any_start: phrase.any_start,
-                    any_end: phrase.any_end,
-                    stretched,
-                });
+                table.add(s, Reading { target, any_start: phrase.any_start, any_end: phrase.any_end, stretched });
             }
         };
         let mut regex_sources = Vec::new();
@@ -317,23 +329,13 @@ impl Matcher {
             };
             gated[g] = true;
             for s in literals {
-                let id = *index.entry(s.clone()).or_insert_with(|| {
-                    strings.push(s);
-                    by_pattern.push(Vec::new());
-                    strings.len() - 1
-                });
-                by_pattern[id].push(Reading {
-                    target: Target::Gate(g as u32),
-                    any_start: true,
-                    any_end: true,
-                    stretched: 0,
-                });
+                table.add(s, Reading { target: Target::Gate(g as u32), any_start: true, any_end: true, stretched: 0 });
             }
         }
-        let automaton = build_automaton(&strings)?;
-        let mut spans = Vec::with_capacity(by_pattern.len());
+        let automaton = build_automaton(&table.strings)?;
+        let mut spans = Vec::with_capacity(table.by_pattern.len());
         let mut readings = Vec::new();
-        for r in by_pattern {
+        for r in table.by_pattern {
             let start = readings.len() as u32;
             readings.extend(r);
             spans.push((start, readings.len() as u32));

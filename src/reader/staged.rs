@@ -93,7 +93,7 @@ impl StagedReader {
         let z = (f64::from(self.stages.model) * logit(f64::from(p1)) + f64::from(self.stages.bias)
             - f64::from(second.bias))
             / f64::from(second.model);
-        (1.0 / (1.0 + (-z).exp())) as f32
+        super::first_stage::sigmoid(z) as f32
     }
 }
 

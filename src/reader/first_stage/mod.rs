@@ -93,7 +93,7 @@ impl FirstStage {
 }
 
 /// The logistic function, without overflow at either end.
-fn sigmoid(z: f64) -> f64 {
+pub(crate) fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + (-z).exp())
     } else {
