@@ -2,16 +2,19 @@
 """Trains keel's context reader: a low-rank adapter (LoRA) on the base
 sentence model, a one-unit head, and the blend with the phrase score.
 
-    python3 tools/train_reader.py --data ../shared/data/tweeteval-offensive-train.jsonl \
-        --out models/keel-reader.safetensors
+    python3 tools/train_reader.py --out models/keel-reader.safetensors
 
 Needs torch, transformers and safetensors (pip), the base model fetched by
 tools/fetch-model.sh, and a release build of keel (for the normalized text
-and the phrase scores). CPU is enough: about 10 minutes per epoch on two cores.
+and the phrase scores). CPU is enough: about 20 minutes per epoch on two
+cores.
 
-Only the file given with --data is read. 15% of it (a fixed, seeded split)
-is held out: the adapter never trains on it; the epoch, the blend and its cut
-are chosen on it. Nothing here looks at any validation file.
+It reads every labeled source of keel_data.SOURCES (TweetEval train, the
+agent-directed abuse of ConvAbuse, ToxicChat, the ToxiGen identity-group
+statements and keel's support fixture), cut by keel_data's id-hash rule into
+fit rows and dev rows: the adapter never trains on a dev row; the epoch, the
+blend and its cut are chosen on the dev rows of all sources together.
+Nothing here looks at any validation file.
 
 The reader sees keel's normalized text (examples/normalize_jsonl), exactly
 as at run time. The blend is a logistic regression on the held-out part:
@@ -25,8 +28,10 @@ little precision.
 
 After a change to the phrase pack, refit the blend without training again:
 
-    python3 tools/train_reader.py --data ../shared/data/tweeteval-offensive-train.jsonl \
-        --refit models/keel-reader.safetensors
+    python3 tools/train_reader.py --refit models/keel-reader.safetensors
+
+Then run tools/fit_stages.py: the first stage's blend and band are fitted
+against this reader.
 """
 import argparse, json, math, os, random, subprocess, sys, tempfile, time
 
@@ -39,7 +44,8 @@ from transformers import AutoModel, AutoTokenizer
 TARGETS = ["attention.self.query", "attention.self.key", "attention.self.value",
            "attention.output.dense", "intermediate.dense", "output.dense"]
 PRECISION_GIVE = 0.05
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keel_data import ROOT, SOURCES, gather, macro_f1, run_normalizer  # noqa: E402
 
 
 class LoRA(nn.Module):
@@ -61,9 +67,10 @@ def run(cmd, stdin_path=None):
         return subprocess.run(cmd, stdin=f, check=True, capture_output=True, text=True, cwd=ROOT).stdout
 
 
-def normalized_texts(data_path):
-    out = run(["cargo", "run", "--quiet", "--release", "--example", "normalize_jsonl"], data_path)
-    return [json.loads(l)["text"] for l in out.splitlines()]
+def normalized_texts(rows, cache_dir):
+    """The reader's text for every row (normalize_jsonl), cached by its inputs."""
+    inputs = ("phrases", "bot.toml", "src/core", "examples/normalize_jsonl.rs")
+    return [g["text"] for g in run_normalizer(rows, cache_dir, None, [], inputs, "texts")]
 
 
 def phrase_scores(rows):
@@ -78,15 +85,6 @@ def phrase_scores(rows):
                 f.write(json.dumps({"id": str(i), "channel": f"c{i}", "author": f"u{i}", "text": r["text"]}) + "\n")
         out = run([os.path.join(ROOT, "target/release/keel"), "replay", "--config", cfg, src])
     return np.array([json.loads(l)["score"] for l in out.splitlines()], dtype=np.float64)
-
-
-def macro_f1(y, pred):
-    f = []
-    for cls in (1, 0):
-        tp = np.sum((pred == cls) & (y == cls)); fp = np.sum((pred == cls) & (y != cls)); fn = np.sum((pred != cls) & (y == cls))
-        p = tp / (tp + fp) if tp + fp else 0.0; r = tp / (tp + fn) if tp + fn else 0.0
-        f.append(2 * p * r / (p + r) if p + r else 0.0)
-    return sum(f) / 2
 
 
 def logit(p):
@@ -149,7 +147,7 @@ def merged_probabilities(model_dir, adapter_path, texts, threads):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", required=True, help="JSON Lines with text and label (1 = offensive)")
+    ap.add_argument("--cache", default="target/reader-training", help="where normalized texts are cached")
     ap.add_argument("--model-dir", default=os.path.join(ROOT, "models/all-MiniLM-L6-v2"))
     ap.add_argument("--out", default=os.path.join(ROOT, "models/keel-reader.safetensors"))
     ap.add_argument("--rank", type=int, default=8)
@@ -163,16 +161,23 @@ def main():
     torch.manual_seed(args.seed); random.seed(args.seed); np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
 
-    rows = [json.loads(l) for l in open(args.data) if l.strip()]
-    texts = normalized_texts(args.data)
+    names = [name for name, _ in SOURCES]
+    rows = [r for r in gather() if r["src"] in names]
+    texts = normalized_texts(rows, os.path.join(ROOT, args.cache))
     assert len(texts) == len(rows), (len(texts), len(rows))
-    labels = np.array([int(r["label"]) for r in rows])
+    labels = np.array([r["label"] for r in rows])
     phrase = phrase_scores(rows)
-    print(f"{len(rows)} messages; phrases alone: macro-F1 {macro_f1(labels, (phrase >= 0.5).astype(int)):.4f}", flush=True)
+    dev = [i for i, r in enumerate(rows) if r["dev"]]
+    train = [i for i, r in enumerate(rows) if not r["dev"]]
+    by_source = {n: np.array([k for k, i in enumerate(dev) if rows[i]["src"] == n]) for n in names}
+    print(f"{len(train)} fit rows, {len(dev)} dev rows; phrases alone, dev macro-F1 "
+          f"{macro_f1(labels[dev], (phrase[dev] >= 0.5).astype(int)):.4f}", flush=True)
 
-    idx = list(range(len(rows))); random.Random(args.seed).shuffle(idx)
-    n_dev = len(idx) * 15 // 100
-    dev, train = idx[:n_dev], idx[n_dev:]
+    def per_source(pred):
+        y = labels[dev]
+        return "  ".join(f"{n} {macro_f1(y[g], pred[g]):.3f}" for n, g in by_source.items() if len(g))
+
+    print(f"  phrases alone per source: {per_source((phrase[dev] >= 0.5).astype(int))}", flush=True)
 
     if args.refit:
         from safetensors import safe_open
@@ -239,8 +244,11 @@ def main():
         y_dev = labels[dev]
         a, b_, c, f_blend, prec = fit_blend(p_dev, phrase[dev], y_dev)
         f_model = max(macro_f1(y_dev, (p_dev >= t).astype(int)) for t in np.arange(0.1, 0.9, 0.02))
-        print(f"epoch {epoch}: held-out macro-F1 reader alone {f_model:.4f}, phrases+reader {f_blend:.4f} "
+        print(f"epoch {epoch}: dev macro-F1 reader alone {f_model:.4f}, phrases+reader {f_blend:.4f} "
               f"precision {prec:.4f} (blend {a:.3f} {b_:.3f} {c:.3f}) {time.time() - t0:.0f}s", flush=True)
+        blended = 1 / (1 + np.exp(-(a * logit(p_dev) + b_ * phrase[dev] + c)))
+        print(f"  phrases+reader per source: {per_source(((phrase[dev] >= 0.5) | (blended >= 0.5)).astype(int))}",
+              flush=True)
         if best is None or f_blend > best[0]:
             tensors = {}
             for i, layer in enumerate(bert.encoder.layer):
@@ -254,7 +262,7 @@ def main():
             tensors["head.weight"] = head.weight.detach().clone().squeeze(0)
             tensors["head.bias"] = head.bias.detach().clone()
             tensors["blend"] = torch.tensor([a, b_, c], dtype=torch.float32)
-            meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "data": os.path.basename(args.data),
+            meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "data": "fit rows of " + ", ".join(names),
                     "epoch": str(epoch), "held_out_macro_f1": f"{f_blend:.4f}",
                     "held_out_precision": f"{prec:.4f}", "rank": str(args.rank)}
             best = (f_blend, tensors, meta)

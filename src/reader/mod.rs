@@ -2,9 +2,10 @@
 //! and run on candle.
 //!
 //! This is the impure half of the reader described in
-//! [`crate::core::context`]: it reads the base model, merges keel's adapter
-//! into it (`adapter`), and reads normalized text in windows (`model`). The
-//! core never names it: [`ContextReader`] implements the core's
+//! [`crate::core::context`]: it reads the base model a tensor at a time
+//! (`tensor_file`), keeps its word table in half precision (`embeddings`),
+//! merges keel's adapter into the rest (`adapter`), and reads normalized
+//! text in windows (`model`). The core never names it: [`ContextReader`] implements the core's
 //! [`Reader`] trait, and what the core receives is a [`Reading`] as plain
 //! data. `tiny` makes a small random model with the same file layout for
 //! tests. [`first_stage`] is the fast hashed n-gram reader of issue 13,
@@ -19,9 +20,11 @@
 //! [`Reading`]: crate::core::context::Reading
 
 mod adapter;
+mod embeddings;
 pub mod first_stage;
 mod model;
 mod staged;
+mod tensor_file;
 
 pub use model::{ContextReader, ReaderFiles};
 pub use staged::{StagedError, StagedReader};
@@ -68,6 +71,9 @@ pub enum ContextError {
         /// What does not fit.
         message: String,
     },
+    /// A tensor file could not be read.
+    #[error(transparent)]
+    Tensors(#[from] tensor_file::TensorFileError),
     /// The model failed while reading a message.
     #[error("context reader: {0}")]
     Inference(String),

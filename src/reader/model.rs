@@ -1,13 +1,16 @@
 //! Loading the sentence model with keel's adapter, and reading a message.
 
 use super::adapter::{self, Head};
+use super::embeddings::Embeddings;
+use super::tensor_file::{TensorFile, TensorFileError};
 use super::ContextError;
 use crate::core::context::{wants_reading, Blend};
 use crate::core::score::Analysis;
 use crate::core::Role;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
+use candle_transformers::models::bert::{BertEncoder, Config};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tokenizers::Tokenizer;
 
@@ -36,7 +39,8 @@ const MAX_WINDOWS: usize = 4;
 /// The context reader: a sentence encoder, keel's head and the blend.
 pub struct ContextReader {
     tokenizer: Tokenizer,
-    model: BertModel,
+    embeddings: Embeddings,
+    encoder: BertEncoder,
     head: Head,
     blend: Blend,
     cls: u32,
@@ -82,13 +86,38 @@ impl ContextReader {
         let token = |t: &str| tokenizer.token_to_id(t).ok_or_else(|| invalid(&tokenizer_path, format!("no {t} token")));
         let (cls, sep) = (token("[CLS]")?, token("[SEP]")?);
 
-        let mut weights =
-            candle_core::safetensors::load(&weights_path, &device).map_err(|e| invalid(&weights_path, e))?;
-        let adapter_tensors =
-            candle_core::safetensors::load(&adapter_path, &device).map_err(|e| invalid(&adapter_path, e))?;
+        let mut base = TensorFile::open(&weights_path).map_err(ContextError::from)?;
+        // Checkpoints saved from a BertForX model put everything under `bert.`.
+        let prefix = if base.shape("bert.embeddings.word_embeddings.weight").is_some() { "bert." } else { "" };
+        let embeddings = Embeddings::load(
+            &mut base,
+            &format!("{prefix}embeddings"),
+            (config.max_position_embeddings, config.type_vocab_size),
+            config.layer_norm_eps,
+            &device,
+        )?;
+        if embeddings.vocabulary() != config.vocab_size {
+            return Err(invalid(
+                &weights_path,
+                format!("{} word embeddings, config.json says {}", embeddings.vocabulary(), config.vocab_size),
+            ));
+        }
+        let encoder_prefix = format!("{prefix}encoder.");
+        let mut weights = HashMap::new();
+        for name in base.names().into_iter().filter(|n| n.starts_with(&encoder_prefix)) {
+            let tensor = base.tensor(&name, &device)?;
+            weights.insert(name[prefix.len()..].to_string(), tensor);
+        }
+        drop(base);
+        let mut adapter_file = TensorFile::open(&adapter_path)?;
+        let adapter_tensors = adapter_file
+            .names()
+            .into_iter()
+            .map(|name| Ok((name.clone(), adapter_file.tensor(&name, &device)?)))
+            .collect::<Result<HashMap<_, _>, TensorFileError>>()?;
         let (head, blend) = adapter::merge(&adapter_path, adapter_tensors, &mut weights)?;
         let vb = VarBuilder::from_tensors(weights, DType::F32, &device);
-        let model = BertModel::load(vb, &config).map_err(|e| invalid(&weights_path, e))?;
+        let encoder = BertEncoder::load(vb.pp("encoder"), &config).map_err(|e| invalid(&weights_path, e))?;
         if head.width() != config.hidden_size {
             return Err(ContextError::Adapter {
                 path: adapter_path,
@@ -96,7 +125,7 @@ impl ContextReader {
                 message: format!("{} wide, the model's hidden size is {}", head.width(), config.hidden_size),
             });
         }
-        Ok(ContextReader { tokenizer, model, head, blend, cls, sep, device })
+        Ok(ContextReader { tokenizer, embeddings, encoder, head, blend, cls, sep, device })
     }
 
     /// The blend fitted with this adapter.
@@ -150,13 +179,51 @@ impl ContextReader {
     }
 
     fn read_window(&self, ids: &[u32]) -> candle_core::Result<f32> {
-        let input = Tensor::new(ids, &self.device)?.unsqueeze(0)?;
-        let types = input.zeros_like()?;
-        let mask = input.ones_like()?;
-        let hidden = self.model.forward(&input, &types, Some(&mask))?;
+        let embedded = self.embeddings.forward(ids)?;
+        // Every token of a window is attended to: BERT's additive mask is all zeros.
+        let mask = Tensor::zeros((1, 1, 1, ids.len()), DType::F32, &self.device)?;
+        let hidden = self.encoder.forward(&embedded, &mask)?;
         let pooled = hidden.mean(1)?.squeeze(0)?;
         let norm = pooled.sqr()?.sum_all()?.sqrt()?.to_scalar::<f32>()?;
         let pooled = (pooled / f64::from(norm.max(1e-12)))?;
         self.head.probability(&pooled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reader::tiny::{self, TinyAdapter};
+    use candle_transformers::models::bert::BertModel;
+
+    /// candle's own BERT, all in f32, on the same files and merged adapter.
+    fn candle_reading(files: &ReaderFiles, reader: &ContextReader, text: &str) -> f32 {
+        let device = Device::Cpu;
+        let config: Config =
+            serde_json::from_str(&std::fs::read_to_string(files.model_dir.join("config.json")).unwrap()).unwrap();
+        let mut weights = candle_core::safetensors::load(files.model_dir.join("model.safetensors"), &device).unwrap();
+        let adapter_tensors = candle_core::safetensors::load(&files.adapter, &device).unwrap();
+        let (head, _) = adapter::merge(&files.adapter, adapter_tensors, &mut weights).unwrap();
+        let model = BertModel::load(VarBuilder::from_tensors(weights, DType::F32, &device), &config).unwrap();
+        let mut ids = vec![reader.cls];
+        ids.extend_from_slice(reader.tokenizer.encode(text, false).unwrap().get_ids());
+        ids.push(reader.sep);
+        let input = Tensor::new(ids.as_slice(), &device).unwrap().unsqueeze(0).unwrap();
+        let hidden = model.forward(&input, &input.zeros_like().unwrap(), Some(&input.ones_like().unwrap())).unwrap();
+        let pooled = hidden.mean(1).unwrap().squeeze(0).unwrap();
+        let norm = pooled.sqr().unwrap().sum_all().unwrap().sqrt().unwrap().to_scalar::<f32>().unwrap();
+        head.probability(&(pooled / f64::from(norm)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_half_precision_word_table_reads_like_candles_bert_in_f32() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = tiny::write(dir.path(), &TinyAdapter { head_bias: 0.3, lora_scale: 0.5, ..Default::default() });
+        let reader = ContextReader::load(&files).unwrap();
+        for text in ["you are an idiot", "thanks for the help!", "my order is late, please check it again?"] {
+            let ours = reader.read(text).unwrap();
+            let theirs = candle_reading(&files, &reader, text);
+            assert!((ours - theirs).abs() < 1e-3, "{text}: {ours} against candle's {theirs}");
+        }
     }
 }
