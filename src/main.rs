@@ -300,6 +300,10 @@ fn reader(config: &keel::config::Config) -> anyhow::Result<Option<Arc<dyn Reader
             eprintln!("note: context reader off, judging by phrases alone: {e}");
             Ok(None)
         }
+        ReaderState::FirstStageOnly { reader, missing } => {
+            eprintln!("note: the first stage reads alone, the transformer is missing: {missing}");
+            Ok(Some(reader))
+        }
     }
 }
 

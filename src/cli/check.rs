@@ -56,6 +56,11 @@ pub fn check(config: Option<&Path>, mut out: impl Write, mut err: impl Write) ->
                 ReaderState::Unavailable(e) => {
                     writeln!(out, "    context reader off, judging by phrases alone: {e}")?;
                 }
+                ReaderState::FirstStageOnly { missing, .. } => writeln!(
+                    out,
+                    "    context reader on: first stage alone: {} (two-stage asked for, the transformer is missing: {missing})",
+                    loaded.config.context.first_stage.display()
+                )?,
             }
             Ok(true)
         }

@@ -36,7 +36,7 @@ pub fn explain(
         pack.settings().hostile_threshold,
         if a.abusive { "  counts as abuse (a strike)" } else { "" }
     )?;
-    match reading {
+    match &reading {
         Reading::Off => writeln!(out, "reader:     off (phrases alone)")?,
         Reading::NotRead(NotRead::StandsDown(why)) => writeln!(out, "reader:     {why}")?,
         Reading::Read(p) => writeln!(
@@ -51,6 +51,11 @@ pub fn explain(
             }
         )?,
         Reading::NotRead(NotRead::Failed(e)) => writeln!(out, "reader:     failed ({e}); phrases alone")?,
+    }
+    if let (Reading::Read(_), Some(r)) = (&reading, reader) {
+        if let Some(which) = r.which_reads(&crate::core::context::reader_text(&a)) {
+            writeln!(out, "read by:    {which}")?;
+        }
     }
     if a.surface.shouting > 0.0 || a.surface.punctuation_bursts > 0 {
         writeln!(

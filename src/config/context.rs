@@ -107,6 +107,15 @@ pub enum ReaderState {
     Disabled,
     /// Wanted but not loadable, and not required: keel judges by phrases alone.
     Unavailable(ContextError),
+    /// The two-stage reader was wanted but the transformer's files are
+    /// missing (and it is not required): the first stage, which ships with
+    /// keel, reads alone.
+    FirstStageOnly {
+        /// The first stage.
+        reader: Arc<dyn Reader>,
+        /// What is missing of the transformer.
+        missing: ContextError,
+    },
 }
 
 impl ContextConfig {
@@ -133,8 +142,19 @@ impl ContextConfig {
         }
         let loaded = match self.reader {
             ReaderKind::Transformer => ContextReader::load(&self.files).map(|r| Arc::new(r) as Arc<dyn Reader>),
-            ReaderKind::TwoStage => self.load_staged(true),
-            ReaderKind::FirstStage => self.load_staged(false),
+            ReaderKind::TwoStage => match ContextReader::load(&self.files) {
+                Ok(second) => self.load_staged(Some(Arc::new(second))),
+                Err(missing @ ContextError::Missing { .. }) if !self.required => {
+                    return match self.load_staged(None) {
+                        Ok(reader) => Ok(ReaderState::FirstStageOnly { reader, missing }),
+                        // Both missing: the transformer's files are the ones an owner fetches.
+                        Err(ContextError::Missing { .. }) => Ok(ReaderState::Unavailable(missing)),
+                        Err(e) => Err(e),
+                    };
+                }
+                Err(e) => Err(e),
+            },
+            ReaderKind::FirstStage => self.load_staged(None),
         };
         match loaded {
             Ok(r) => Ok(ReaderState::On(r)),
@@ -143,10 +163,8 @@ impl ContextConfig {
         }
     }
 
-    /// The first stage, in front of the transformer if `with_transformer`.
-    fn load_staged(&self, with_transformer: bool) -> Result<Arc<dyn Reader>, ContextError> {
-        // The transformer first: its files are the ones an owner fetches.
-        let second = if with_transformer { Some(Arc::new(ContextReader::load(&self.files)?)) } else { None };
+    /// The first stage, in front of `second` (the transformer) if given.
+    fn load_staged(&self, second: Option<Arc<ContextReader>>) -> Result<Arc<dyn Reader>, ContextError> {
         let first = FirstStage::load(&self.first_stage).map_err(|e| match e {
             crate::reader::first_stage::FirstStageError::Io { path, .. } => ContextError::Missing {
                 path,
@@ -228,5 +246,22 @@ mod tests {
         let p = reader.probability("you are a useless idiot").expect("reads");
         let q = reader.probability("thanks, that fixed it").expect("reads");
         assert!(p > q, "{p} vs {q}");
+    }
+
+    #[test]
+    fn two_stage_without_the_transformer_reads_with_the_first_stage_unless_required() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let raw = RawContext { model_dir: "no/such/model".into(), ..RawContext::default() };
+        let mut c = ContextConfig::resolve(raw, root);
+        let Ok(ReaderState::FirstStageOnly { reader, missing }) = c.load() else {
+            panic!("the first stage reads when the transformer is missing")
+        };
+        assert!(missing.to_string().contains("no/such/model"), "{missing}");
+        assert!(reader.probability("you are a useless idiot").expect("reads") > 0.5);
+        c.first_stage = root.join("no/such.bin");
+        assert!(matches!(c.load(), Ok(ReaderState::Unavailable(ContextError::Missing { .. }))));
+        c.required = true;
+        let err = c.load().expect_err("required");
+        assert!(err.to_string().contains("no/such/model"), "{err}");
     }
 }

@@ -110,6 +110,20 @@ impl Reader for StagedReader {
     fn blend(&self) -> &Blend {
         self.second.as_deref().map_or(&self.first_blend, ContextReader::blend)
     }
+
+    fn which_reads(&self, normalized: &str) -> Option<String> {
+        let p1 = self.first.probability(normalized);
+        let (lo, hi) = (self.stages.band_lo, self.stages.band_hi);
+        Some(match &self.second {
+            None => format!("the first stage alone ({p1:.3})"),
+            Some(_) if self.in_band(p1) => {
+                format!("the transformer: the first stage gave {p1:.3}, inside its band [{lo:.2}, {hi:.2}]")
+            }
+            Some(_) => {
+                format!("the first stage: {p1:.3}, outside its band [{lo:.2}, {hi:.2}], in the transformer's scale")
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +164,8 @@ mod tests {
         };
         assert!(!reader.in_band(0.5));
         assert_eq!(reader.blend(), &reader.first_blend);
+        let said = reader.which_reads("anything at all").expect("a staged reader says");
+        assert!(said.starts_with("the first stage alone ("), "{said}");
         let p = reader.probability("anything at all").expect("reads");
         assert!((0.0..=1.0).contains(&p));
     }

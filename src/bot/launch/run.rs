@@ -195,6 +195,10 @@ pub async fn launch(config_path: Option<PathBuf>, token: &str) -> Result<Running
         }
         ReaderState::Disabled => tracing::info!("context reader off ([context] enabled = false)"),
         ReaderState::Unavailable(e) => tracing::warn!("context reader off, judging by phrases alone: {e}"),
+        ReaderState::FirstStageOnly { reader, missing } => {
+            tracing::warn!("context reader: the first stage reads alone, the transformer is missing: {missing}");
+            engine.set_reader(Some(reader));
+        }
     }
     // Open the database before connecting: a bad file stops keel here, untouched.
     let memory = Memory::open(&loaded.config.storage.path)?;

@@ -51,6 +51,13 @@ pub trait Reader: Send + Sync + std::fmt::Debug {
     /// How this reader's probability and the phrase score make one score.
     fn blend(&self) -> &Blend;
 
+    /// Which part of the reader reads `normalized`, in words, for
+    /// `keel explain` (a staged reader says which stage); `None` when the
+    /// reader is all one piece.
+    fn which_reads(&self, _normalized: &str) -> Option<String> {
+        None
+    }
+
     /// Reads an analysed message from someone in `role`, unless the reader
     /// stands down (see [`stands_down`]), without the words the phrases
     /// discounted (see [`super::reader_text`]).
