@@ -71,6 +71,7 @@ fn obs(i: u64) -> Observation {
         cue: (r % 7) as f32 / 10.0 - 0.3,
         abusive: r > 240,
         cooling: if r % 13 == 0 { 0.5 } else { 0.0 },
+        cues: keel::core::forecast::Cues { soft: r as f32 / 255.0, question: r % 3 == 0, ..Default::default() },
     }
 }
 

@@ -115,6 +115,12 @@ enum Command {
         /// Print the rows rewritten by this family as JSON Lines instead of judging them (leet, separators, repeats, zero-width, combining, homoglyphs, case, combined).
         #[arg(long, value_name = "FAMILY", requires = "perturb", conflicts_with = "json")]
         emit: Option<keel::cli::eval::perturb::Family>,
+        /// FILE holds whole conversations (one per line: id, label, messages, derail_index): report how often keel warns before a conversation turns abusive and how often about one that stays civil.
+        #[arg(long, conflicts_with = "perturb")]
+        conversations: bool,
+        /// With --conversations: print every judged message's forecast features as JSON Lines (for tools/train_forecaster.py) instead of the report.
+        #[arg(long, requires = "conversations")]
+        features: bool,
         /// The labeled file.
         #[arg(value_name = "FILE")]
         file: PathBuf,
@@ -169,11 +175,19 @@ A line that is not of this shape stops the run (exit status 2).
 --split held-out judges only the rows whose id hashes into the held-out 15%
 (docs/evasion.md gives the rule); --perturb runs the evasion suite (docs/evasion.md).
 
+With --conversations, one conversation per line instead:
+  {\"id\": \"c1\", \"label\": 1, \"derail_index\": 3, \"messages\": [{\"author\": \"ana\", \"text\": \"...\", \"role\": \"customer\"}]}
+  label 1 = it turns abusive at messages[derail_index] (default: the last message); role customer,
+  staff or moderator (default: GitHub's author_association OWNER, MEMBER, COLLABORATOR = staff)
+keel warns when it nudges or the forecast reaches the heads-up level ([forecast] in bot.toml)
+before that message.
+
 Examples:
   keel eval --errors 5 tests/fixtures/support-messages.jsonl
   keel eval --split held-out ../shared/data/extra/convabuse-train.jsonl
   keel eval --perturb --phrases-only ../shared/data/tweeteval-offensive-val.jsonl
-  keel eval --perturb --emit leet tests/fixtures/benign-symbols.jsonl";
+  keel eval --perturb --emit leet tests/fixtures/benign-symbols.jsonl
+  keel eval --conversations --split held-out ../shared/data/extra/oss-derailment-train.jsonl";
 
 fn open_input(file: Option<&Path>) -> anyhow::Result<Box<dyn BufRead>> {
     match file {
@@ -249,7 +263,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { config, errors, phrases_only, split, perturb, seed, json, emit, file } => {
+        Command::Eval {
+            config,
+            errors,
+            phrases_only,
+            split,
+            perturb,
+            seed,
+            json,
+            emit,
+            conversations,
+            features,
+            file,
+        } => {
             use keel::cli::eval::{suite, Judge};
             let input = open_input(Some(&file))?;
             let mut out = BufWriter::new(std::io::stdout().lock());
@@ -260,7 +286,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let loaded = load_all(config.as_deref())?;
             let reader = if phrases_only { None } else { reader(&loaded.config)? };
-            if perturb {
+            if conversations {
+                use keel::cli::eval::conversations::{eval, Options, Runner};
+                let level = loaded.config.forecast_level;
+                let mut runner = Runner::new(Arc::new(loaded.analyzer), &loaded.config.engine, reader);
+                eval(&mut runner, input, Options { split, level, features }, &mut out)?;
+            } else if perturb {
                 let mut judge = Judge::new(&loaded.analyzer, reader.as_deref());
                 let options = suite::Options { seed, split, show_errors: errors };
                 let report = suite::run(&mut judge, input, options)?;

@@ -71,13 +71,28 @@ fn output_follows_the_contract() {
     let out = keel(&["replay", "--config", "bot.toml", "-"], Some(input));
     assert!(out.status.success());
     let raw = String::from_utf8_lossy(&out.stdout).to_string();
-    let order = ["id", "score", "hostile", "level", "channel_level", "trend", "signals", "actions"];
+    let order = [
+        "id",
+        "score",
+        "hostile",
+        "level",
+        "channel_level",
+        "trend",
+        "signals",
+        "actions",
+        "forecast",
+        "channel_forecast",
+    ];
     let at: Vec<usize> =
         order.iter().map(|k| raw.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("no {k}: {raw}"))).collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "keys out of order: {raw}");
     let l = &lines(&out)[0];
     assert_eq!(l.as_object().expect("object").len(), order.len(), "no extra keys: {raw}");
     assert_eq!(l["id"], "m1");
+    for k in ["forecast", "channel_forecast"] {
+        let f = l[k].as_f64().unwrap_or_else(|| panic!("{k} is a number: {l}"));
+        assert!((0.0..=1.0).contains(&f), "{k}: {l}");
+    }
     let signals = l["signals"].as_array().expect("signals");
     let s = signals.iter().find(|s| s["category"] == "insult").unwrap_or_else(|| panic!("no insult: {l}"));
     assert_eq!(s["phrase"], "idiot");

@@ -50,6 +50,11 @@ pub fn check(config: Option<&Path>, mut out: impl Write, mut err: impl Write) ->
                 pack.choice_sets().len(),
                 pack.settings().hostile_threshold
             )?;
+            match (loaded.config.forecast_level, &loaded.config.forecast.model) {
+                (Some(level), None) => writeln!(out, "    forecast on: built-in model, heads-up at {level:.2}")?,
+                (Some(level), Some(p)) => writeln!(out, "    forecast on: {}, heads-up at {level:.2}", p.display())?,
+                (None, _) => writeln!(out, "    forecast off ([forecast] enabled = false)")?,
+            }
             match reader {
                 ReaderState::On(_) => writeln!(out, "    context reader on: {}", loaded.config.context.describe())?,
                 ReaderState::Disabled => writeln!(out, "    context reader off ([context] enabled = false)")?,

@@ -22,9 +22,11 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 mod context;
+mod forecast;
 mod overrides;
 mod storage;
 pub use context::{ContextConfig, RawContext, ReaderKind, ReaderState};
+pub use forecast::{builtin as forecast_builtin, parse_model, ForecastConfig, Forecaster, RawForecast};
 pub use overrides::{guild_problems, ActionSettings, GuildSettings, GuildSetup, Mentions, Source, ACTION_NAMES};
 pub use storage::{RawStorage, StorageConfig, MAX_EXCERPT_CHARS};
 
@@ -210,6 +212,7 @@ struct RawConfig {
     boundaries: Option<Spanned<BoundaryConfig>>,
     storage: Option<Spanned<RawStorage>>,
     context: Option<Spanned<RawContext>>,
+    forecast: Option<Spanned<RawForecast>>,
 }
 
 /// A loaded, validated bot.toml.
@@ -231,6 +234,11 @@ pub struct Config {
     pub storage: StorageConfig,
     /// The context reader (`[context]`).
     pub context: ContextConfig,
+    /// The forecast (`[forecast]`); its model is loaded by [`load_all`]
+    /// into [`EngineConfig::forecaster`].
+    pub forecast: ForecastConfig,
+    /// The heads-up level of the loaded forecaster (set by [`load_all`]).
+    pub forecast_level: Option<f32>,
 }
 
 /// Why a configuration could not be loaded.
@@ -262,6 +270,8 @@ impl Config {
             guilds: Vec::new(),
             storage: StorageConfig::default(),
             context: ContextConfig::default(),
+            forecast: ForecastConfig::default(),
+            forecast_level: None,
         }
     }
 
@@ -322,6 +332,10 @@ impl Config {
             context::check(&src, &c, &mut problems);
             c.into_inner()
         });
+        let forecast = raw.forecast.map(|f| {
+            forecast::check(&src, &f, &mut problems);
+            f.into_inner()
+        });
         if !problems.is_empty() {
             return Err(ConfigError::Invalid(problems));
         }
@@ -333,9 +347,12 @@ impl Config {
             guilds: raw.guild.into_iter().map(Spanned::into_inner).collect(),
             storage: StorageConfig::resolve(storage.unwrap_or_default(), base),
             context: ContextConfig::resolve(context.unwrap_or_default(), base),
+            forecast: ForecastConfig::resolve(forecast.unwrap_or_default(), base),
+            forecast_level: None,
             engine: EngineConfig {
                 escalation: escalation.unwrap_or_default(),
                 policy: PolicyConfig { nudge, choices, boundaries: boundaries.unwrap_or_default() },
+                forecaster: None,
             },
         })
     }
@@ -467,13 +484,22 @@ fn default_phrases_dir(config: Option<&Path>) -> PathBuf {
 pub fn load_all(config_path: Option<&Path>) -> Result<Loaded, ConfigError> {
     let path = chosen_config(config_path);
     let mut problems = Vec::new();
-    let config = match &path {
+    let mut config = match &path {
         // Without the file there is no telling where its phrases are.
         Some(p) if !p.exists() => return Err(ConfigError::Invalid(vec![Problem::file(p, "no such file")])),
         // A broken bot.toml does not stop the pack from being checked too.
         Some(p) => Config::load(p).map_err(|e| problems.extend_from_slice(e.problems())).ok(),
         None => Some(Config::defaults(default_phrases_dir(None))),
     };
+    if let Some(c) = config.as_mut() {
+        match c.forecast.load() {
+            Ok(f) => {
+                c.forecast_level = f.as_ref().map(|f| f.level);
+                c.engine.forecaster = f.map(|f| f.model);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
     let phrases_dir = match &config {
         Some(c) => c.phrases_dir.clone(),
         None => default_phrases_dir(path.as_deref()),

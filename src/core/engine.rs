@@ -6,6 +6,7 @@
 
 use crate::core::context::{wants_reading, NotRead, Reader, Reading};
 use crate::core::escalation::{ConversationState, EscalationConfig, Observation, Tracker};
+use crate::core::forecast::{CueCategories, ForecastModel};
 use crate::core::ids::{ChannelId, MemberId};
 use crate::core::policy::{decide, Action, PolicyConfig, Situation, UNKNOWN_ISSUE};
 use crate::core::score::{Analysis, Analyzer, Scratch};
@@ -49,6 +50,8 @@ pub struct EngineConfig {
     pub escalation: EscalationConfig,
     /// Nudges, choices and boundaries.
     pub policy: PolicyConfig,
+    /// The forecaster (`None`: every forecast is 0).
+    pub forecaster: Option<ForecastModel>,
 }
 
 /// The whole core: analyzer, tracker and policy.
@@ -60,19 +63,23 @@ pub struct Engine {
     scratch: Scratch,
     reader: Option<Arc<dyn Reader>>,
     reader_failures: u64,
+    cue_categories: CueCategories,
 }
 
 impl Engine {
     /// An engine with no conversations tracked yet.
     pub fn new(analyzer: Arc<Analyzer>, config: &EngineConfig) -> Engine {
-        Engine {
+        let mut engine = Engine {
+            cue_categories: CueCategories::new(analyzer.pack()),
             analyzer,
             tracker: Tracker::new(config.escalation.clone()),
             policy: config.policy.clone(),
             scratch: Scratch::default(),
             reader: None,
             reader_failures: 0,
-        }
+        };
+        engine.tracker.set_forecaster(config.forecaster.clone());
+        engine
     }
 
     /// Reads customers' messages with `reader` from now on (`None`: phrases alone).
@@ -97,7 +104,14 @@ impl Engine {
 
     /// Swaps in a new pack (a reload), keeping every conversation's state.
     pub fn set_analyzer(&mut self, analyzer: Arc<Analyzer>) {
+        self.cue_categories = CueCategories::new(analyzer.pack());
         self.analyzer = analyzer;
+    }
+
+    /// Forecasts conversations with `model` from now on (`None`: every
+    /// forecast is 0); see [`crate::core::forecast`].
+    pub fn set_forecaster(&mut self, model: Option<ForecastModel>) {
+        self.tracker.set_forecaster(model);
     }
 
     /// Replaces the policy settings (a reload of bot.toml).
@@ -194,11 +208,13 @@ impl Engine {
                 channel_level: team.channel_level,
                 previous_channel_level: team.previous_channel_level,
                 channel_heat: team.channel_heat,
+                channel_forecast: team.channel_forecast,
                 ..ConversationState::default()
             };
             return;
         }
-        let obs = Observation { score: a.score, cue: a.cue, abusive: a.abusive, cooling: a.cooling };
+        let cues = self.cue_categories.cues(a);
+        let obs = Observation { score: a.score, cue: a.cue, abusive: a.abusive, cooling: a.cooling, cues };
         out.outcome = self.tracker.observe_customer(msg.ts_ms, msg.channel, msg.author, &obs);
         let mut memo = self.tracker.memo_mut(msg.channel, msg.author).copied().unwrap_or_default();
         let mut channel_memo = self.tracker.channel_memo_mut(msg.channel).copied().unwrap_or_default();

@@ -59,6 +59,7 @@
 //! refreshing their clocks, and never raises a level.
 
 use super::Level;
+use crate::core::forecast::Cues;
 use crate::core::ids::MemberId;
 use serde::Deserialize;
 
@@ -137,6 +138,9 @@ pub struct Observation {
     pub abusive: bool,
     /// De-escalating markers in this message (thanks, apologies), 0–1.
     pub cooling: f32,
+    /// What the message says about where the conversation is going (for
+    /// the forecast, see [`crate::core::forecast`]).
+    pub cues: Cues,
 }
 
 /// What keel remembers about its own actions in one conversation (used by the policy).
@@ -197,4 +201,10 @@ pub struct ConversationState {
     pub trend: f32,
     /// Abusive messages within the strike window, this one included.
     pub strikes: u32,
+    /// The chance, 0–1, that the author's conversation turns abusive within
+    /// the next few messages (0 without a forecaster; see
+    /// [`crate::core::forecast`]).
+    pub forecast: f32,
+    /// The same for the channel's conversation as a whole.
+    pub channel_forecast: f32,
 }

@@ -18,6 +18,7 @@ pub mod aim;
 pub mod context;
 pub mod engine;
 pub mod escalation;
+pub mod forecast;
 pub mod ids;
 pub mod matcher;
 pub mod normalize;

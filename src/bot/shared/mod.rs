@@ -169,6 +169,7 @@ impl Shared {
             engine.set_analyzer(Arc::new(loaded.analyzer));
             engine.set_policy(loaded.config.engine.policy.clone());
             engine.set_escalation(loaded.config.engine.escalation.clone());
+            engine.set_forecaster(loaded.config.engine.forecaster.clone());
         }
         self.config.store(Arc::new(loaded.config));
         Ok(())

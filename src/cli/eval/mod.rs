@@ -6,6 +6,7 @@
 //! and the evasion suite ([`suite`]) both go through it, and both read rows
 //! with [`rows`], restricted to a [`Split`].
 
+pub mod conversations;
 pub mod perturb;
 pub mod rng;
 pub mod split;
@@ -49,6 +50,15 @@ impl Labeled {
 /// The labeled rows of `input` that belong to `split`, with their line
 /// numbers (from 1); blank lines are skipped, a malformed one is an error.
 pub fn rows(input: impl BufRead, split: Split) -> impl Iterator<Item = Result<(usize, Labeled), EvalError>> {
+    json_lines(input, move |l: &Labeled| split.contains(l.id_text().as_deref()))
+}
+
+/// The lines of `input` read as `T`, those `keep` accepts, with their line
+/// numbers (from 1); blank lines are skipped, a malformed one is an error.
+pub(crate) fn json_lines<T: serde::de::DeserializeOwned>(
+    input: impl BufRead,
+    keep: impl Fn(&T) -> bool,
+) -> impl Iterator<Item = Result<(usize, T), EvalError>> {
     input.lines().enumerate().filter_map(move |(i, line)| {
         let line = match line {
             Ok(l) => l,
@@ -57,9 +67,9 @@ pub fn rows(input: impl BufRead, split: Split) -> impl Iterator<Item = Result<(u
         if line.trim().is_empty() {
             return None;
         }
-        match serde_json::from_str::<Labeled>(&line) {
+        match serde_json::from_str::<T>(&line) {
             Err(e) => Some(Err(EvalError::Line(i + 1, e.to_string()))),
-            Ok(l) if split.contains(l.id_text().as_deref()) => Some(Ok((i + 1, l))),
+            Ok(l) if keep(&l) => Some(Ok((i + 1, l))),
             Ok(_) => None,
         }
     })
@@ -108,7 +118,8 @@ pub struct Confusion {
     pub fn_: u64,
 }
 
-fn ratio(a: u64, b: u64) -> f64 {
+/// `a / b`, 0 when `b` is 0.
+pub(crate) fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 {
         0.0
     } else {

@@ -39,6 +39,8 @@ struct OutLine<'a> {
     trend: f64,
     signals: Vec<OutSignal<'a>>,
     actions: Vec<OutAction<'a>>,
+    forecast: f64,
+    channel_forecast: f64,
 }
 
 fn to_line<'a>(id: &'a str, d: &'a Decision, pack: &'a Pack) -> OutLine<'a> {
@@ -75,6 +77,8 @@ fn to_line<'a>(id: &'a str, d: &'a Decision, pack: &'a Pack) -> OutLine<'a> {
         trend: round3(d.outcome.trend),
         signals,
         actions,
+        forecast: round3(d.outcome.forecast),
+        channel_forecast: round3(d.outcome.channel_forecast),
     }
 }
 

@@ -6,6 +6,7 @@
 
 use super::heat::{decay, Heat, Params};
 use super::ActionMemo;
+use crate::core::forecast::ForecastState;
 use crate::core::ids::MemberId;
 
 /// Strike times remembered per conversation; `ConversationState::strikes` saturates here.
@@ -28,6 +29,7 @@ pub(super) struct AuthorConv {
     /// Quantized scores (score × 255), oldest first; `n_scores` are valid.
     pub scores: [u8; RECENT],
     pub n_scores: u8,
+    pub forecast: ForecastState,
 }
 
 impl AuthorConv {
@@ -116,6 +118,7 @@ pub(super) struct ChannelConv {
     /// The most recent strike by anyone in the channel.
     pub last_strike: Option<u32>,
     pub hot: HotSet,
+    pub forecast: ForecastState,
 }
 
 /// Recently hot participants of a channel (bounded, oldest replaced first).

@@ -37,7 +37,8 @@ type Scenario = fn() -> Result<(), String>;
 const REGRESSION: &[(&str, Scenario)] = &[
     ("NaN inputs do not poison heat", || {
         let mut t = tracker();
-        let nan = Observation { score: f32::NAN, cue: f32::NAN, abusive: false, cooling: f32::NAN };
+        let nan =
+            Observation { score: f32::NAN, cue: f32::NAN, abusive: false, cooling: f32::NAN, ..Observation::default() };
         let out = t.observe_customer(0, CH, ALICE, &nan);
         let out2 = t.observe_customer(SEC, CH, ALICE, &msg(0.4));
         (out.heat == 0.0 && close(out2.heat, 0.4, 1e-4)).then_some(()).ok_or(format!("{out:?} {out2:?}"))

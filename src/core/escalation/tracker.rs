@@ -6,6 +6,7 @@ use super::conv::{reset_boundary_tier, AuthorConv, ChannelConv, Strikes};
 use super::heat::{self, decay, ticks, unit, Params, POLITENESS_COOLING};
 use super::key_hash::KeyHash;
 use super::{ActionMemo, ConversationState, ConversationView, EscalationConfig, Observation, CROSS_HEAT};
+use crate::core::forecast::{ForecastModel, ForecastState};
 use crate::core::ids::{ChannelId, MemberId};
 use crate::core::Level;
 use lru::LruCache;
@@ -33,6 +34,7 @@ pub struct Tracker {
     base_ms: Option<i64>,
     authors: LruCache<(ChannelId, MemberId), AuthorConv, KeyHash>,
     channels: LruCache<ChannelId, ChannelConv, KeyHash>,
+    forecaster: Option<ForecastModel>,
 }
 
 impl std::fmt::Debug for Tracker {
@@ -58,7 +60,24 @@ impl Tracker {
             base_ms: None,
             authors: LruCache::unbounded_with_hasher(KeyHash::default()),
             channels: LruCache::unbounded_with_hasher(KeyHash::default()),
+            forecaster: None,
         }
+    }
+
+    /// The forecast states of `author`'s conversation in `channel` and of
+    /// the channel as a whole (`NEW` for one not tracked), for training and
+    /// explaining the forecaster.
+    pub fn forecast_states(&self, channel: ChannelId, author: MemberId) -> (ForecastState, ForecastState) {
+        let author = self.authors.peek(&(channel, author)).map_or(ForecastState::NEW, |a| a.forecast);
+        let channel = self.channels.peek(&channel).map_or(ForecastState::NEW, |c| c.forecast);
+        (author, channel)
+    }
+
+    /// Sets (or removes) the model that turns each conversation's forecast
+    /// state into its forecast; without one every forecast is 0. The states
+    /// are kept either way, so a model set later forecasts at once.
+    pub fn set_forecaster(&mut self, model: Option<ForecastModel>) {
+        self.forecaster = model;
     }
 
     /// The settings in force.
@@ -124,6 +143,8 @@ impl Tracker {
         a.count_message(now, &p);
         a.heat.add(now, contribution, (1.0 - cooling) * (1.0 - politeness), &p);
         a.push_score(score);
+        a.forecast.customer(&obs.cues);
+        let author_forecast = a.forecast;
         if obs.abusive {
             a.strikes.push(now, p.strike_window);
         }
@@ -141,6 +162,8 @@ impl Tracker {
         c.heat.add(now, boosted, keep, &p);
         c.hot.set(author, now, author_heat.heat >= p.tense_at);
         c.last_customer = Some(author);
+        c.forecast.customer(&obs.cues);
+        let channel_forecast = c.forecast;
         if obs.abusive {
             c.last_strike = Some(now);
         }
@@ -156,6 +179,8 @@ impl Tracker {
             channel_heat: c.heat.heat,
             trend: author_heat.trend,
             strikes,
+            forecast: forecast(self.forecaster.as_ref(), &author_forecast),
+            channel_forecast: forecast(self.forecaster.as_ref(), &channel_forecast),
         }
     }
 
@@ -192,6 +217,8 @@ impl Tracker {
         }
         let mut out = ConversationState { previous_channel_level: c.heat.level, ..ConversationState::default() };
         c.heat.cool(now, keep, &p);
+        c.forecast.team();
+        let channel_forecast = c.forecast;
         out.channel_level = c.heat.level;
         out.channel_heat = c.heat.at(now, &p);
         let last_boundary = memo_tick(base, c.memo.last_boundary_ms);
@@ -206,10 +233,13 @@ impl Tracker {
                 out.heat = a.heat.at(now, &p);
                 out.trend = a.heat.trend;
                 out.strikes = a.strikes.count(now, p.strike_window);
+                a.forecast.team();
+                out.forecast = forecast(self.forecaster.as_ref(), &a.forecast);
                 let last_boundary = memo_tick(base, a.memo.last_boundary_ms);
                 reset_boundary_tier(&mut a.memo, a.strikes.newest(), last_boundary, now, p.strike_window);
             }
         }
+        out.channel_forecast = forecast(self.forecaster.as_ref(), &channel_forecast);
         out
     }
 
@@ -400,6 +430,11 @@ where
         *v = V::default();
     }
     v
+}
+
+/// The forecast of `state` by `model` (0 without one).
+fn forecast(model: Option<&ForecastModel>, state: &ForecastState) -> f32 {
+    model.map_or(0.0, |m| m.forecast(state))
 }
 
 /// A memo time (Unix ms, 0 = never) in ticks.

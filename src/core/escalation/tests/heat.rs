@@ -33,7 +33,13 @@ fn one_message_changes_heat() {
         obs: Observation,
         heat: f32,
     }
-    let o = |score: f32, cue: f32, cooling: f32| Observation { score, cue, cooling, abusive: false };
+    let o = |score: f32, cue: f32, cooling: f32| Observation {
+        score,
+        cue,
+        cooling,
+        abusive: false,
+        ..Observation::default()
+    };
     // Every case starts from heat 0.5 and arrives at the same instant.
     #[rustfmt::skip]
     let cases = [

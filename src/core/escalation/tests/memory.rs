@@ -126,6 +126,7 @@ fn workload(t: &mut Tracker) -> Vec<(ConversationState, Vec<f32>, f32)> {
                     cue: ((r % 7) as f32 - 3.0) / 10.0,
                     abusive: r > 95,
                     cooling: if r % 11 == 0 { 0.5 } else { 0.0 },
+                    ..Observation::default()
                 };
                 t.observe_customer(now, ch, a, &obs)
             };
