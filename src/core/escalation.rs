@@ -12,9 +12,11 @@
 //!   conversations are evicted from the least-recently-used end as later
 //!   messages come in (amortized O(1) per observation).
 //! - **Small.** A tracked author conversation is one fixed-size LRU entry of
-//!   144 bytes (64-bit) plus its hash-table slot (see
-//!   [`Tracker::memory_per_conversation`]); times are `u32` ticks of 100 ms
-//!   since the first observation, recent scores are quantized to `u8`.
+//!   176 bytes (64-bit) plus its hash-table slot, 193 bytes in all (see
+//!   [`Tracker::memory_per_conversation`]; 32 of them are the forecast's
+//!   state, [`crate::core::forecast::ForecastState`]); times are `u32`
+//!   ticks of 100 ms since the first observation, recent scores are
+//!   quantized to `u8`.
 //!
 //! # Strikes after a restart
 //!
