@@ -182,6 +182,11 @@ pub struct ConversationView {
     pub recent: Vec<f32>,
     /// What keel did in it.
     pub memo: ActionMemo,
+    /// Its forecast (0 without a forecaster; see [`crate::core::forecast`]).
+    pub forecast: f32,
+    /// Customer messages since the team's last reply that stayed calmer
+    /// than before it (0: none, or no reply yet).
+    pub cooling_since_team: u32,
 }
 
 /// The state of a conversation after a message.

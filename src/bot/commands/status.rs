@@ -84,12 +84,18 @@ fn conversations(shared: &Shared, g: &GuildConfig, channel: ChannelId) -> Reply 
             .conversations
             .claimed_by(&Conversation::member(GuildId(g.id), channel, c.author))
             .map_or(String::new(), |m| format!(", claimed by <@{m}>"));
+        let cooling = match c.cooling_since_team {
+            0 => String::new(),
+            1 => ", calmer since the team's last reply".to_string(),
+            n => format!(", calmer for {n} messages since the team's last reply"),
+        };
         text.push_str(&format!(
-            "- <@{}>: **{}** (heat {:.2}, trend {:+.2}) {}{claimed}\n",
+            "- <@{}>: **{}** (heat {:.2}, trend {:+.2}, forecast {:.2}{cooling}) {}{claimed}\n",
             c.author,
             c.level,
             c.heat,
             c.trend,
+            c.forecast,
             sparkline(&c.recent)
         ));
     }

@@ -322,12 +322,17 @@ impl Tracker {
     /// The author conversations tracked in a channel, as of their last
     /// message (heat not decayed to now), most recently active first.
     pub fn conversations_in(&self, channel: ChannelId) -> Vec<ConversationView> {
-        self.authors.iter().filter(|((c, _), _)| *c == channel).map(|(&(_, author), conv)| view(author, conv)).collect()
+        let model = self.forecaster.as_ref();
+        self.authors
+            .iter()
+            .filter(|((c, _), _)| *c == channel)
+            .map(|(&(_, author), conv)| view(author, conv, model))
+            .collect()
     }
 
     /// One author's conversation in a channel, as of its last message, if tracked.
     pub fn conversation(&self, channel: ChannelId, author: MemberId) -> Option<ConversationView> {
-        self.authors.peek(&(channel, author)).map(|conv| view(author, conv))
+        self.authors.peek(&(channel, author)).map(|conv| view(author, conv, self.forecaster.as_ref()))
     }
 
     /// The policy's memo for a channel's conversation, if tracked.
@@ -451,7 +456,7 @@ const fn entry_bytes<K, V>() -> usize {
     node + slot
 }
 
-fn view(author: MemberId, conv: &AuthorConv) -> ConversationView {
+fn view(author: MemberId, conv: &AuthorConv, model: Option<&ForecastModel>) -> ConversationView {
     ConversationView {
         author,
         level: conv.heat.level,
@@ -459,5 +464,7 @@ fn view(author: MemberId, conv: &AuthorConv) -> ConversationView {
         trend: conv.heat.trend,
         recent: conv.recent_scores(),
         memo: conv.memo,
+        forecast: forecast(model, &conv.forecast),
+        cooling_since_team: conv.forecast.cooling_since_team(),
     }
 }

@@ -133,3 +133,23 @@ fn the_forecast_rises_with_hostility_and_is_zero_before_anyone_speaks() {
     let hot = m.forecast(&s);
     assert!(calm < 0.2 && hot > 0.5, "{calm} {hot}");
 }
+
+#[test]
+fn a_tracked_conversation_reports_its_forecast_and_its_cooling_after_a_reply() {
+    use crate::core::escalation::{EscalationConfig, Observation, Tracker};
+    use crate::core::ids::{ChannelId, MemberId};
+    let mut w = [0.0; 12];
+    w[1] = 4.0;
+    let mut t = Tracker::new(EscalationConfig::default());
+    t.set_forecaster(Some(ForecastModel::new(named(&w), -2.0).unwrap()));
+    let (ch, who) = (ChannelId(1), MemberId(2));
+    let said =
+        |soft: f32| Observation { score: soft, cues: Cues { soft, ..Cues::default() }, ..Observation::default() };
+    let hot = t.observe_customer(0, ch, who, &said(0.6));
+    assert!(hot.forecast > 0.5 && hot.channel_forecast > 0.5, "{hot:?}");
+    t.observe_team(60_000, ch, MemberId(9), 0.5);
+    t.observe_customer(120_000, ch, who, &said(0.1));
+    let view = t.conversation(ch, who).expect("tracked");
+    assert_eq!(view.cooling_since_team, 1);
+    assert!(view.forecast < hot.forecast, "{} vs {}", view.forecast, hot.forecast);
+}
