@@ -95,8 +95,8 @@ pub fn parse_model(path: &Path, text: &str) -> Result<Forecaster, Problem> {
     }
     let weights = file.weights.get_ref().iter().map(|(k, v)| (k.as_str(), *v));
     let model = ForecastModel::new(weights, *file.bias.get_ref()).map_err(|e| {
-        let known = file.weights.get_ref().keys().find(|k| !FEATURE_NAMES.contains(&k.as_str()));
-        let key = known.map_or("weights".to_string(), |k| format!("weights.{k}"));
+        let unknown = file.weights.get_ref().keys().find(|k| !FEATURE_NAMES.contains(&k.as_str()));
+        let key = unknown.map_or("weights".to_string(), |k| format!("weights.{k}"));
         src.key_problem(&key, Some(file.weights.span()), e.to_string())
     })?;
     Ok(Forecaster { model, level })

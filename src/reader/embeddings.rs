@@ -69,11 +69,12 @@ impl Embeddings {
         if ids.len() > self.max_positions() {
             candle_core::bail!("window of {} tokens, the model has {} positions", ids.len(), self.max_positions());
         }
+        let vocabulary = self.vocabulary();
         let mut sum = Vec::with_capacity(ids.len() * w);
         for (i, &id) in ids.iter().enumerate() {
             let id = id as usize;
-            if id >= self.vocabulary() {
-                candle_core::bail!("token id {id} past the word table's {} rows", self.vocabulary());
+            if id >= vocabulary {
+                candle_core::bail!("token id {id} past the word table's {vocabulary} rows");
             }
             let word = &self.words[id * w..(id + 1) * w];
             let position = &self.positions[i * w..(i + 1) * w];
